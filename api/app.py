@@ -1,0 +1,64 @@
+"""The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz."""
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import Tortoise, connections
+
+from api.auth import TokenVerifier
+from api.db import init_orm
+from api.graphql_app import OneWindowGraphQL
+from api.keys import load_keyring
+from api.settings import Settings
+from domain.clock import Clock, SystemClock
+from resolvers.context import Services
+
+log = logging.getLogger("onewindow")
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
+    """Build the app; nothing connects until the lifespan starts."""
+    settings = settings or Settings.from_env()
+    settings.check_production_keys()
+    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock())
+    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        await init_orm(settings.database_url)
+        try:
+            yield
+        finally:
+            await Tortoise.close_connections()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception as error:  # any failure to answer means not ready
+            log.warning("readiness check failed: %s", error)
+            return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def app_from_env() -> Starlette:
+    """Factory for uvicorn (`api.app:app_from_env`, factory=True), one per worker process."""
+    logging.basicConfig(level=logging.INFO)
+    return create_app()

@@ -1,0 +1,118 @@
+"""Bearer tokens (DESIGN §1): verification with an HS256 secret or an EdDSA/RS256 public key."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from api.settings import Settings, SettingsError
+from domain.enums import Role
+from domain.models import Party
+from domain.viewer import Viewer
+
+REQUIRED_CLAIMS = ["sub", "role", "exp", "iss"]
+DEFAULT_TTL_SECONDS = 8 * 3600
+
+
+class AuthenticationError(Exception):
+    """The token cannot be trusted; the message says why, without echoing the token."""
+
+
+@dataclass(frozen=True)
+class TokenVerifier:
+    key: object
+    algorithms: tuple[str, ...]
+    issuer: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "TokenVerifier":
+        if settings.jwt_public_key_path:
+            pem = Path(settings.jwt_public_key_path).read_bytes()
+            public_key = serialization.load_pem_public_key(pem)
+            if isinstance(public_key, Ed25519PublicKey):
+                return cls(public_key, ("EdDSA",), settings.jwt_issuer)
+            if isinstance(public_key, RSAPublicKey):
+                return cls(public_key, ("RS256",), settings.jwt_issuer)
+            raise SettingsError("ONEWINDOW_JWT_PUBLIC_KEY must be an Ed25519 or RSA public key")
+        secret = settings.effective_jwt_secret()
+        if secret is None:
+            raise SettingsError("no token key: set ONEWINDOW_JWT_SECRET or ONEWINDOW_JWT_PUBLIC_KEY")
+        return cls(secret, ("HS256",), settings.jwt_issuer)
+
+    def claims(self, token: str) -> dict:
+        try:
+            claims = jwt.decode(
+                token,
+                self.key,
+                algorithms=list(self.algorithms),
+                issuer=self.issuer,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise AuthenticationError("the token has expired") from exc
+        except jwt.InvalidTokenError as exc:
+            raise AuthenticationError(f"the token is not valid: {exc}") from exc
+        try:
+            Role(claims["role"])
+        except ValueError as exc:
+            raise AuthenticationError(f"unknown role {claims['role']!r}") from exc
+        return claims
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+async def viewer_from_claims(claims: dict) -> Viewer:
+    party_number = claims.get("party") or None
+    party_id = None
+    if party_number:
+        party_id = await Party.filter(id_number=party_number).values_list("id", flat=True).first()
+    amr = claims.get("amr") or []
+    if isinstance(amr, str):
+        amr = [amr]
+    return Viewer(
+        subject=str(claims["sub"]),
+        role=Role(claims["role"]),
+        party_id_number=party_number,
+        party_id=party_id,
+        amr=frozenset(str(m) for m in amr),
+    )
+
+
+def mint_token(
+    settings: Settings,
+    role: Role,
+    party: str | None = None,
+    amr: list[str] | None = None,
+    ttl_seconds: int = DEFAULT_TTL_SECONDS,
+    subject: str | None = None,
+) -> str:
+    """A development token signed with the HS256 secret (`onewindow token`)."""
+    secret = settings.effective_jwt_secret()
+    if secret is None:
+        raise SettingsError(
+            "minting needs ONEWINDOW_JWT_SECRET; with a public key, tokens come from the identity provider"
+        )
+    now = int(time.time())
+    claims = {
+        "sub": subject or (f"{role.value.lower()}:{party}" if party else f"{role.value.lower()}:staff"),
+        "role": role.value,
+        "amr": list(amr or ["pwd"]),
+        "iss": settings.jwt_issuer,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    if party:
+        claims["party"] = party
+    return jwt.encode(claims, secret, algorithm="HS256")

@@ -1,0 +1,112 @@
+"""`onewindow` command line (DESIGN §6)."""
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import typer
+
+from api.settings import Settings, SettingsError
+
+cli = typer.Typer(help="OneWindow: the integrated real-estate registration platform.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        typer.echo(f"onewindow: {error}", err=True)
+        raise typer.Exit(2) from error
+    return settings
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(1, help="worker processes"),
+) -> None:
+    """Serve /graphql, /healthz and /readyz (migrating the embedded database first)."""
+    import uvicorn
+
+    from api.db import apply_migrations
+
+    settings = _settings()
+    try:
+        settings.check_production_keys()
+    except SettingsError as error:
+        typer.echo(f"onewindow: refusing to start: {error}", err=True)
+        raise typer.Exit(2) from error
+    if settings.is_embedded:
+        asyncio.run(apply_migrations(settings.database_url))
+    typer.echo(f"OneWindow GraphQL (GraphiQL in a browser): http://{host}:{port}/graphql")
+    typer.echo("Get a development token with:  onewindow token --role REGISTRAR")
+    typer.echo("and send it as the header  Authorization: Bearer <token>")
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending migrations to the configured database."""
+    from api.db import apply_migrations
+
+    settings = _settings()
+    asyncio.run(apply_migrations(settings.database_url))
+    typer.echo("migrations applied")
+
+
+@cli.command()
+def token(
+    role: str = typer.Option(..., help="REGISTRAR, HOUSING, TAX, BANK, PROVIDENT_FUND, DEVELOPER, BUYER or SUPERVISOR"),
+    party: str = typer.Option(None, help="ID number or credit code of the party the token speaks for"),
+    amr: list[str] = typer.Option(None, help="authentication method: face, ca or pwd (repeatable)"),
+    ttl: int = typer.Option(8 * 3600, help="lifetime in seconds"),
+    subject: str = typer.Option(None, help="the token's subject (default: derived from role and party)"),
+) -> None:
+    """Print a signed bearer token, and nothing else."""
+    from api.auth import mint_token
+    from domain.enums import Role
+
+    try:
+        chosen = Role(role.upper())
+    except ValueError as error:
+        typer.echo(f"onewindow: unknown role {role!r}", err=True)
+        raise typer.Exit(2) from error
+    try:
+        typer.echo(mint_token(_settings(), chosen, party, amr or None, ttl, subject))
+    except SettingsError as error:
+        typer.echo(f"onewindow: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+@cli.command("verify-log")
+def verify_log() -> None:
+    """Walk the event log's hash chain; name the first broken event."""
+    from tortoise import Tortoise
+
+    from api.db import init_orm
+    from domain.eventlog import verify_chain
+
+    settings = _settings()
+
+    async def run():
+        await init_orm(settings.database_url)
+        try:
+            return await verify_chain()
+        finally:
+            await Tortoise.close_connections()
+
+    report = asyncio.run(run())
+    if report.ok:
+        typer.echo(f"OK {report.count} events")
+        return
+    typer.echo(f"BROKEN at event {report.broken_seq}: {report.reason} ({report.count} events verified before it)")
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    sys.exit(cli())
+
+
+if __name__ == "__main__":
+    main()

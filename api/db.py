@@ -1,0 +1,53 @@
+"""Database configuration and migrations (Tortoise's own migration engine)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from domain.models import APP_LABEL, MODEL_MODULES
+
+
+def tortoise_config(database_url: str) -> dict:
+    return {
+        "connections": {"default": _connection_url(database_url)},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection_url(database_url: str) -> str:
+    # Tortoise names the asyncpg engine "postgres"; accept the common "postgresql" spelling.
+    if database_url.startswith("postgresql://"):
+        return "postgres://" + database_url[len("postgresql://") :]
+    return database_url
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url[len("sqlite://") :]).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Bring the database to the latest migration; a no-op when it is there already."""
+    ensure_sqlite_directory(database_url)
+    await tortoise_migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+async def init_orm(database_url: str) -> None:
+    ensure_sqlite_directory(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+# For Tortoise's own CLI (`tortoise -c api.db.TORTOISE_ORM makemigrations`).
+TORTOISE_ORM = tortoise_config(os.environ.get("ONEWINDOW_DATABASE_URL", "sqlite://var/onewindow.sqlite3"))

@@ -1,0 +1,45 @@
+"""Strawberry's ASGI app with OneWindow's context: the viewer from the bearer token."""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+
+from api.auth import AuthenticationError, TokenVerifier, bearer_token, viewer_from_claims
+from resolvers.context import Context, Services
+from resolvers.schema import schema
+
+
+class OneWindowGraphQL(GraphQL):
+    def __init__(self, services: Services, verifier: TokenVerifier) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.services = services
+        self.verifier = verifier
+
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        context = Context(self.services, None, request)
+        if isinstance(request, WebSocket):
+            return context  # authenticated in on_ws_connect, from connection_init
+        try:
+            token = bearer_token(request.headers.get("authorization"))
+            if token:
+                context.viewer = await viewer_from_claims(self.verifier.claims(token))
+                context.fresh_loaders()
+        except AuthenticationError as error:
+            context.auth_error = str(error)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            token = bearer_token(header) if isinstance(header, str) else None
+            if token:
+                context.viewer = await viewer_from_claims(self.verifier.claims(token))
+                context.fresh_loaders()
+        except AuthenticationError as error:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(error)}) from error
+        return {"role": context.viewer.role.value} if context.viewer else None

@@ -1,0 +1,41 @@
+"""Canonical JSON and hashing: the one byte form that hashes and signatures are taken over."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn Decimals, datetimes and enums into strings so JSON never sees a float for money."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in canonical documents; use Decimal")
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, UTF-8 (no escapes), no spaces (DESIGN §3)."""
+    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def canonical_hash(value: Any) -> str:
+    return sha256_hex(canonical_json(value))

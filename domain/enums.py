@@ -1,0 +1,166 @@
+"""Closed vocabularies shared by the models, the rules and the GraphQL layer."""
+from enum import Enum
+
+
+class Role(str, Enum):
+    REGISTRAR = "REGISTRAR"
+    HOUSING = "HOUSING"
+    TAX = "TAX"
+    BANK = "BANK"
+    PROVIDENT_FUND = "PROVIDENT_FUND"
+    DEVELOPER = "DEVELOPER"
+    BUYER = "BUYER"
+    SUPERVISOR = "SUPERVISOR"
+
+
+# Department roles that see every record (DESIGN §1).
+ROLES_SEEING_EVERYTHING = frozenset({Role.REGISTRAR, Role.HOUSING, Role.TAX, Role.SUPERVISOR})
+LENDER_ROLES = frozenset({Role.BANK, Role.PROVIDENT_FUND})
+
+
+class PartyKind(str, Enum):
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+
+
+class MaritalStatus(str, Enum):
+    SINGLE = "SINGLE"
+    MARRIED = "MARRIED"
+    DIVORCED = "DIVORCED"
+    WIDOWED = "WIDOWED"
+
+
+class LicenceStatus(str, Enum):
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+
+
+class SaleType(str, Enum):
+    PRESALE = "PRESALE"
+    CURRENT_SALE = "CURRENT_SALE"
+
+
+class PermitStatus(str, Enum):
+    VALID = "VALID"
+    REVOKED = "REVOKED"
+
+
+class PropertyUsage(str, Enum):
+    RESIDENTIAL = "RESIDENTIAL"
+    COMMERCIAL = "COMMERCIAL"
+    OFFICE = "OFFICE"
+    PARKING = "PARKING"
+    OTHER = "OTHER"
+
+
+class PropertyStatus(str, Enum):
+    AVAILABLE = "AVAILABLE"
+    SOLD = "SOLD"
+    PRE_REGISTERED = "PRE_REGISTERED"
+    REGISTERED = "REGISTERED"
+
+
+class PaymentMethod(str, Enum):
+    FULL_PAYMENT = "FULL_PAYMENT"
+    COMMERCIAL_LOAN = "COMMERCIAL_LOAN"
+    PROVIDENT_FUND_LOAN = "PROVIDENT_FUND_LOAN"
+    COMBINED_LOAN = "COMBINED_LOAN"
+
+
+class ContractStatus(str, Enum):
+    DRAFT = "DRAFT"
+    SIGNED = "SIGNED"
+    FILED = "FILED"
+    CANCELLED = "CANCELLED"
+
+
+class FundKind(str, Enum):
+    PRESALE_SUPERVISED = "PRESALE_SUPERVISED"
+    MAINTENANCE = "MAINTENANCE"
+
+
+class RegistrationKind(str, Enum):
+    ADVANCE_NOTICE = "ADVANCE_NOTICE"
+    ADVANCE_MORTGAGE = "ADVANCE_MORTGAGE"
+    FIRST_OWNERSHIP = "FIRST_OWNERSHIP"
+    TRANSFER = "TRANSFER"
+    MORTGAGE = "MORTGAGE"
+    MORTGAGE_DISCHARGE = "MORTGAGE_DISCHARGE"
+    SEIZURE = "SEIZURE"
+    SEIZURE_RELEASE = "SEIZURE_RELEASE"
+
+
+class RegistrationStatus(str, Enum):
+    AWAITING_SIGNATURE = "AWAITING_SIGNATURE"
+    SUBMITTED = "SUBMITTED"
+    COMPLETED = "COMPLETED"
+    REJECTED = "REJECTED"
+
+
+class RightStatus(str, Enum):
+    PENDING = "PENDING"
+    IN_FORCE = "IN_FORCE"
+    HISTORIC = "HISTORIC"
+    LAPSED = "LAPSED"
+
+
+class Decider(str, Enum):
+    SYSTEM = "SYSTEM"
+    REGISTRAR = "REGISTRAR"
+
+
+class RegistrationPartyRole(str, Enum):
+    RIGHT_HOLDER = "RIGHT_HOLDER"
+    APPLICANT = "APPLICANT"
+
+
+class CertificateKind(str, Enum):
+    OWNERSHIP_CERTIFICATE = "OWNERSHIP_CERTIFICATE"
+    REGISTRATION_PROOF = "REGISTRATION_PROOF"
+
+
+class TaxKind(str, Enum):
+    DEED_TAX = "DEED_TAX"
+
+
+class TaxStatus(str, Enum):
+    ASSESSED = "ASSESSED"
+    PAID = "PAID"
+    CANCELLED = "CANCELLED"
+
+
+class HomesScope(str, Enum):
+    INDIVIDUAL = "INDIVIDUAL"
+    FAMILY = "FAMILY"
+
+
+class HomeBasis(str, Enum):
+    REGISTERED_OWNERSHIP = "REGISTERED_OWNERSHIP"
+    FILED_CONTRACT = "FILED_CONTRACT"
+
+
+class MortgageStatus(str, Enum):
+    APPROVED = "APPROVED"
+    ADVANCE_REGISTERED = "ADVANCE_REGISTERED"
+    REGISTERED = "REGISTERED"
+    DISCHARGED = "DISCHARGED"
+    CANCELLED = "CANCELLED"
+
+
+class EventType(str, Enum):
+    PERMIT_ISSUED = "PERMIT_ISSUED"
+    FUNDS_DEPOSITED = "FUNDS_DEPOSITED"
+    CONTRACT_DRAFTED = "CONTRACT_DRAFTED"
+    CONTRACT_SIGNED = "CONTRACT_SIGNED"
+    CONTRACT_FILED = "CONTRACT_FILED"
+    CONTRACT_CANCELLED = "CONTRACT_CANCELLED"
+    REGISTRATION_SUBMITTED = "REGISTRATION_SUBMITTED"
+    REGISTRATION_COMPLETED = "REGISTRATION_COMPLETED"
+    REGISTRATION_REJECTED = "REGISTRATION_REJECTED"
+    TAX_ASSESSED = "TAX_ASSESSED"
+    TAX_PAID = "TAX_PAID"
+    MORTGAGE_APPROVED = "MORTGAGE_APPROVED"
+    COMPLETION_ACCEPTED = "COMPLETION_ACCEPTED"
+    CERTIFICATE_ISSUED = "CERTIFICATE_ISSUED"
+    # Added beyond the contract: the foundation's own state change (new organisation).
+    ORGANIZATION_REGISTERED = "ORGANIZATION_REGISTERED"

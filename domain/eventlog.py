@@ -1,0 +1,197 @@
+"""The append-only, hash-chained event log: the outbox every state change writes to (DESIGN §4).
+
+`append` is called inside the service's transaction. It locks the single log-head row, so
+sequence numbers are handed out one transaction at a time and a later number can never
+commit before an earlier one: readers that poll `seq > last_seen` miss nothing, and the
+hash chain stays linear. A rolled-back transaction returns its number with it (no gaps).
+Services append last, so the lock is held only for the tail of their transaction.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.canonical import canonical_json, sha256_hex, to_jsonable
+from domain.enums import EventType
+from domain.models import (
+    Contract,
+    ContractBuyer,
+    Event,
+    EventAudience,
+    EventLogHead,
+    Mortgage,
+    MortgageBorrower,
+    Permit,
+    Property,
+    RegistrationParty,
+    TaxRecord,
+)
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass(frozen=True)
+class EventRefs:
+    property_id: int | None = None
+    contract_id: int | None = None
+    registration_id: int | None = None
+    tax_record_id: int | None = None
+    mortgage_id: int | None = None
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {
+            "propertyId": self.property_id,
+            "contractId": self.contract_id,
+            "registrationId": self.registration_id,
+            "taxRecordId": self.tax_record_id,
+            "mortgageId": self.mortgage_id,
+        }
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    type: EventType
+    refs: EventRefs
+    payload: dict[str, Any]
+    # Parties who may see the event besides those its references name.
+    extra_audience: frozenset[int] = field(default_factory=frozenset)
+
+
+def canonical_event(
+    seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any
+) -> str:
+    return canonical_json(
+        {
+            "seq": seq,
+            "type": EventType(event_type).value,
+            "occurredAt": occurred_at,
+            "refs": refs,
+            "payload": payload,
+        }
+    )
+
+
+def chain_hash(previous_hash: str, canonical: str) -> str:
+    return sha256_hex(previous_hash + canonical)
+
+
+def event_refs(event: Event) -> dict[str, int | None]:
+    return EventRefs(
+        event.property_id, event.contract_id, event.registration_id, event.tax_record_id, event.mortgage_id
+    ).as_dict()
+
+
+async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> list[Event]:
+    """Append events in order, inside the caller's transaction `conn`."""
+    if not events:
+        return []
+    audiences = [await audience_for(conn, e.refs) | e.extra_audience for e in events]
+    head = await EventLogHead.select_for_update().using_db(conn).get(id=HEAD_ID)
+    seq, previous = head.last_seq, head.last_hash
+    rows: list[Event] = []
+    for new in events:
+        seq += 1
+        payload = to_jsonable(new.payload)
+        refs = new.refs.as_dict()
+        digest = chain_hash(previous, canonical_event(seq, new.type, occurred_at, refs, payload))
+        rows.append(
+            Event(
+                seq=seq,
+                type=new.type,
+                occurred_at=occurred_at,
+                property_id=new.refs.property_id,
+                contract_id=new.refs.contract_id,
+                registration_id=new.refs.registration_id,
+                tax_record_id=new.refs.tax_record_id,
+                mortgage_id=new.refs.mortgage_id,
+                payload=payload,
+                previous_hash=previous,
+                hash=digest,
+            )
+        )
+        previous = digest
+    await Event.bulk_create(rows, using_db=conn)
+    await EventAudience.bulk_create(
+        [EventAudience(event_id=row.seq, party_id=p) for row, parties in zip(rows, audiences) for p in sorted(parties)],
+        using_db=conn,
+    )
+    head.last_seq, head.last_hash = seq, previous
+    await head.save(using_db=conn, update_fields=["last_seq", "last_hash"])
+    return rows
+
+
+async def audience_for(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
+    """Every party that may see an event about these records (DESIGN §1), besides departments."""
+    parties: set[int] = set()
+    if refs.property_id is not None:
+        permit_id = await Property.filter(id=refs.property_id).using_db(conn).values_list("permit_id", flat=True)
+        if permit_id and permit_id[0] is not None:
+            parties.update(await Permit.filter(id=permit_id[0]).using_db(conn).values_list("developer_id", flat=True))
+    if refs.contract_id is not None:
+        for seller, lender in await Contract.filter(id=refs.contract_id).using_db(conn).values_list("seller_id", "lender_id"):
+            parties.update(p for p in (seller, lender) if p is not None)
+        parties.update(await ContractBuyer.filter(contract_id=refs.contract_id).using_db(conn).values_list("party_id", flat=True))
+    if refs.registration_id is not None:
+        parties.update(
+            await RegistrationParty.filter(registration_id=refs.registration_id).using_db(conn).values_list("party_id", flat=True)
+        )
+    if refs.tax_record_id is not None:
+        parties.update(await TaxRecord.filter(id=refs.tax_record_id).using_db(conn).values_list("taxpayer_id", flat=True))
+    if refs.mortgage_id is not None:
+        parties.update(await Mortgage.filter(id=refs.mortgage_id).using_db(conn).values_list("lender_id", flat=True))
+        parties.update(
+            await MortgageBorrower.filter(mortgage_id=refs.mortgage_id).using_db(conn).values_list("party_id", flat=True)
+        )
+    return parties
+
+
+async def events_after(
+    after_seq: int, limit: int, types: Iterable[EventType] | None = None
+) -> list[Event]:
+    query = Event.filter(seq__gt=after_seq)
+    if types:
+        query = query.filter(type__in=list(types))
+    return await query.order_by("seq").limit(limit)
+
+
+async def last_seq() -> int:
+    head = await EventLogHead.get(id=HEAD_ID)
+    return head.last_seq
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+async def verify_chain(batch_size: int = 1000) -> ChainReport:
+    """Walk the log from the start; name the first event whose link or hash is wrong."""
+    expected_seq, previous, count = 1, GENESIS_HASH, 0
+    while True:
+        batch = await Event.filter(seq__gte=expected_seq).order_by("seq").limit(batch_size)
+        if not batch:
+            break
+        for event in batch:
+            if event.seq != expected_seq:
+                return ChainReport(False, count, expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
+            if event.previous_hash != previous:
+                return ChainReport(False, count, event.seq, "previousHash does not match the hash of the event before it")
+            digest = chain_hash(
+                previous, canonical_event(event.seq, event.type, event.occurred_at, event_refs(event), event.payload)
+            )
+            if digest != event.hash:
+                return ChainReport(False, count, event.seq, "its content does not match its hash")
+            previous, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    head = await EventLogHead.get(id=HEAD_ID)
+    if head.last_seq != count or head.last_hash != previous:
+        return ChainReport(False, count, count + 1 if head.last_seq > count else head.last_seq,
+                           f"the log head says {head.last_seq} events but the chain has {count}")
+    return ChainReport(True, count)

@@ -1,0 +1,46 @@
+"""Tortoise models: one module per area, all in the `onewindow` app."""
+from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
+from domain.models.permits import Permit, Property
+from domain.models.contracts import Contract, ContractBuyer, FundDeposit, Signature
+from domain.models.registrations import Certificate, Registration, RegistrationParty, RuleCheck
+from domain.models.tax import TaxRecord
+from domain.models.mortgages import Mortgage, MortgageBorrower
+from domain.models.events import Event, EventAudience, EventLogHead
+from domain.models.sequences import NumberSequence
+
+APP_LABEL = "onewindow"
+MODEL_MODULES = [
+    "domain.models.parties",
+    "domain.models.permits",
+    "domain.models.contracts",
+    "domain.models.registrations",
+    "domain.models.tax",
+    "domain.models.mortgages",
+    "domain.models.events",
+    "domain.models.sequences",
+]
+
+__all__ = [
+    "APP_LABEL",
+    "MODEL_MODULES",
+    "Certificate",
+    "Contract",
+    "ContractBuyer",
+    "Event",
+    "EventAudience",
+    "EventLogHead",
+    "FundDeposit",
+    "Mortgage",
+    "MortgageBorrower",
+    "NumberSequence",
+    "Party",
+    "Permit",
+    "Property",
+    "Registration",
+    "RegistrationParty",
+    "RuleCheck",
+    "SharedOrganizationRecord",
+    "SharedPersonRecord",
+    "Signature",
+    "TaxRecord",
+]

@@ -1,0 +1,54 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.enums import PermitStatus, PropertyStatus, PropertyUsage, SaleType
+from domain.models._fields import area
+
+
+class Permit(Model):
+    """Pre-sale (or current-sale) permit issued by the housing bureau."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=64, unique=True)
+    developer = fields.ForeignKeyField(
+        "onewindow.Party", related_name="developer_permits", on_delete=fields.RESTRICT
+    )
+    project_name = fields.CharField(max_length=200)
+    sale_type = fields.CharEnumField(SaleType, max_length=16)
+    supervised_account = fields.CharField(max_length=64)
+    supervising_bank = fields.ForeignKeyField(
+        "onewindow.Party", related_name="supervised_permits", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(PermitStatus, max_length=16, default=PermitStatus.VALID)
+    issued_at = fields.DatetimeField(auto_now_add=True)
+    completion_acceptance_number = fields.CharField(max_length=64, null=True)
+    completion_accepted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "permit"
+
+
+class Property(Model):
+    """One real-estate unit (不动产单元)."""
+
+    id = fields.IntField(primary_key=True)
+    unit_code = fields.CharField(max_length=28, unique=True)
+    address = fields.CharField(max_length=500)
+    building = fields.CharField(max_length=64)
+    floor = fields.IntField()
+    room = fields.CharField(max_length=64)
+    building_area = area()
+    usage = fields.CharEnumField(PropertyUsage, max_length=16)
+    # Kept by the services on every transition so filters and lists need no joins.
+    status = fields.CharEnumField(
+        PropertyStatus, max_length=16, default=PropertyStatus.AVAILABLE, db_index=True
+    )
+    permit = fields.ForeignKeyField(
+        "onewindow.Permit", related_name="properties", null=True, on_delete=fields.RESTRICT
+    )
+    # First registration date, the start of the 90-day lapse of advance notices.
+    first_registered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "property"

@@ -1,0 +1,102 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.enums import (
+    CertificateKind,
+    Decider,
+    RegistrationKind,
+    RegistrationPartyRole,
+    RegistrationStatus,
+    RightStatus,
+)
+
+
+class Registration(Model):
+    """One registration (登记) and the right it creates."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=64, unique=True, null=True)
+    kind = fields.CharEnumField(RegistrationKind, max_length=32)
+    status = fields.CharEnumField(RegistrationStatus, max_length=32, db_index=True)
+    right_status = fields.CharEnumField(
+        RightStatus, max_length=16, default=RightStatus.PENDING, db_index=True
+    )
+    property = fields.ForeignKeyField(
+        "onewindow.Property", related_name="registrations", on_delete=fields.RESTRICT
+    )
+    contract = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="registrations", null=True, on_delete=fields.RESTRICT
+    )
+    mortgage = fields.ForeignKeyField(
+        "onewindow.Mortgage", related_name="registrations", null=True, on_delete=fields.RESTRICT
+    )
+    application_form = fields.JSONField(default=dict)
+    converted_from = fields.OneToOneField(
+        "onewindow.Registration",
+        related_name="converted_to",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
+    # A seizure's end date (查封期限); NULL for rights without one.
+    effective_until = fields.DateField(null=True)
+    decided_by = fields.CharEnumField(Decider, max_length=16, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    submitted_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "registration"
+        indexes = (("property_id", "kind", "right_status"),)
+
+
+class RegistrationParty(Model):
+    """Right holders and applicants of a registration, with each applicant's inquiry answer."""
+
+    id = fields.IntField(primary_key=True)
+    registration = fields.ForeignKeyField(
+        "onewindow.Registration", related_name="parties", on_delete=fields.CASCADE
+    )
+    party = fields.ForeignKeyField(
+        "onewindow.Party", related_name="registration_roles", on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(RegistrationPartyRole, max_length=16)
+    position = fields.SmallIntField(default=0)
+    # The applicant's answer to the registrar's inquiry (询问), once given.
+    inquiry_answer = fields.JSONField(null=True)
+
+    class Meta:
+        table = "registration_party"
+        unique_together = (("registration", "party", "role"),)
+
+
+class RuleCheck(Model):
+    id = fields.IntField(primary_key=True)
+    registration = fields.ForeignKeyField(
+        "onewindow.Registration", related_name="checks", on_delete=fields.CASCADE
+    )
+    rule = fields.CharField(max_length=64)
+    passed = fields.BooleanField()
+    message = fields.TextField()
+    position = fields.SmallIntField()
+
+    class Meta:
+        table = "rule_check"
+
+
+class Certificate(Model):
+    """A signed certificate or proof (不动产权证书 / 不动产登记证明)."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharEnumField(CertificateKind, max_length=32)
+    registration = fields.OneToOneField(
+        "onewindow.Registration", related_name="certificate", on_delete=fields.RESTRICT
+    )
+    issued_at = fields.DatetimeField()
+    content = fields.JSONField()
+    content_hash = fields.CharField(max_length=64)
+    signature = fields.TextField()
+    signing_key_id = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "certificate"

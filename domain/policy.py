@@ -1,0 +1,35 @@
+"""County policy the rules depend on: numbers that are configuration, not code (DESIGN §3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class DeedTaxBracket:
+    """Rate for buyers whose family held `homes_before` homes (the last bracket covers more)."""
+
+    homes_before: int
+    rate_up_to_area_limit: Decimal
+    rate_above_area_limit: Decimal
+
+
+def _default_deed_tax_brackets() -> tuple[DeedTaxBracket, ...]:
+    return (
+        DeedTaxBracket(0, Decimal("0.01"), Decimal("0.015")),
+        DeedTaxBracket(1, Decimal("0.01"), Decimal("0.02")),
+    )
+
+
+@dataclass(frozen=True)
+class CountyPolicy:
+    province_abbreviation: str = "豫"
+    county_name: str = "息县"
+    county_code: str = "411528"
+    timezone: str = "Asia/Shanghai"
+    maintenance_rate_per_m2: Decimal = Decimal("80.00")
+    deed_tax_area_limit_m2: Decimal = Decimal("140")
+    deed_tax_brackets: tuple[DeedTaxBracket, ...] = field(default_factory=_default_deed_tax_brackets)
+    # Two or more homes before, or not residential (provincial rate).
+    deed_tax_general_rate: Decimal = Decimal("0.03")
+    advance_notice_lapse_days: int = 90

@@ -1,0 +1,152 @@
+"""What each viewer may see (DESIGN §1), as query filters the resolvers and loaders apply.
+
+Departments see everything. A developer sees its permits and everything on their
+properties. A lender sees the contracts that chose it and everything on their properties,
+and the permits it supervises. A buyer sees what it is a party to. Public property facts
+are for every signed-in viewer and need no filter.
+"""
+from __future__ import annotations
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from domain.enums import Role
+from domain.models import (
+    Contract,
+    ContractBuyer,
+    Event,
+    EventAudience,
+    Mortgage,
+    MortgageBorrower,
+    Permit,
+    Property,
+    Registration,
+    RegistrationParty,
+    TaxRecord,
+)
+from domain.viewer import Viewer
+
+
+def deep_property_ids(viewer: Viewer) -> Subquery | None:
+    """Properties on which the viewer sees everything, or None when it sees none that way."""
+    party = viewer.party_id
+    if viewer.role == Role.DEVELOPER:
+        return Subquery(Property.filter(permit__developer_id=party).values("id"))
+    if viewer.is_lender:
+        return Subquery(
+            Property.filter(
+                Q(contracts__lender_id=party) | Q(mortgages__lender_id=party)
+            ).values("id")
+        )
+    return None
+
+
+def _own_contract_ids(party: int) -> Subquery:
+    return Subquery(ContractBuyer.filter(party_id=party).values("contract_id"))
+
+
+def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
+    if viewer.sees_everything:
+        return query
+    party = viewer.party_id
+    if party is None:
+        return query.none()
+    if viewer.role == Role.DEVELOPER:
+        return query.filter(developer_id=party)
+    if viewer.is_lender:
+        deep = deep_property_ids(viewer)
+        return query.filter(
+            Q(supervising_bank_id=party) | Q(id__in=Subquery(Property.filter(id__in=deep).values("permit_id")))
+        )
+    if viewer.role == Role.BUYER:
+        return query.filter(
+            id__in=Subquery(Property.filter(contracts__buyers__party_id=party).values("permit_id"))
+        )
+    return query.none()
+
+
+def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
+    if viewer.sees_everything:
+        return query
+    party = viewer.party_id
+    if party is None:
+        return query.none()
+    if viewer.role == Role.DEVELOPER:
+        return query.filter(Q(seller_id=party) | Q(property_id__in=deep_property_ids(viewer)))
+    if viewer.is_lender:
+        # The supervising bank sees sales into the account it supervises: it records their deposits.
+        return query.filter(
+            Q(lender_id=party)
+            | Q(property_id__in=deep_property_ids(viewer))
+            | Q(property__permit__supervising_bank_id=party)
+        )
+    if viewer.role == Role.BUYER:
+        return query.filter(id__in=_own_contract_ids(party))
+    return query.none()
+
+
+def _on_visible_properties_or(viewer: Viewer, query: QuerySet, own: Q) -> QuerySet:
+    deep = deep_property_ids(viewer)
+    return query.filter(own | Q(property_id__in=deep)) if deep is not None else query.filter(own)
+
+
+def registrations(viewer: Viewer, query: QuerySet[Registration]) -> QuerySet[Registration]:
+    if viewer.sees_everything:
+        return query
+    party = viewer.party_id
+    if party is None:
+        return query.none()
+    own = Q(id__in=Subquery(RegistrationParty.filter(party_id=party).values("registration_id")))
+    if viewer.role == Role.BUYER:
+        own |= Q(contract_id__in=_own_contract_ids(party))
+    return _on_visible_properties_or(viewer, query, own)
+
+
+def tax_records(viewer: Viewer, query: QuerySet[TaxRecord]) -> QuerySet[TaxRecord]:
+    if viewer.sees_everything:
+        return query
+    if viewer.party_id is None:
+        return query.none()
+    return _on_visible_properties_or(viewer, query, Q(taxpayer_id=viewer.party_id))
+
+
+def mortgages(viewer: Viewer, query: QuerySet[Mortgage]) -> QuerySet[Mortgage]:
+    if viewer.sees_everything:
+        return query
+    party = viewer.party_id
+    if party is None:
+        return query.none()
+    own = Q(lender_id=party) | Q(id__in=Subquery(MortgageBorrower.filter(party_id=party).values("mortgage_id")))
+    return _on_visible_properties_or(viewer, query, own)
+
+
+def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:
+    if viewer.sees_everything:
+        return query
+    if viewer.party_id is None:
+        return query.none()
+    own = Q(seq__in=Subquery(EventAudience.filter(party_id=viewer.party_id).values("event_id")))
+    return _on_visible_properties_or(viewer, query, own)
+
+
+def homes_owned_allowed(viewer: Viewer, id_number: str, buyer_ids_of_lender: set[str] | None = None) -> bool:
+    """Departments ask about anyone, a buyer about itself, a lender about its contracts' buyers."""
+    if viewer.sees_everything or id_number == viewer.party_id_number:
+        return True
+    return bool(viewer.is_lender and buyer_ids_of_lender and id_number in buyer_ids_of_lender)
+
+
+async def unmasked_person_ids(viewer: Viewer, party_ids: list[int]) -> set[int]:
+    """Of these persons, those whose ID number the viewer may read in full."""
+    if viewer.sees_everything:
+        return set(party_ids)
+    visible = {p for p in party_ids if p == viewer.party_id}
+    rest = [p for p in party_ids if p not in visible]
+    if rest and viewer.party_id is not None:
+        visible_contracts = contracts(viewer, Contract.all()).values("id")
+        visible.update(
+            await ContractBuyer.filter(party_id__in=rest, contract_id__in=Subquery(visible_contracts))
+            .distinct()
+            .values_list("party_id", flat=True)
+        )
+    return visible

@@ -1,0 +1,45 @@
+"""The typed request context every resolver receives, and the `Info` alias for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from domain.certificates import KeyRing
+from domain.clock import Clock
+from domain.policy import CountyPolicy
+from domain.viewer import Viewer
+from resolvers.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the API process hands the resolvers: policy, keys and the clock."""
+
+    policy: CountyPolicy
+    keyring: KeyRing
+    clock: Clock
+
+
+class Context:
+    def __init__(self, services: Services, viewer: Viewer | None, request: Any = None) -> None:
+        self.services = services
+        self.viewer = viewer
+        self.request = request
+        # Set by strawberry on WebSocket connections from the connection_init payload.
+        self.connection_params: dict | None = None
+        self.auth_error: str | None = None
+        self.loaders = Loaders(viewer)
+
+    def fresh_loaders(self) -> None:
+        """One set of loaders per operation, so a long WebSocket never serves stale rows."""
+        self.loaders = Loaders(self.viewer)
+
+    def require_viewer(self) -> Viewer:
+        if self.viewer is None:
+            raise PermissionError("not signed in")
+        return self.viewer
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,174 @@
+"""One DataLoader per relation, created per operation, with the viewer's visibility applied."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from domain import visibility
+from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus, ContractStatus
+from domain.models import (
+    Certificate,
+    Contract,
+    ContractBuyer,
+    Event,
+    FundDeposit,
+    Mortgage,
+    MortgageBorrower,
+    Party,
+    Permit,
+    Property,
+    Registration,
+    RegistrationParty,
+    RuleCheck,
+    Signature,
+    TaxRecord,
+)
+from domain.viewer import Viewer
+
+Filter = Callable[[Viewer, QuerySet], QuerySet]
+OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
+
+
+def _everything(_viewer: Viewer, query: QuerySet) -> QuerySet:
+    return query
+
+
+def attribute_path(row: Any, path: str) -> Any:
+    for part in path.split("."):
+        row = getattr(row, part)
+    return row
+
+
+def by_id(model: type[Model], viewer: Viewer | None, allowed: Filter = _everything) -> DataLoader:
+    """Rows by primary key; None for rows that do not exist or the viewer may not see."""
+
+    async def load(ids: list[int]) -> list[Any]:
+        if viewer is None:
+            return [None] * len(ids)
+        rows = {row.pk: row for row in await allowed(viewer, model.filter(pk__in=list(set(ids))))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def grouped(
+    query: Callable[[list[Any]], QuerySet], key: str, viewer: Viewer | None, allowed: Filter = _everything
+) -> DataLoader:
+    """Lists of rows per parent key, in the query's order."""
+
+    async def load(keys: list[Any]) -> list[list[Any]]:
+        if viewer is None:
+            return [[] for _ in keys]
+        groups: dict[Any, list[Any]] = defaultdict(list)
+        for row in await allowed(viewer, query(list(set(keys)))):
+            groups[attribute_path(row, key)].append(row)
+        return [groups.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self, viewer: Viewer | None) -> None:
+        self.viewer = viewer
+        v = viewer
+        # Rows by id. Parties and public property facts are for every signed-in viewer.
+        self.party = by_id(Party, v)
+        self.property = by_id(Property, v)
+        self.permit = by_id(Permit, v, visibility.permits)
+        # For rules that read a permit's terms on a record the viewer may see; never returned.
+        self.permit_facts = by_id(Permit, v)
+        self.contract = by_id(Contract, v, visibility.contracts)
+        self.registration = by_id(Registration, v, visibility.registrations)
+        self.tax_record = by_id(TaxRecord, v, visibility.tax_records)
+        self.mortgage = by_id(Mortgage, v, visibility.mortgages)
+        self.event = by_id(Event, v, visibility.events)
+        self.fund_deposit = by_id(FundDeposit, v, lambda vw, q: q.filter(contract_id__in=visibility.contracts(vw, Contract.all()).values("id")))
+        self.certificate = by_id(Certificate, v, lambda vw, q: q.filter(registration_id__in=visibility.registrations(vw, Registration.all()).values("id")))
+        # Relations.
+        self.contract_buyers = grouped(
+            lambda ids: ContractBuyer.filter(contract_id__in=ids).order_by("position"), "contract_id", v
+        )
+        self.contract_signatures = grouped(
+            lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", v
+        )
+        self.contract_deposits = grouped(
+            lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", v
+        )
+        self.contract_tax_records = grouped(
+            lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"), "contract_id", v, visibility.tax_records
+        )
+        self.contract_mortgages = grouped(
+            lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"), "contract_id", v, visibility.mortgages
+        )
+        self.contract_advance_registrations = grouped(
+            lambda ids: Registration.filter(contract_id__in=ids, kind=RegistrationKind.ADVANCE_NOTICE).order_by("id"),
+            "contract_id",
+            v,
+            visibility.registrations,
+        )
+        self.property_active_contract = grouped(
+            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED), "property_id", v, visibility.contracts
+        )
+        self.property_owner_rows = grouped(
+            lambda ids: RegistrationParty.filter(
+                registration__property_id__in=ids,
+                registration__kind__in=OWNERSHIP_KINDS,
+                registration__right_status=RightStatus.IN_FORCE,
+                role=RegistrationPartyRole.RIGHT_HOLDER,
+            )
+            .order_by("registration_id", "position")
+            .prefetch_related("registration"),
+            "registration.property_id",
+            v,
+        )
+        self.deep_visible_property = DataLoader(load_fn=self._deep_visible_properties)
+        self.registration_parties = grouped(
+            lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"), "registration_id", v
+        )
+        self.registration_checks = grouped(
+            lambda ids: RuleCheck.filter(registration_id__in=ids).order_by("position"), "registration_id", v
+        )
+        self.registration_converted_to = grouped(
+            lambda ids: Registration.filter(converted_from_id__in=ids), "converted_from_id", v, visibility.registrations
+        )
+        self.registration_certificate = grouped(
+            lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", v
+        )
+        self.certificate_by_number = DataLoader(load_fn=self._certificates_by_number)
+        self.mortgage_borrowers = grouped(
+            lambda ids: MortgageBorrower.filter(mortgage_id__in=ids).order_by("position"), "mortgage_id", v
+        )
+        self.mortgage_signatures = grouped(
+            lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", v
+        )
+        self.mortgage_registrations = grouped(
+            lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", v, visibility.registrations
+        )
+        self.unmasked_person = DataLoader(load_fn=self._unmasked_persons)
+
+    async def _unmasked_persons(self, party_ids: list[int]) -> list[bool]:
+        if self.viewer is None:
+            return [False] * len(party_ids)
+        allowed = await visibility.unmasked_person_ids(self.viewer, list(set(party_ids)))
+        return [p in allowed for p in party_ids]
+
+    async def _deep_visible_properties(self, property_ids: list[int]) -> list[bool]:
+        """Whether the viewer sees everything on each property (owners, history...)."""
+        if self.viewer is None:
+            return [False] * len(property_ids)
+        if self.viewer.sees_everything:
+            return [True] * len(property_ids)
+        deep = visibility.deep_property_ids(self.viewer)
+        visible: set[int] = set()
+        if deep is not None:
+            visible = set(await Property.filter(id__in=list(set(property_ids))).filter(id__in=deep).values_list("id", flat=True))
+        return [p in visible for p in property_ids]
+
+    async def _certificates_by_number(self, numbers: list[str]) -> list[Certificate | None]:
+        rows = {c.number: c for c in await Certificate.filter(number__in=list(set(numbers)))}
+        return [rows.get(n) for n in numbers]

@@ -1,0 +1,117 @@
+"""Mutation payloads: the result, or `userErrors` naming what was wrong (never a raise)."""
+from __future__ import annotations
+
+import strawberry
+
+from domain.errors import DomainError
+from resolvers.enums import ErrorCode
+from resolvers.types.contracts import Contract, FundDeposit
+from resolvers.types.mortgages import Mortgage
+from resolvers.types.parties import Party
+from resolvers.types.permits import PresalePermit
+from resolvers.types.registrations import Registration
+from resolvers.types.tax import TaxRecord
+
+
+@strawberry.type(description="A problem with a mutation's input or with the state it acts on. Mutations never raise for these.")
+class UserError:
+    code: ErrorCode
+    field: list[str] | None = strawberry.field(
+        description='Path into the mutation input, e.g. ["input", "buyers", "0", "idNumber"]; null when not tied to one field'
+    )
+    message: str
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> "UserError":
+        return cls(code=error.code, field=error.field, message=error.message)
+
+
+@strawberry.type
+class RegisterOrganizationPayload:
+    party: Party | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class IssuePresalePermitPayload:
+    permit: PresalePermit | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DraftContractPayload:
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SignContractPayload:
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RecordFundDepositPayload:
+    deposit: FundDeposit | None = None
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FileContractPayload:
+    contract: Contract | None = None
+    advance_registration: Registration | None = strawberry.field(
+        default=None, description="The advance notice application generated from the filed contract"
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CancelContractPayload:
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SubmitRegistrationPayload:
+    registration: Registration | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class AssessDeedTaxPayload:
+    tax_records: list[TaxRecord] | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RecordTaxPaymentPayload:
+    tax_record: TaxRecord | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MortgagePayload:
+    mortgage: Mortgage | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RecordCompletionAcceptancePayload:
+    permit: PresalePermit | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ApplyFirstRegistrationPayload:
+    registrations: list[Registration] | None = strawberry.field(
+        default=None, description="One FIRST_OWNERSHIP registration per property of the permit"
+    )
+    transfers: list[Registration] | None = strawberry.field(
+        default=None, description="TRANSFER registrations completed at once for pre-registered properties whose tax is paid"
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    return [UserError.from_domain(error)]

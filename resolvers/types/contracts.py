@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from domain import models as m
+from domain.rules import funds
+from resolvers.context import Info
+from resolvers.enums import ContractStatus, FundKind, PaymentMethod
+from resolvers.ids import to_global_id
+from resolvers.types.node import Node
+from resolvers.types.parties import Party, load_party
+from resolvers.types.permits import Property
+
+if TYPE_CHECKING:
+    from resolvers.types.mortgages import Mortgage
+    from resolvers.types.registrations import Registration
+    from resolvers.types.tax import TaxRecord
+
+RegistrationRef = Annotated["Registration", strawberry.lazy("resolvers.types.registrations")]
+TaxRecordRef = Annotated["TaxRecord", strawberry.lazy("resolvers.types.tax")]
+MortgageRef = Annotated["Mortgage", strawberry.lazy("resolvers.types.mortgages")]
+
+
+@strawberry.type
+class ContractBuyer:
+    party_id: strawberry.Private[int]
+    share: decimal.Decimal | None = strawberry.field(
+        description='Fraction held under 按份共有, e.g. "0.5"; null under 共同共有 (joint ownership)'
+    )
+
+    @strawberry.field
+    async def party(self, info: Info) -> Party:
+        return await load_party(info, self.party_id)
+
+
+@strawberry.type
+class Signature:
+    signer_id: strawberry.Private[int]
+    signed_at: datetime.datetime
+    method: str = strawberry.field(description="How the signer's identity was verified, e.g. FACE or CA")
+    document_hash: str = strawberry.field(description="SHA-256 hex of the document text that was signed")
+
+    @classmethod
+    def from_row(cls, row: m.Signature) -> "Signature":
+        return cls(signer_id=row.signer_id, signed_at=row.signed_at, method=row.method, document_hash=row.document_hash)
+
+    @strawberry.field
+    async def signer(self, info: Info) -> Party:
+        return await load_party(info, self.signer_id)
+
+
+@strawberry.type
+class FundDeposit(Node):
+    contract_id: strawberry.Private[int]
+    kind: FundKind
+    amount: decimal.Decimal
+    bank_reference: str
+    deposited_at: datetime.datetime
+
+    @classmethod
+    def from_row(cls, row: m.FundDeposit) -> "FundDeposit":
+        return cls(
+            id=to_global_id("FundDeposit", row.id),
+            contract_id=row.contract_id,
+            kind=row.kind,
+            amount=row.amount,
+            bank_reference=row.bank_reference,
+            deposited_at=row.deposited_at,
+        )
+
+    @strawberry.field
+    async def contract(self, info: Info) -> Contract:
+        row = await info.context.loaders.contract.load(self.contract_id)
+        return Contract.from_row(row)
+
+
+@strawberry.type
+class Contract(Node):
+    db_id: strawberry.Private[int]
+    property_id: strawberry.Private[int]
+    seller_id: strawberry.Private[int]
+    lender_id: strawberry.Private[int | None]
+    number: str | None = strawberry.field(description="网签备案号, set when filed")
+    price: decimal.Decimal
+    down_payment: decimal.Decimal = strawberry.field(
+        description="What the buyers pay themselves; it must be in the supervised account before filing"
+    )
+    payment_method: PaymentMethod
+    delivery_with_certificate: bool = strawberry.field(description="交房即交证 agreed")
+    status: ContractStatus
+    document_hash: str = strawberry.field(description="SHA-256 hex of the canonical contract text the parties sign")
+    created_at: datetime.datetime
+    filed_at: datetime.datetime | None
+    cancelled_at: datetime.datetime | None
+
+    @classmethod
+    def from_row(cls, row: m.Contract) -> "Contract":
+        return cls(
+            id=to_global_id("Contract", row.id),
+            db_id=row.id,
+            property_id=row.property_id,
+            seller_id=row.seller_id,
+            lender_id=row.lender_id,
+            number=row.number,
+            price=row.price,
+            down_payment=row.down_payment,
+            payment_method=row.payment_method,
+            delivery_with_certificate=row.delivery_with_certificate,
+            status=row.status,
+            document_hash=row.document_hash,
+            created_at=row.created_at,
+            filed_at=row.filed_at,
+            cancelled_at=row.cancelled_at,
+        )
+
+    @strawberry.field
+    async def property(self, info: Info) -> Property:
+        return Property.from_row(await info.context.loaders.property.load(self.property_id))
+
+    @strawberry.field
+    async def seller(self, info: Info) -> Party:
+        return await load_party(info, self.seller_id)
+
+    @strawberry.field
+    async def buyers(self, info: Info) -> list[ContractBuyer]:
+        rows = await info.context.loaders.contract_buyers.load(self.db_id)
+        return [ContractBuyer(party_id=r.party_id, share=r.share) for r in rows]
+
+    @strawberry.field(description="The bank or provident fund centre the buyers chose for a loan; it may read this contract")
+    async def lender(self, info: Info) -> Party | None:
+        return await load_party(info, self.lender_id)
+
+    @strawberry.field
+    async def signatures(self, info: Info) -> list[Signature]:
+        return [Signature.from_row(r) for r in await info.context.loaders.contract_signatures.load(self.db_id)]
+
+    @strawberry.field
+    async def deposits(self, info: Info) -> list[FundDeposit]:
+        return [FundDeposit.from_row(r) for r in await info.context.loaders.contract_deposits.load(self.db_id)]
+
+    @strawberry.field
+    async def required_supervised_amount(self, info: Info) -> decimal.Decimal:
+        prop = await info.context.loaders.property.load(self.property_id)
+        permit = await info.context.loaders.permit_facts.load(prop.permit_id) if prop.permit_id else None
+        return funds.required_supervised_amount(permit.sale_type if permit else None, self.down_payment)
+
+    @strawberry.field
+    async def required_maintenance_fund(self, info: Info) -> decimal.Decimal:
+        prop = await info.context.loaders.property.load(self.property_id)
+        rate = info.context.services.policy.maintenance_rate_per_m2
+        return funds.required_maintenance_fund(prop.usage, prop.building_area, rate)
+
+    @strawberry.field
+    async def advance_registration(self, info: Info) -> RegistrationRef | None:
+        from resolvers.types.registrations import Registration
+
+        rows = await info.context.loaders.contract_advance_registrations.load(self.db_id)
+        return Registration.from_row(rows[-1]) if rows else None
+
+    @strawberry.field
+    async def tax_records(self, info: Info) -> list[TaxRecordRef]:
+        from resolvers.types.tax import TaxRecord
+
+        return [TaxRecord.from_row(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
+
+    @strawberry.field
+    async def mortgage(self, info: Info) -> MortgageRef | None:
+        from resolvers.types.mortgages import Mortgage
+
+        rows = await info.context.loaders.contract_mortgages.load(self.db_id)
+        return Mortgage.from_row(rows[-1]) if rows else None
+

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from domain import models as m
+from resolvers.context import Info
+from resolvers.enums import MortgageStatus
+from resolvers.ids import to_global_id
+from resolvers.types.contracts import Signature
+from resolvers.types.node import Node
+from resolvers.types.parties import Party, load_parties, load_party
+from resolvers.types.permits import Property
+
+if TYPE_CHECKING:
+    from resolvers.types.contracts import Contract
+    from resolvers.types.registrations import Registration
+
+ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
+RegistrationRef = Annotated["Registration", strawberry.lazy("resolvers.types.registrations")]
+
+
+@strawberry.type
+class Mortgage(Node):
+    db_id: strawberry.Private[int]
+    property_id: strawberry.Private[int]
+    contract_id: strawberry.Private[int | None]
+    lender_id: strawberry.Private[int]
+    principal: decimal.Decimal
+    term_months: int
+    status: MortgageStatus
+    approved_at: datetime.datetime
+
+    @classmethod
+    def from_row(cls, row: m.Mortgage) -> "Mortgage":
+        return cls(
+            id=to_global_id("Mortgage", row.id),
+            db_id=row.id,
+            property_id=row.property_id,
+            contract_id=row.contract_id,
+            lender_id=row.lender_id,
+            principal=row.principal,
+            term_months=row.term_months,
+            status=row.status,
+            approved_at=row.approved_at,
+        )
+
+    @strawberry.field
+    async def property(self, info: Info) -> Property:
+        return Property.from_row(await info.context.loaders.property.load(self.property_id))
+
+    @strawberry.field
+    async def contract(self, info: Info) -> ContractRef | None:
+        from resolvers.types.contracts import Contract
+
+        row = await info.context.loaders.contract.load(self.contract_id) if self.contract_id else None
+        return Contract.from_row(row) if row else None
+
+    @strawberry.field
+    async def lender(self, info: Info) -> Party:
+        return await load_party(info, self.lender_id)
+
+    @strawberry.field
+    async def borrowers(self, info: Info) -> list[Party]:
+        rows = await info.context.loaders.mortgage_borrowers.load(self.db_id)
+        return await load_parties(info, [r.party_id for r in rows])
+
+    @strawberry.field
+    async def signatures(self, info: Info) -> list[Signature]:
+        return [Signature.from_row(r) for r in await info.context.loaders.mortgage_signatures.load(self.db_id)]
+
+    @strawberry.field
+    async def registrations(self, info: Info) -> list[RegistrationRef]:
+        from resolvers.types.registrations import Registration
+
+        return [Registration.from_row(r) for r in await info.context.loaders.mortgage_registrations.load(self.db_id)]

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from domain import models as m
+from domain.enums import RegistrationPartyRole
+from resolvers.context import Info
+from resolvers.enums import CertificateKind, Decider, RegistrationKind, RegistrationStatus, RightStatus
+from resolvers.ids import to_global_id
+from resolvers.types.node import Node
+from resolvers.types.parties import Party, load_parties
+from resolvers.types.permits import Property
+
+if TYPE_CHECKING:
+    from resolvers.types.contracts import Contract
+    from resolvers.types.mortgages import Mortgage
+
+ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
+MortgageRef = Annotated["Mortgage", strawberry.lazy("resolvers.types.mortgages")]
+
+
+@strawberry.type
+class RuleCheck:
+    rule: str
+    passed: bool
+    message: str
+
+
+@strawberry.type
+class Registration(Node):
+    db_id: strawberry.Private[int]
+    property_id: strawberry.Private[int]
+    contract_id: strawberry.Private[int | None]
+    mortgage_id: strawberry.Private[int | None]
+    converted_from_id: strawberry.Private[int | None]
+    number: str | None = strawberry.field(
+        description="登记证明号 or 证书号 once completed, e.g. 豫(2026)息县不动产证明第0000001号"
+    )
+    kind: RegistrationKind
+    status: RegistrationStatus
+    right_status: RightStatus
+    application_form: JSON = strawberry.field(
+        description="The electronic application form, filled in automatically from linked records"
+    )
+    submitted_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    decided_by: Decider | None
+
+    @classmethod
+    def from_row(cls, row: m.Registration) -> "Registration":
+        return cls(
+            id=to_global_id("Registration", row.id),
+            db_id=row.id,
+            property_id=row.property_id,
+            contract_id=row.contract_id,
+            mortgage_id=row.mortgage_id,
+            converted_from_id=row.converted_from_id,
+            number=row.number,
+            kind=row.kind,
+            status=row.status,
+            right_status=row.right_status,
+            application_form=row.application_form,
+            submitted_at=row.submitted_at,
+            completed_at=row.completed_at,
+            decided_by=row.decided_by,
+        )
+
+    @strawberry.field
+    async def property(self, info: Info) -> Property:
+        return Property.from_row(await info.context.loaders.property.load(self.property_id))
+
+    @strawberry.field
+    async def contract(self, info: Info) -> ContractRef | None:
+        from resolvers.types.contracts import Contract
+
+        row = await info.context.loaders.contract.load(self.contract_id) if self.contract_id else None
+        return Contract.from_row(row) if row else None
+
+    @strawberry.field
+    async def mortgage(self, info: Info) -> MortgageRef | None:
+        from resolvers.types.mortgages import Mortgage
+
+        row = await info.context.loaders.mortgage.load(self.mortgage_id) if self.mortgage_id else None
+        return Mortgage.from_row(row) if row else None
+
+    async def _parties(self, info: Info, role: RegistrationPartyRole) -> list[Party]:
+        rows = await info.context.loaders.registration_parties.load(self.db_id)
+        return await load_parties(info, [r.party_id for r in rows if r.role == role])
+
+    @strawberry.field
+    async def right_holders(self, info: Info) -> list[Party]:
+        return await self._parties(info, RegistrationPartyRole.RIGHT_HOLDER)
+
+    @strawberry.field
+    async def applicants(self, info: Info) -> list[Party]:
+        return await self._parties(info, RegistrationPartyRole.APPLICANT)
+
+    @strawberry.field(description="Every automated rule evaluated for the decision")
+    async def checks(self, info: Info) -> list[RuleCheck]:
+        rows = await info.context.loaders.registration_checks.load(self.db_id)
+        return [RuleCheck(rule=r.rule, passed=r.passed, message=r.message) for r in rows]
+
+    @strawberry.field
+    async def converted_from(self, info: Info) -> Registration | None:
+        row = await info.context.loaders.registration.load(self.converted_from_id) if self.converted_from_id else None
+        return Registration.from_row(row) if row else None
+
+    @strawberry.field
+    async def converted_to(self, info: Info) -> Registration | None:
+        rows = await info.context.loaders.registration_converted_to.load(self.db_id)
+        return Registration.from_row(rows[0]) if rows else None
+
+    @strawberry.field
+    async def certificate(self, info: Info) -> Certificate | None:
+        rows = await info.context.loaders.registration_certificate.load(self.db_id)
+        return Certificate.from_row(rows[0]) if rows else None
+
+
+@strawberry.type
+class Certificate(Node):
+    registration_id: strawberry.Private[int]
+    number: str
+    kind: CertificateKind
+    issued_at: datetime.datetime
+    content: JSON = strawberry.field(description="The canonical content that was signed")
+    content_hash: str = strawberry.field(description="SHA-256 hex of the canonical content")
+    signature: str = strawberry.field(description="Base64 signature of contentHash by the registration authority's key")
+    signing_key_id: str
+
+    @classmethod
+    def from_row(cls, row: m.Certificate) -> "Certificate":
+        return cls(
+            id=to_global_id("Certificate", row.id),
+            registration_id=row.registration_id,
+            number=row.number,
+            kind=row.kind,
+            issued_at=row.issued_at,
+            content=row.content,
+            content_hash=row.content_hash,
+            signature=row.signature,
+            signing_key_id=row.signing_key_id,
+        )
+
+    @strawberry.field
+    async def registration(self, info: Info) -> Registration:
+        row = await info.context.loaders.registration.load(self.registration_id)
+        if row is None:
+            # verifyCertificate is public: a holder who may not read the register still sees
+            # the registration as the certificate states it.
+            row = await m.Registration.get(id=self.registration_id)
+        return Registration.from_row(row)
+
+    @strawberry.field
+    async def holders(self, info: Info) -> list[Party]:
+        rows = await info.context.loaders.registration_parties.load(self.registration_id)
+        return await load_parties(info, [r.party_id for r in rows if r.role == RegistrationPartyRole.RIGHT_HOLDER])
+
+
+@strawberry.type
+class CertificateVerification:
+    valid: bool
+    certificate: Certificate | None
+    reason: str | None
