@@ -77,7 +77,8 @@ async def viewer_from_claims(claims: dict) -> Viewer:
     party_number = claims.get("party") or None
     party_id = None
     if party_number:
-        party_id = await Party.filter(id_number=party_number).values_list("id", flat=True).first()
+        party = await Party.get_or_none(id_number=party_number).only("id")
+        party_id = party.id if party else None
     amr = claims.get("amr") or []
     if isinstance(amr, str):
         amr = [amr]

@@ -12,7 +12,7 @@ from domain.policy import CountyPolicy, DeedTaxBracket
 DEFAULT_DATABASE_URL = "sqlite://var/onewindow.sqlite3"
 DEFAULT_BROADCAST_URL = "memory://"
 # Only ever accepted on the embedded SQLite default; see Settings.check_production_keys.
-DEVELOPMENT_JWT_SECRET = "onewindow-development-secret-not-for-production"
+DEVELOPMENT_JWT_SECRET = "onewindow-development-secret-never-for-production-use"
 DEFAULT_SIGNING_KEY_PATH = "var/signing-key.pem"
 
 

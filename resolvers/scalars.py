@@ -14,12 +14,11 @@ def _parse_decimal(value: str) -> decimal.Decimal:
     return number
 
 
-Decimal = strawberry.scalar(
-    decimal.Decimal,
+DecimalScalar = strawberry.scalar(
     name="Decimal",
     description='Exact decimal number serialised as a string, e.g. "1250000.00"; never a float',
     serialize=str,
     parse_value=wrap_parser(_parse_decimal, "Decimal", exceptions=(ValueError, decimal.DecimalException)),
 )
 
-SCALAR_OVERRIDES = {decimal.Decimal: Decimal}
+SCALAR_MAP = {decimal.Decimal: DecimalScalar}

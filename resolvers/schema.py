@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from domain.errors import DomainError
 from resolvers import inputs, payloads
 from resolvers.extensions import DomainErrorCodes, FreshLoadersPerOperation
 from resolvers.mutations.register_organization import RegisterOrganizationMutation
@@ -16,7 +19,7 @@ from resolvers.queries.parties import PartyQuery
 from resolvers.queries.permits import PermitQuery
 from resolvers.queries.registrations import RegistrationQuery
 from resolvers.queries.tax import TaxQuery
-from resolvers.scalars import SCALAR_OVERRIDES
+from resolvers.scalars import SCALAR_MAP
 
 Query = merge_types(
     "Query",
@@ -32,14 +35,26 @@ def _contract_types() -> list[type]:
     return named + [node_type for _, node_type in NODE_TYPES.values()]
 
 
-schema = strawberry.Schema(
+class OneWindowSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Log only unexpected errors; refused sign-ins and rule errors are answers, not faults."""
+        unexpected = [e for e in errors if not _is_expected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, DomainError) or (error.extensions or {}).get("code") == "UNAUTHENTICATED"
+
+
+schema = OneWindowSchema(
     query=Query,
     mutation=Mutation,
     types=_contract_types(),
-    scalar_overrides=SCALAR_OVERRIDES,
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         FreshLoadersPerOperation,
         DomainErrorCodes,
     ],
