@@ -192,3 +192,14 @@ class TaxRecordFilter:
 class MortgageFilter:
     status: MortgageStatus | None = None
     lender_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="New terms for a contract not yet filed (added beyond the contract)")
+class ReviseContractInput:
+    contract_id: strawberry.ID
+    buyers: list[ContractBuyerInput]
+    price: decimal.Decimal
+    down_payment: decimal.Decimal
+    payment_method: PaymentMethod
+    delivery_with_certificate: bool
+    lender_id_number: str | None = None

@@ -45,6 +45,12 @@ class DraftContractPayload:
 
 
 @strawberry.type
+class ReviseContractPayload:
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class SignContractPayload:
     contract: Contract | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)

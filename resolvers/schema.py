@@ -10,7 +10,15 @@ from strawberry.tools import merge_types
 from domain.errors import DomainError
 from resolvers import inputs, payloads
 from resolvers.extensions import DomainErrorCodes, FreshLoadersPerOperation
+from resolvers.mutations.cancel_contract import CancelContractMutation
+from resolvers.mutations.draft_contract import DraftContractMutation
+from resolvers.mutations.file_contract import FileContractMutation
+from resolvers.mutations.issue_presale_permit import IssuePresalePermitMutation
+from resolvers.mutations.record_fund_deposit import RecordFundDepositMutation
 from resolvers.mutations.register_organization import RegisterOrganizationMutation
+from resolvers.mutations.revise_contract import ReviseContractMutation
+from resolvers.mutations.sign_contract import SignContractMutation
+from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.mortgages import MortgageQuery
@@ -25,7 +33,20 @@ Query = merge_types(
     "Query",
     (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery),
 )
-Mutation = merge_types("Mutation", (RegisterOrganizationMutation,))
+Mutation = merge_types(
+    "Mutation",
+    (
+        RegisterOrganizationMutation,
+        IssuePresalePermitMutation,
+        DraftContractMutation,
+        ReviseContractMutation,
+        SignContractMutation,
+        RecordFundDepositMutation,
+        FileContractMutation,
+        CancelContractMutation,
+        SubmitAdvanceRegistrationMutation,
+    ),
+)
 
 
 def _contract_types() -> list[type]:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import DomainError
 from domain.services.organizations import register_organization
 from resolvers.context import Info
 from resolvers.inputs import RegisterOrganizationInput
-from resolvers.payloads import RegisterOrganizationPayload, user_errors
-from resolvers.permissions import signed_in_mutation, viewer_of
+from resolvers.mutations.common import respond
+from resolvers.payloads import RegisterOrganizationPayload
+from resolvers.permissions import signed_in_mutation
 from resolvers.types.parties import Party
 
 
@@ -15,8 +15,9 @@ from resolvers.types.parties import Party
 class RegisterOrganizationMutation:
     @signed_in_mutation(description="A developer, bank or provident fund centre joins the platform (REGISTRAR, HOUSING)")
     async def register_organization(self, info: Info, input: RegisterOrganizationInput) -> RegisterOrganizationPayload:
-        try:
-            party = await register_organization(viewer_of(info), info.context.services.clock, input.name, input.id_number)
-        except DomainError as error:
-            return RegisterOrganizationPayload(user_errors=user_errors(error))
-        return RegisterOrganizationPayload(party=Party.from_row(party))
+        return await respond(
+            RegisterOrganizationPayload,
+            lambda uc: register_organization(uc.viewer, uc.clock, input.name, input.id_number),
+            lambda party: RegisterOrganizationPayload(party=Party.from_row(party)),
+            info,
+        )

@@ -1,0 +1,61 @@
+"""预告登记智能秒批: the rules the system runs when the last buyer has signed (DESIGN §2 step 6)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class AdvanceNoticeFacts:
+    contract_filed: bool
+    unsigned_applicants: tuple[str, ...]
+    seizure_in_force: bool
+    competing_notice_in_force: bool
+    identity_mismatches: tuple[str, ...]
+
+
+def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
+    """Every rule, passed or not, so the decision can be read back in full."""
+    return [
+        Check(
+            "CONTRACT_FILED",
+            facts.contract_filed,
+            "the sales contract is filed" if facts.contract_filed else "the sales contract is not filed (or was cancelled)",
+        ),
+        Check(
+            "SIGNATURES_COMPLETE",
+            not facts.unsigned_applicants,
+            "every applicant answered and signed"
+            if not facts.unsigned_applicants
+            else f"not signed by: {', '.join(facts.unsigned_applicants)}",
+        ),
+        Check(
+            "NO_SEIZURE",
+            not facts.seizure_in_force,
+            "no seizure is in force" if not facts.seizure_in_force else "the property is seized (查封)",
+        ),
+        Check(
+            "NO_COMPETING_ADVANCE_NOTICE",
+            not facts.competing_notice_in_force,
+            "no other advance notice is in force"
+            if not facts.competing_notice_in_force
+            else "another advance notice on this property is in force",
+        ),
+        Check(
+            "IDENTITIES_MATCH_SHARED_DATA",
+            not facts.identity_mismatches,
+            "every applicant matches the shared population data"
+            if not facts.identity_mismatches
+            else f"names differ from shared population data for: {', '.join(facts.identity_mismatches)}",
+        ),
+    ]
+
+
+def approved(checks: list[Check]) -> bool:
+    return all(c.passed for c in checks)

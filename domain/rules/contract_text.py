@@ -1,0 +1,46 @@
+"""The canonical text of a sales contract: what every party signs (DESIGN §2 step 2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.canonical import canonical_hash
+from domain.enums import PaymentMethod
+
+
+@dataclass(frozen=True)
+class BuyerTerms:
+    id_number: str
+    name: str
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    contract_id: int
+    unit_code: str
+    seller_id_number: str
+    seller_name: str
+    buyers: tuple[BuyerTerms, ...]
+    price: Decimal
+    down_payment: Decimal
+    payment_method: PaymentMethod
+    delivery_with_certificate: bool
+    lender_id_number: str | None
+
+    def document(self) -> dict:
+        return {
+            "contract": self.contract_id,
+            "property": self.unit_code,
+            "seller": {"idNumber": self.seller_id_number, "name": self.seller_name},
+            "buyers": [{"idNumber": b.id_number, "name": b.name, "share": b.share} for b in self.buyers],
+            "price": self.price,
+            "downPayment": self.down_payment,
+            "paymentMethod": self.payment_method,
+            "deliveryWithCertificate": self.delivery_with_certificate,
+            "lender": self.lender_id_number,
+        }
+
+    def document_hash(self) -> str:
+        """SHA-256 of the canonical text: any change to any term changes it."""
+        return canonical_hash(self.document())

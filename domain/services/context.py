@@ -1,0 +1,37 @@
+"""What every use case receives: who acts, the clock, the county's policy and signing keys."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.certificates import KeyRing
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.enums import Role
+from domain.policy import CountyPolicy
+from domain.timeutil import business_date
+from domain.viewer import Viewer
+
+
+@dataclass(frozen=True)
+class UseCase:
+    viewer: Viewer
+    clock: Clock
+    policy: CountyPolicy
+    keyring: KeyRing
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return business_date(self.clock.now(), self.policy)
+
+    def require_role(self, *roles: Role, action: str) -> None:
+        if self.viewer.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise DomainError("FORBIDDEN", f"only {allowed} may {action}")
+
+    def require_party(self) -> int:
+        if self.viewer.party_id is None:
+            raise DomainError("FORBIDDEN", "your token speaks for no party known to the platform")
+        return self.viewer.party_id

@@ -1,0 +1,51 @@
+"""What stands on a property: seizures, rights of others, competing advance notices."""
+from __future__ import annotations
+
+from datetime import date
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus
+from domain.models import Registration, RegistrationParty
+
+
+def _seizures_in_force(property_id: int, today: date):
+    return Registration.filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=today),
+        property_id=property_id,
+        kind=RegistrationKind.SEIZURE,
+        right_status=RightStatus.IN_FORCE,
+    )
+
+
+async def seizure_in_force(conn: BaseDBAsyncClient, property_id: int, today: date) -> bool:
+    return await _seizures_in_force(property_id, today).using_db(conn).exists()
+
+
+async def rights_of_others_in_force(conn: BaseDBAsyncClient, property_id: int, except_party_id: int) -> bool:
+    """An ownership or advance notice in force held by anyone but `except_party_id` (the seller)."""
+    return (
+        await RegistrationParty.filter(
+            registration__property_id=property_id,
+            registration__kind__in=(
+                RegistrationKind.FIRST_OWNERSHIP,
+                RegistrationKind.TRANSFER,
+                RegistrationKind.ADVANCE_NOTICE,
+            ),
+            registration__right_status=RightStatus.IN_FORCE,
+            role=RegistrationPartyRole.RIGHT_HOLDER,
+        )
+        .exclude(party_id=except_party_id)
+        .using_db(conn)
+        .exists()
+    )
+
+
+async def advance_notice_in_force(conn: BaseDBAsyncClient, property_id: int, except_registration_id: int | None = None) -> bool:
+    query = Registration.filter(
+        property_id=property_id, kind=RegistrationKind.ADVANCE_NOTICE, right_status=RightStatus.IN_FORCE
+    )
+    if except_registration_id is not None:
+        query = query.exclude(id=except_registration_id)
+    return await query.using_db(conn).exists()

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import strawberry
+
+from domain.services.contracts import BuyerSpec, ContractSpec, draft_contract
+from resolvers.context import Info
+from resolvers.ids import pk_of
+from resolvers.inputs import DraftContractInput
+from resolvers.mutations.common import respond
+from resolvers.payloads import DraftContractPayload
+from resolvers.permissions import signed_in_mutation
+from resolvers.types.contracts import Contract
+
+
+def contract_spec(input) -> ContractSpec:
+    return ContractSpec(
+        buyers=[BuyerSpec(b.id_number, b.name, b.share) for b in input.buyers],
+        price=input.price,
+        down_payment=input.down_payment,
+        payment_method=input.payment_method,
+        delivery_with_certificate=input.delivery_with_certificate,
+        lender_id_number=input.lender_id_number,
+    )
+
+
+@strawberry.type
+class DraftContractMutation:
+    @signed_in_mutation(description="The developer holding the property's permit drafts an e-contract")
+    async def draft_contract(self, info: Info, input: DraftContractInput) -> DraftContractPayload:
+        return await respond(
+            DraftContractPayload,
+            lambda uc: draft_contract(uc, pk_of(input.property_id, "Property", ["input", "propertyId"]), contract_spec(input)),
+            lambda contract: DraftContractPayload(contract=Contract.from_row(contract)),
+            info,
+        )
