@@ -81,7 +81,7 @@ class Sale:
             f"""mutation($input: DraftContractInput!) {{ draftContract(input: $input) {{
                  contract {{ {CONTRACT_FIELDS} }} userErrors {{ code field message }} }} }}""",
             "draftContract",
-            {"propertyId": property_id, "buyers": buyers or [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+            {"propertyId": property_id, "buyers": buyers if buyers is not None else [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
              "price": price, "downPayment": down_payment, "paymentMethod": payment_method,
              "deliveryWithCertificate": True, "lenderIdNumber": lender},
             bearer or self.actors.developer,

@@ -1,0 +1,95 @@
+"""submitAdvanceRegistration: each buyer answers and signs; the last signature is decided at once."""
+from __future__ import annotations
+
+import pytest
+
+from domain.models import Certificate, Event, Registration, SharedPersonRecord
+from tests import ids
+from tests.seizures import seize
+from tests.story import Sale
+from tests.support import token
+
+@pytest.fixture
+async def sale(gql):
+    return await Sale(gql).setup()
+
+
+@pytest.fixture
+async def filed(sale):
+    _, units = await sale.permit_with_units()
+    sale.unit_ids = [u["id"] for u in units]
+    return await sale.filed_contract(units[0]["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li})
+
+
+def _codes(payload):
+    return [e["code"] for e in payload["userErrors"]]
+
+
+async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale, filed):
+    _, registration = filed
+    first = await sale.submit(registration["id"], sale.actors.zhang)
+    assert first["registration"]["status"] == "AWAITING_SIGNATURE" and first["registration"]["checks"] == []
+    last = await sale.submit(registration["id"], sale.actors.li)
+    done = last["registration"]
+    assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "SYSTEM")
+    assert [c["rule"] for c in done["checks"]] == [
+        "CONTRACT_FILED", "SIGNATURES_COMPLETE", "NO_SEIZURE", "NO_COMPETING_ADVANCE_NOTICE", "IDENTITIES_MATCH_SHARED_DATA"]
+    certificate = await Certificate.get(number=done["number"])
+    assert certificate.kind == "REGISTRATION_PROOF"
+    assert [h["name"] for h in certificate.content["holders"]] == ["张三", "李四"]
+    types = [e.type for e in await Event.filter(registration_id=certificate.registration_id).order_by("seq")]
+    assert types[-2:] == ["REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
+
+
+async def test_a_seizure_before_the_decision_rejects_it_naming_the_check(sale, filed):
+    _, registration = filed
+    await sale.submit(registration["id"], sale.actors.zhang)
+    await seize(sale.unit_ids[0])
+    last = await sale.submit(registration["id"], sale.actors.li)
+    rejected = last["registration"]
+    assert (rejected["status"], rejected["rightStatus"], rejected["number"]) == ("REJECTED", "PENDING", None)
+    assert [c["rule"] for c in rejected["checks"] if not c["passed"]] == ["NO_SEIZURE"]
+    assert await Event.filter(type="REGISTRATION_REJECTED").count() == 1
+    assert await Certificate.all().count() == 0
+
+
+async def test_a_name_that_differs_from_shared_data_is_rejected(sale, filed):
+    _, registration = filed
+    await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
+    await sale.submit(registration["id"], sale.actors.zhang)
+    rejected = (await sale.submit(registration["id"], sale.actors.li))["registration"]
+    assert [c["rule"] for c in rejected["checks"] if not c["passed"]] == ["IDENTITIES_MATCH_SHARED_DATA"]
+
+
+async def test_without_face_verification_a_buyer_is_unverified(sale, filed):
+    _, registration = filed
+    assert _codes(await sale.submit(registration["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+
+
+@pytest.mark.parametrize("role, party", [("BUYER", ids.WANG_WU), ("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("BANK", ids.BANK)])
+async def test_only_the_buyers_named_submit(sale, filed, role, party):
+    _, registration = filed
+    assert _codes(await sale.submit(registration["id"], token(role, party, ["face", "ca"]))) == ["FORBIDDEN"]
+
+
+async def test_answering_twice_is_a_duplicate(sale, filed):
+    _, registration = filed
+    await sale.submit(registration["id"], sale.actors.zhang)
+    assert _codes(await sale.submit(registration["id"], sale.actors.zhang)) == ["DUPLICATE"]
+
+
+async def test_a_decided_registration_is_terminal(sale, filed):
+    _, registration = filed
+    await sale.submit(registration["id"], sale.actors.zhang)
+    await sale.submit(registration["id"], sale.actors.li)
+    assert _codes(await sale.submit(registration["id"], sale.actors.li)) == ["INVALID_STATE"]
+
+
+async def test_proof_numbers_are_gapless_per_year(sale):
+    _, units = await sale.permit_with_units(units=2)
+    numbers = []
+    for unit in units:
+        _, registration = await sale.filed_contract(unit["id"])
+        numbers.append((await sale.submit(registration["id"], sale.actors.zhang))["registration"]["number"])
+    assert [n[-8:] for n in numbers] == ["0000001号", "0000002号"]
+    assert await Registration.filter(kind="ADVANCE_NOTICE", right_status="IN_FORCE").count() == 2
