@@ -1,0 +1,81 @@
+"""Shared by the benchmarks: a fresh PostgreSQL database and real server processes."""
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.db import apply_migrations  # noqa: E402
+from domain.certificates import generate_private_key_pem  # noqa: E402
+
+BENCH_SECRET = "onewindow-benchmark-secret-0123456789abcdef"
+
+
+async def fresh_database(server_url: str, name: str) -> str:
+    admin = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = f"{server_url.rpartition('/')[0]}/{name}"
+    await apply_migrations(url)
+    return url
+
+
+@contextmanager
+def served(database_url: str, port: int, workers: int, workdir: Path):
+    """`onewindow serve` on PostgreSQL, as production runs it."""
+    key = workdir / "signing-key.pem"
+    if not key.exists():
+        key.write_bytes(generate_private_key_pem())
+    env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20", "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
+           "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def describe(name: str, samples_ms: list[float]) -> str:
+    return (f"{name:<28} n={len(samples_ms):<6} p50={percentile(samples_ms, 50):7.1f} ms  "
+            f"p99={percentile(samples_ms, 99):7.1f} ms  mean={statistics.fmean(samples_ms):7.1f} ms")
+
+
+def run(coro):
+    return asyncio.run(coro)
