@@ -5,6 +5,7 @@ import contextlib
 import logging
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -15,6 +16,7 @@ from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
 from api.settings import Settings
+from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
 from resolvers.context import Services
 
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(ServerTiming)],
     )
 
 

@@ -73,12 +73,30 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def viewer_from_claims(claims: dict) -> Viewer:
+class PartyIdCache:
+    """Row ids of parties by ID number. Only found ids are kept: a party created later is
+    looked up again, and an existing party's id never changes."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self.ids: dict[str, int] = {}
+
+    async def get(self, id_number: str) -> int | None:
+        if id_number in self.ids:
+            return self.ids[id_number]
+        party = await Party.get_or_none(id_number=id_number).only("id")
+        if party is not None:
+            if len(self.ids) >= self.size:
+                self.ids.clear()
+            self.ids[id_number] = party.id
+        return party.id if party else None
+
+
+async def viewer_from_claims(claims: dict, party_ids: PartyIdCache | None = None) -> Viewer:
     party_number = claims.get("party") or None
     party_id = None
     if party_number:
-        party = await Party.get_or_none(id_number=party_number).only("id")
-        party_id = party.id if party else None
+        party_id = await (party_ids or PartyIdCache()).get(party_number)
     amr = claims.get("amr") or []
     if isinstance(amr, str):
         amr = [amr]

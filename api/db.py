@@ -4,15 +4,39 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from domain.models import APP_LABEL, MODEL_MODULES
 
 
+class PooledConnection(asyncpg.connection.Connection):
+    """asyncpg resets a connection on every return to the pool (advisory locks, LISTEN,
+    cursors, session settings), one more round trip per query. OneWindow uses none of
+    those, so the reset is skipped."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
+DEFAULT_POOL_SIZE = 20
+
+
+def _connection(database_url: str) -> str | dict:
+    url = _connection_url(database_url)
+    if not url.startswith("postgres://"):
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["connection_class"] = PooledConnection
+    config["credentials"].setdefault("maxsize", DEFAULT_POOL_SIZE)
+    return config
+
+
 def tortoise_config(database_url: str) -> dict:
     return {
-        "connections": {"default": _connection_url(database_url)},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

@@ -8,7 +8,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
-from api.auth import AuthenticationError, TokenVerifier, bearer_token, viewer_from_claims
+from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
 from resolvers.context import Context, Services
 from resolvers.schema import schema
 
@@ -18,6 +18,8 @@ class OneWindowGraphQL(GraphQL):
         super().__init__(schema, graphql_ide="graphiql")
         self.services = services
         self.verifier = verifier
+        # A party's row id never changes once it exists: spare every request that lookup.
+        self.party_ids = PartyIdCache()
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         context = Context(self.services, None, request)
@@ -26,8 +28,7 @@ class OneWindowGraphQL(GraphQL):
         try:
             token = bearer_token(request.headers.get("authorization"))
             if token:
-                context.viewer = await viewer_from_claims(self.verifier.claims(token))
-                context.fresh_loaders()
+                context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
         except AuthenticationError as error:
             context.auth_error = str(error)
         return context
@@ -38,7 +39,7 @@ class OneWindowGraphQL(GraphQL):
         try:
             token = bearer_token(header) if isinstance(header, str) else None
             if token:
-                context.viewer = await viewer_from_claims(self.verifier.claims(token))
+                context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
                 context.fresh_loaders()
         except AuthenticationError as error:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(error)}) from error

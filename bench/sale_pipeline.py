@@ -2,7 +2,9 @@
 
 Each sale: draft, two signatures (buyer by face, developer by CA), two deposits, filing,
 and the buyer's submission (instant approval). Prints sales per second and the p50/p99
-latency of fileContract and submitAdvanceRegistration, measured at the client.
+latency of fileContract and submitAdvanceRegistration, as the client saw it and as the
+server measured it (its Server-Timing header: from request to response, queueing in the
+client excluded).
 
     .venv/bin/python bench/sale_pipeline.py --units 400 --clients 16
     .venv/bin/python bench/sale_pipeline.py --url http://127.0.0.1:8000/graphql   # a running server
@@ -32,8 +34,14 @@ def bearer(role: Role, party: str | None = None, amr: list[str] | None = None) -
     return {"Authorization": f"Bearer {token}"}
 
 
-async def call(http: httpx.AsyncClient, query: str, variables: dict, headers: dict) -> dict:
+def server_ms(response: httpx.Response) -> float:
+    return float(response.headers["server-timing"].partition("dur=")[2])
+
+
+async def call(http: httpx.AsyncClient, query: str, variables: dict, headers: dict, timings: list | None = None) -> dict:
     response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+    if timings is not None:
+        timings.append(server_ms(response))
     body = response.json()
     if body.get("errors"):
         raise RuntimeError(body["errors"])
@@ -90,13 +98,15 @@ async def one_sale(http: httpx.AsyncClient, property_id: str, n: int, timings: d
     await call(http, deposit, {"i": {"contractId": contract["id"], "kind": "MAINTENANCE", "amount": "7160.00", "bankReference": f"M{n}-{time.time_ns()}"}}, bank)
     started = time.perf_counter()
     filed = await call(http, """mutation($i: FileContractInput!) { fileContract(input: $i) {
-        advanceRegistration { id } userErrors { code message } } }""", {"i": {"contractId": contract["id"]}}, developer)
-    timings["fileContract"].append((time.perf_counter() - started) * 1000)
+        advanceRegistration { id } userErrors { code message } } }""", {"i": {"contractId": contract["id"]}}, developer,
+        timings["fileContract (server)"])
+    timings["fileContract (client)"].append((time.perf_counter() - started) * 1000)
     started = time.perf_counter()
     decided = await call(http, """mutation($i: SubmitAdvanceRegistrationInput!) { submitAdvanceRegistration(input: $i) {
         registration { status } userErrors { code message } } }""",
-        {"i": {"registrationId": filed["advanceRegistration"]["id"], "acceptDeliveryWithCertificate": True}}, buyer)
-    timings["submitAdvanceRegistration"].append((time.perf_counter() - started) * 1000)
+        {"i": {"registrationId": filed["advanceRegistration"]["id"], "acceptDeliveryWithCertificate": True}}, buyer,
+        timings["submitAdvanceRegistration (server)"])
+    timings["submitAdvanceRegistration (client)"].append((time.perf_counter() - started) * 1000)
     assert decided["registration"]["status"] == "COMPLETED", decided
 
 
@@ -107,7 +117,9 @@ async def pipeline(url: str, units: int, clients: int) -> None:
         queue: asyncio.Queue = asyncio.Queue()
         for n, pid in enumerate(property_ids):
             queue.put_nowait((n, pid))
-        timings: dict[str, list[float]] = {"fileContract": [], "submitAdvanceRegistration": []}
+        timings: dict[str, list[float]] = {name: [] for name in (
+            "fileContract (client)", "fileContract (server)",
+            "submitAdvanceRegistration (client)", "submitAdvanceRegistration (server)")}
 
         async def client() -> None:
             while not queue.empty():
@@ -121,8 +133,9 @@ async def pipeline(url: str, units: int, clients: int) -> None:
           f"= {len(property_ids) / elapsed:.1f} sales/s ({len(property_ids) * 7 / elapsed:.0f} mutations/s)")
     for name, samples in timings.items():
         print(describe(name, samples))
-    target = percentile(timings["submitAdvanceRegistration"], 99)
-    print(f"target submitAdvanceRegistration p99 < 50 ms: {'met' if target < 50 else 'NOT met'} ({target:.1f} ms)")
+    for side in ("server", "client"):
+        p99 = percentile(timings[f"submitAdvanceRegistration ({side})"], 99)
+        print(f"target submitAdvanceRegistration p99 < 50 ms ({side} side): {'met' if p99 < 50 else 'NOT met'} ({p99:.1f} ms)")
 
 
 def main() -> None:

@@ -17,19 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.canonical import canonical_json, sha256_hex, to_jsonable
 from domain.enums import EventType
-from domain.models import (
-    Contract,
-    ContractBuyer,
-    Event,
-    EventAudience,
-    EventLogHead,
-    Mortgage,
-    MortgageBorrower,
-    Permit,
-    Property,
-    RegistrationParty,
-    TaxRecord,
-)
+from domain.models import Event, EventAudience, EventLogHead
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -90,7 +78,8 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     """Append events in order, inside the caller's transaction `conn`."""
     if not events:
         return []
-    audiences = [await audience_for(conn, e.refs) | e.extra_audience for e in events]
+    by_refs = {refs: await audience_for(conn, refs) for refs in {e.refs for e in events}}
+    audiences = [by_refs[e.refs] | e.extra_audience for e in events]
     head = await EventLogHead.select_for_update().using_db(conn).get(id=HEAD_ID)
     seq, previous = head.last_seq, head.last_hash
     rows: list[Event] = []
@@ -125,29 +114,29 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     return rows
 
 
+# Every party an event's references name (DESIGN §1), in one round trip: the log is on
+# every write path, so this runs once per state change.
+_AUDIENCE_SQL = [
+    ("SELECT pm.developer_id FROM property p JOIN permit pm ON pm.id = p.permit_id WHERE p.id = {}", "property_id"),
+    ("SELECT seller_id FROM contract WHERE id = {}", "contract_id"),
+    ("SELECT lender_id FROM contract WHERE id = {} AND lender_id IS NOT NULL", "contract_id"),
+    ("SELECT party_id FROM contract_buyer WHERE contract_id = {}", "contract_id"),
+    ("SELECT party_id FROM registration_party WHERE registration_id = {}", "registration_id"),
+    ("SELECT taxpayer_id FROM tax_record WHERE id = {}", "tax_record_id"),
+    ("SELECT lender_id FROM mortgage WHERE id = {}", "mortgage_id"),
+    ("SELECT party_id FROM mortgage_borrower WHERE mortgage_id = {}", "mortgage_id"),
+]
+
+
 async def audience_for(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
-    """Every party that may see an event about these records (DESIGN §1), besides departments."""
-    parties: set[int] = set()
-    if refs.property_id is not None:
-        permit_id = await Property.filter(id=refs.property_id).using_db(conn).values_list("permit_id", flat=True)
-        if permit_id and permit_id[0] is not None:
-            parties.update(await Permit.filter(id=permit_id[0]).using_db(conn).values_list("developer_id", flat=True))
-    if refs.contract_id is not None:
-        for seller, lender in await Contract.filter(id=refs.contract_id).using_db(conn).values_list("seller_id", "lender_id"):
-            parties.update(p for p in (seller, lender) if p is not None)
-        parties.update(await ContractBuyer.filter(contract_id=refs.contract_id).using_db(conn).values_list("party_id", flat=True))
-    if refs.registration_id is not None:
-        parties.update(
-            await RegistrationParty.filter(registration_id=refs.registration_id).using_db(conn).values_list("party_id", flat=True)
-        )
-    if refs.tax_record_id is not None:
-        parties.update(await TaxRecord.filter(id=refs.tax_record_id).using_db(conn).values_list("taxpayer_id", flat=True))
-    if refs.mortgage_id is not None:
-        parties.update(await Mortgage.filter(id=refs.mortgage_id).using_db(conn).values_list("lender_id", flat=True))
-        parties.update(
-            await MortgageBorrower.filter(mortgage_id=refs.mortgage_id).using_db(conn).values_list("party_id", flat=True)
-        )
-    return parties
+    """Every party that may see an event about these records, besides the departments."""
+    parts = [(sql, getattr(refs, ref)) for sql, ref in _AUDIENCE_SQL if getattr(refs, ref) is not None]
+    if not parts:
+        return set()
+    postgres = conn.capabilities.dialect == "postgres"
+    statements = [sql.format(f"${i}" if postgres else "?") for i, (sql, _) in enumerate(parts, start=1)]
+    _, rows = await conn.execute_query(" UNION ".join(statements), [value for _, value in parts])
+    return {row[0] for row in rows if row[0] is not None}
 
 
 async def events_after(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -73,48 +74,105 @@ def grouped(
 
 
 class Loaders:
+    """Created per operation; each loader is built on first use, most requests need few."""
+
     def __init__(self, viewer: Viewer | None) -> None:
         self.viewer = viewer
-        v = viewer
+
+    @cached_property
+    def party(self) -> DataLoader:
         # Rows by id. Parties and public property facts are for every signed-in viewer.
-        self.party = by_id(Party, v)
-        self.property = by_id(Property, v)
-        self.permit = by_id(Permit, v, visibility.permits)
+        return by_id(Party, self.viewer)
+
+    @cached_property
+    def property(self) -> DataLoader:
+        return by_id(Property, self.viewer)
+
+    @cached_property
+    def permit(self) -> DataLoader:
+        return by_id(Permit, self.viewer, visibility.permits)
+
+    @cached_property
+    def permit_facts(self) -> DataLoader:
         # For rules that read a permit's terms on a record the viewer may see; never returned.
-        self.permit_facts = by_id(Permit, v)
-        self.contract = by_id(Contract, v, visibility.contracts)
-        self.registration = by_id(Registration, v, visibility.registrations)
-        self.tax_record = by_id(TaxRecord, v, visibility.tax_records)
-        self.mortgage = by_id(Mortgage, v, visibility.mortgages)
-        self.event = by_id(Event, v, visibility.events)
-        self.fund_deposit = by_id(FundDeposit, v, lambda vw, q: q.filter(contract_id__in=visibility.contracts(vw, Contract.all()).values("id")))
-        self.certificate = by_id(Certificate, v, lambda vw, q: q.filter(registration_id__in=visibility.registrations(vw, Registration.all()).values("id")))
-        # Relations.
-        self.contract_buyers = grouped(
-            lambda ids: ContractBuyer.filter(contract_id__in=ids).order_by("position"), "contract_id", v
+        return by_id(Permit, self.viewer)
+
+    @cached_property
+    def contract(self) -> DataLoader:
+        return by_id(Contract, self.viewer, visibility.contracts)
+
+    @cached_property
+    def registration(self) -> DataLoader:
+        return by_id(Registration, self.viewer, visibility.registrations)
+
+    @cached_property
+    def tax_record(self) -> DataLoader:
+        return by_id(TaxRecord, self.viewer, visibility.tax_records)
+
+    @cached_property
+    def mortgage(self) -> DataLoader:
+        return by_id(Mortgage, self.viewer, visibility.mortgages)
+
+    @cached_property
+    def event(self) -> DataLoader:
+        return by_id(Event, self.viewer, visibility.events)
+
+    @cached_property
+    def fund_deposit(self) -> DataLoader:
+        return by_id(FundDeposit, self.viewer, lambda vw, q: q.filter(contract_id__in=visibility.contracts(vw, Contract.all()).values("id")))
+
+    @cached_property
+    def certificate(self) -> DataLoader:
+        return by_id(Certificate, self.viewer, lambda vw, q: q.filter(registration_id__in=visibility.registrations(vw, Registration.all()).values("id")))
+
+    @cached_property
+    def contract_buyers(self) -> DataLoader:
+        return grouped(
+            lambda ids: ContractBuyer.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
         )
-        self.contract_signatures = grouped(
-            lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", v
+
+    @cached_property
+    def contract_signatures(self) -> DataLoader:
+        return grouped(
+            lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer
         )
-        self.contract_deposits = grouped(
-            lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", v
+
+    @cached_property
+    def contract_deposits(self) -> DataLoader:
+        return grouped(
+            lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer
         )
-        self.contract_tax_records = grouped(
-            lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"), "contract_id", v, visibility.tax_records
+
+    @cached_property
+    def contract_tax_records(self) -> DataLoader:
+        return grouped(
+            lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer, visibility.tax_records
         )
-        self.contract_mortgages = grouped(
-            lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"), "contract_id", v, visibility.mortgages
+
+    @cached_property
+    def contract_mortgages(self) -> DataLoader:
+        return grouped(
+            lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer, visibility.mortgages
         )
-        self.contract_advance_registrations = grouped(
+
+    @cached_property
+    def contract_advance_registrations(self) -> DataLoader:
+        return grouped(
             lambda ids: Registration.filter(contract_id__in=ids, kind=RegistrationKind.ADVANCE_NOTICE).order_by("id"),
             "contract_id",
-            v,
+            self.viewer,
             visibility.registrations,
         )
-        self.property_active_contract = grouped(
-            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED), "property_id", v, visibility.contracts
+
+    @cached_property
+    def property_active_contract(self) -> DataLoader:
+        return grouped(
+            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED), "property_id", self.viewer, visibility.contracts
         )
-        self.property_owner_rows = grouped(
+
+    @cached_property
+    def property_owner_rows(self) -> DataLoader:
+        return grouped(
             lambda ids: RegistrationParty.filter(
                 registration__property_id__in=ids,
                 registration__kind__in=OWNERSHIP_KINDS,
@@ -124,32 +182,58 @@ class Loaders:
             .order_by("registration_id", "position")
             .prefetch_related("registration"),
             "registration.property_id",
-            v,
+            self.viewer,
         )
-        self.deep_visible_property = DataLoader(load_fn=self._deep_visible_properties)
-        self.registration_parties = grouped(
-            lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"), "registration_id", v
+
+    @cached_property
+    def deep_visible_property(self) -> DataLoader:
+        return DataLoader(load_fn=self._deep_visible_properties)
+
+    @cached_property
+    def registration_parties(self) -> DataLoader:
+        return grouped(
+            lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"), "registration_id", self.viewer
         )
-        self.registration_checks = grouped(
-            lambda ids: RuleCheck.filter(registration_id__in=ids).order_by("position"), "registration_id", v
+
+    @cached_property
+    def registration_checks(self) -> DataLoader:
+        return grouped(
+            lambda ids: RuleCheck.filter(registration_id__in=ids).order_by("position"), "registration_id", self.viewer
         )
-        self.registration_converted_to = grouped(
-            lambda ids: Registration.filter(converted_from_id__in=ids), "converted_from_id", v, visibility.registrations
+
+    @cached_property
+    def registration_converted_to(self) -> DataLoader:
+        return grouped(
+            lambda ids: Registration.filter(converted_from_id__in=ids), "converted_from_id", self.viewer, visibility.registrations
         )
-        self.registration_certificate = grouped(
-            lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", v
+
+    @cached_property
+    def registration_certificate(self) -> DataLoader:
+        return grouped(
+            lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", self.viewer
         )
-        self.certificate_by_number = DataLoader(load_fn=self._certificates_by_number)
-        self.mortgage_borrowers = grouped(
-            lambda ids: MortgageBorrower.filter(mortgage_id__in=ids).order_by("position"), "mortgage_id", v
+
+    @cached_property
+    def mortgage_borrowers(self) -> DataLoader:
+        return grouped(
+            lambda ids: MortgageBorrower.filter(mortgage_id__in=ids).order_by("position"), "mortgage_id", self.viewer
         )
-        self.mortgage_signatures = grouped(
-            lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", v
+
+    @cached_property
+    def mortgage_signatures(self) -> DataLoader:
+        return grouped(
+            lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer
         )
-        self.mortgage_registrations = grouped(
-            lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", v, visibility.registrations
+
+    @cached_property
+    def mortgage_registrations(self) -> DataLoader:
+        return grouped(
+            lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer, visibility.registrations
         )
-        self.unmasked_person = DataLoader(load_fn=self._unmasked_persons)
+
+    @cached_property
+    def unmasked_person(self) -> DataLoader:
+        return DataLoader(load_fn=self._unmasked_persons)
 
     async def _unmasked_persons(self, party_ids: list[int]) -> list[bool]:
         if self.viewer is None:
@@ -168,7 +252,3 @@ class Loaders:
         if deep is not None:
             visible = set(await Property.filter(id__in=list(set(property_ids))).filter(id__in=deep).values_list("id", flat=True))
         return [p in visible for p in property_ids]
-
-    async def _certificates_by_number(self, numbers: list[str]) -> list[Certificate | None]:
-        rows = {c.number: c for c in await Certificate.filter(number__in=list(set(numbers)))}
-        return [rows.get(n) for n in numbers]

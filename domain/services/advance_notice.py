@@ -92,12 +92,13 @@ async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Regi
     prop = await Property.get(id=registration.property_id).using_db(conn)
     holders = await Party.filter(id__in=[a.party_id for a in applicants]).using_db(conn)
     registration.status, registration.right_status, registration.completed_at = RegistrationStatus.COMPLETED, RightStatus.IN_FORCE, now
+    await registration.save(using_db=conn)
+    await refresh_property_status(conn, prop)
     certificate = await issue_certificate(
         conn, use_case, registration, CertificateKind.REGISTRATION_PROOF, sorted(holders, key=lambda p: p.id), prop,
         {"right": "预购商品房预告登记", "contractNumber": registration.application_form.get("contractNumber")},
     )
-    await registration.save(using_db=conn)
-    await refresh_property_status(conn, prop)
+    await registration.save(using_db=conn, update_fields=["number"])
     completed = {"registrationId": registration.id, "kind": registration.kind, "number": registration.number,
                  "decidedBy": Decider.SYSTEM, "unitCode": prop.unit_code}
     issued = {"certificateId": certificate.id, "number": certificate.number, "kind": certificate.kind,

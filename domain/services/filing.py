@@ -125,16 +125,14 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
 async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property) -> Registration:
     now, year = use_case.now(), use_case.today().year
     contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
-    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
-    await contract.save(using_db=conn, update_fields=["status", "filed_at", "filed_property_id", "number"])
+    await contract.save(using_db=conn, update_fields=["status", "filed_at", "filed_property_id"])
     buyer_ids = await ContractBuyer.filter(contract_id=contract.id).using_db(conn).order_by("position").values_list("party_id", flat=True)
-    buyers = {p.id: p for p in await Party.filter(id__in=buyer_ids).using_db(conn)}
-    ordered = [buyers[i] for i in buyer_ids]
-    seller = await Party.get(id=contract.seller_id).using_db(conn)
+    buyers = {p.id: p for p in await Party.filter(id__in=[*buyer_ids, contract.seller_id]).using_db(conn)}
+    ordered, seller = [buyers[i] for i in buyer_ids], buyers[contract.seller_id]
+    form = await application_form(conn, contract, prop, ordered, seller)
     registration = await Registration.create(
         kind=RegistrationKind.ADVANCE_NOTICE, status=RegistrationStatus.AWAITING_SIGNATURE, right_status=RightStatus.PENDING,
-        property_id=prop.id, contract_id=contract.id, application_form=await application_form(conn, contract, prop, ordered, seller),
-        using_db=conn,
+        property_id=prop.id, contract_id=contract.id, application_form=form, using_db=conn,
     )
     await RegistrationParty.bulk_create(
         [RegistrationParty(registration_id=registration.id, party_id=b.id, role=role, position=i)
@@ -142,6 +140,11 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
         using_db=conn,
     )
     await refresh_property_status(conn, prop)
+    # The county-wide number counter is a hot row: lock it last, for as short a time as can be.
+    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
+    await contract.save(using_db=conn, update_fields=["number"])
+    registration.application_form = {**form, "contractNumber": contract.number}
+    await registration.save(using_db=conn, update_fields=["application_form"])
     refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, registration_id=registration.id)
     payload = {
         "contractId": contract.id, "number": contract.number, "unitCode": prop.unit_code, "price": contract.price,
