@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import typer
 
@@ -77,6 +78,41 @@ def token(
     except SettingsError as error:
         typer.echo(f"onewindow: {error}", err=True)
         raise typer.Exit(2) from error
+
+
+@cli.command("import-shared-data")
+def import_shared_data(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines export of the big-data platform")) -> None:
+    """Load population and enterprise records; idempotent; reports rejected lines by number."""
+    import time
+
+    from tortoise import Tortoise
+
+    from api.db import init_orm
+    from domain.services.shared_data import JsonLinesFile, import_shared_data as load
+
+    settings = _settings()
+    source = JsonLinesFile(file)
+    started = time.perf_counter()
+
+    def progress(lines: int) -> None:
+        rate = lines / max(time.perf_counter() - started, 1e-6)
+        typer.echo(f"\r  {lines:,} lines read ({rate:,.0f}/s)", nl=False, err=True)
+
+    async def run():
+        await init_orm(settings.database_url)
+        try:
+            return await load(source, progress)
+        finally:
+            await Tortoise.close_connections()
+
+    report = asyncio.run(run())
+    typer.echo("", err=True)
+    for line, reason in report.rejected:
+        typer.echo(f"line {line}: rejected: {reason}")
+    typer.echo(
+        f"loaded {report.people:,} person and {report.organizations:,} organization records, "
+        f"rejected {len(report.rejected):,} lines, in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @cli.command("verify-log")

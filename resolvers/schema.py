@@ -10,11 +10,13 @@ from strawberry.tools import merge_types
 from domain.errors import DomainError
 from resolvers import inputs, payloads
 from resolvers.extensions import DomainErrorCodes, FreshLoadersPerOperation
+from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
 from resolvers.mutations.draft_contract import DraftContractMutation
 from resolvers.mutations.file_contract import FileContractMutation
 from resolvers.mutations.issue_presale_permit import IssuePresalePermitMutation
 from resolvers.mutations.record_fund_deposit import RecordFundDepositMutation
+from resolvers.mutations.record_tax_payment import RecordTaxPaymentMutation
 from resolvers.mutations.register_organization import RegisterOrganizationMutation
 from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
@@ -45,6 +47,8 @@ Mutation = merge_types(
         FileContractMutation,
         CancelContractMutation,
         SubmitAdvanceRegistrationMutation,
+        AssessDeedTaxMutation,
+        RecordTaxPaymentMutation,
     ),
 )
 

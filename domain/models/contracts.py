@@ -38,6 +38,7 @@ class Contract(Model):
 
     class Meta:
         table = "contract"
+        indexes = (("property_id", "status"), ("seller_id",), ("lender_id",))
 
 
 class ContractBuyer(Model):
@@ -54,6 +55,7 @@ class ContractBuyer(Model):
 
     class Meta:
         table = "contract_buyer"
+        indexes = (("party_id",),)
         unique_together = (("contract", "party"),)
 
 
@@ -79,6 +81,7 @@ class Signature(Model):
 
     class Meta:
         table = "signature"
+        indexes = (("contract_id",), ("registration_id",), ("mortgage_id",))
 
 
 class FundDeposit(Model):
@@ -96,4 +99,5 @@ class FundDeposit(Model):
 
     class Meta:
         table = "fund_deposit"
+        indexes = (("contract_id",),)
         unique_together = (("kind", "bank_reference"),)

@@ -23,6 +23,7 @@ class Mortgage(Model):
 
     class Meta:
         table = "mortgage"
+        indexes = (("contract_id",), ("lender_id",), ("property_id",))
 
 
 class MortgageBorrower(Model):
@@ -37,4 +38,5 @@ class MortgageBorrower(Model):
 
     class Meta:
         table = "mortgage_borrower"
+        indexes = (("party_id",),)
         unique_together = (("mortgage", "party"),)

@@ -26,6 +26,7 @@ class Permit(Model):
 
     class Meta:
         table = "permit"
+        indexes = (("developer_id",), ("supervising_bank_id",))
 
 
 class Property(Model):
@@ -52,3 +53,4 @@ class Property(Model):
 
     class Meta:
         table = "property"
+        indexes = (("permit_id",),)

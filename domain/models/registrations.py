@@ -46,7 +46,7 @@ class Registration(Model):
 
     class Meta:
         table = "registration"
-        indexes = (("property_id", "kind", "right_status"),)
+        indexes = (("property_id", "kind", "right_status"), ("contract_id",), ("mortgage_id",))
 
 
 class RegistrationParty(Model):
@@ -66,6 +66,7 @@ class RegistrationParty(Model):
 
     class Meta:
         table = "registration_party"
+        indexes = (("party_id", "role"),)
         unique_together = (("registration", "party", "role"),)
 
 
@@ -81,6 +82,7 @@ class RuleCheck(Model):
 
     class Meta:
         table = "rule_check"
+        indexes = (("registration_id",),)
 
 
 class Certificate(Model):

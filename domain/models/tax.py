@@ -28,3 +28,4 @@ class TaxRecord(Model):
 
     class Meta:
         table = "tax_record"
+        indexes = (("contract_id",), ("taxpayer_id",), ("property_id",))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
 from domain.errors import DomainError
 
@@ -23,14 +23,42 @@ class InvalidCreditCode(DomainError):
         super().__init__("INVALID_INPUT", f"not a valid unified social credit code: {reason}", field)
 
 
+# stdnum's birth-place lookup is most of the cost of a check (~50 µs) and depends only on
+# the region code and the birth year, so its verdict is kept per pair: bulk imports check
+# millions of numbers from a few hundred places.
+_birth_places: dict[tuple[str, str], ValidationError | None] = {}
+
+
+def _check_birth_place(number: str) -> None:
+    key = (number[:6], number[6:10])
+    if key not in _birth_places:
+        try:
+            ric.get_birth_place(number)
+            _birth_places[key] = None
+        except ValidationError as exc:
+            _birth_places[key] = exc
+    if _birth_places[key] is not None:
+        raise _birth_places[key]
+
+
 def resident_id(value: str, field: Sequence[str] | None = None) -> str:
-    """The normalised 18-digit resident ID, or InvalidResidentId naming `field`."""
+    """The normalised 18-digit resident ID, or InvalidResidentId naming `field`.
+
+    The same checks as stdnum's `ric.validate` (length, digits, GB 11643 check digit, a real
+    birth date, a region code in use in the birth year), with the place lookup cached.
+    """
+    number = ric.compact(value)
     try:
-        number = ric.validate(value)
+        if len(number) != 18:
+            raise InvalidLength()
+        if not number[:-1].isdigit():
+            raise InvalidFormat()
+        if number[-1] != ric.calc_check_digit(number):
+            raise InvalidChecksum()
+        ric.get_birth_date(number)
+        _check_birth_place(number)
     except ValidationError as exc:
         raise InvalidResidentId(field, exc.message) from exc
-    if len(number) != 18:
-        raise InvalidResidentId(field, "must have 18 characters")
     return number
 
 
@@ -52,4 +80,8 @@ def age_on(resident_id_number: str, day: date) -> int:
 
 
 def is_resident_id(value: str) -> bool:
-    return ric.is_valid(value) and len(value) == 18
+    try:
+        resident_id(value)
+    except InvalidResidentId:
+        return False
+    return True

@@ -1,0 +1,101 @@
+"""Loading the big-data platform's records into the platform's own tables.
+
+A `SharedDataSource` yields numbered lines; today a JSON Lines file, later perhaps a live
+feed over HTTP. Loading is an upsert keyed by ID number, so the same input twice gives the
+same state, and a newer record (later in the input, or in a later load) replaces an older one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from tortoise.transactions import in_transaction
+
+from domain.models import SharedOrganizationRecord, SharedPersonRecord
+from domain.rules.shared_records import OrganizationRecord, PersonRecord, RecordRejected, parse
+
+BATCH_SIZE = 5000
+PERSON_FIELDS = ["name", "marital_status", "spouse_id_number", "children_id_numbers", "household_address", "updated_at"]
+ORGANIZATION_FIELDS = ["name", "licence_status", "updated_at"]
+
+
+class SharedDataSource(Protocol):
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number from 1, text) for every record, in the order the platform published them."""
+
+
+@dataclass(frozen=True)
+class JsonLinesFile:
+    path: Path
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        with self.path.open(encoding="utf-8") as handle:
+            for number, text in enumerate(handle, start=1):
+                if text.strip():
+                    yield number, text
+
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+@dataclass
+class ImportReport:
+    people: int = 0
+    organizations: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        return self.people + self.organizations
+
+
+Progress = Callable[[int], None]
+
+
+async def import_shared_data(source: SharedDataSource, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> ImportReport:
+    report = ImportReport()
+    people: dict[str, PersonRecord] = {}
+    organizations: dict[str, OrganizationRecord] = {}
+    read = 0
+    for number, text in source.lines():
+        read += 1
+        try:
+            record = parse(text)
+        except RecordRejected as rejected:
+            report.rejected.append((number, rejected.reason))
+            continue
+        # A later line for the same ID number replaces the earlier one.
+        target = people if isinstance(record, PersonRecord) else organizations
+        target.pop(record.id_number, None)
+        target[record.id_number] = record
+        if len(people) + len(organizations) >= batch_size:
+            await _write(people, organizations, report)
+            if progress:
+                progress(read)
+    await _write(people, organizations, report)
+    if progress:
+        progress(read)
+    return report
+
+
+async def _write(people: dict[str, PersonRecord], organizations: dict[str, OrganizationRecord], report: ImportReport) -> None:
+    async with in_transaction() as conn:
+        if people:
+            await SharedPersonRecord.bulk_create(
+                [SharedPersonRecord(id_number=p.id_number, name=p.name, marital_status=p.marital_status,
+                                    spouse_id_number=p.spouse_id_number, children_id_numbers=list(p.children_id_numbers),
+                                    household_address=p.household_address) for p in people.values()],
+                on_conflict=["id_number"], update_fields=PERSON_FIELDS, using_db=conn,
+            )
+        if organizations:
+            await SharedOrganizationRecord.bulk_create(
+                [SharedOrganizationRecord(id_number=o.id_number, name=o.name, licence_status=o.licence_status)
+                 for o in organizations.values()],
+                on_conflict=["id_number"], update_fields=ORGANIZATION_FIELDS, using_db=conn,
+            )
+    report.people += len(people)
+    report.organizations += len(organizations)
+    people.clear()
+    organizations.clear()

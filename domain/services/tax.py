@@ -1,0 +1,87 @@
+"""assessDeedTax and recordTaxPayment: the tax bureau's part of a sale (DESIGN §2 step 7)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain import eventlog
+from domain.enums import ContractStatus, EventType, HomesScope, Role, TaxStatus
+from domain.errors import DomainError
+from domain.models import Contract, ContractBuyer, Party, Property, TaxRecord
+from domain.rules import deed_tax, validation
+from domain.services.context import UseCase
+from domain.services.homes import homes_owned
+
+
+async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
+    """One record per buyer, from the contract and the buyer's family home count."""
+    viewer = use_case.viewer
+    use_case.require_role(Role.TAX, Role.BUYER, action="assess deed tax")
+    contract = await Contract.get_or_none(id=contract_id)
+    if contract is None:
+        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+    buyers = await ContractBuyer.filter(contract_id=contract.id).order_by("position")
+    if viewer.role == Role.BUYER and viewer.party_id not in {b.party_id for b in buyers}:
+        raise DomainError("FORBIDDEN", "a buyer declares deed tax only for their own contract")
+    if contract.status != ContractStatus.FILED:
+        raise DomainError("INVALID_STATE", "deed tax is assessed on a filed contract", ["input", "contractId"])
+    prop = await Property.get(id=contract.property_id)
+    parties = {p.id: p for p in await Party.filter(id__in=[b.party_id for b in buyers])}
+    fractions = deed_tax.shares(len(buyers), [b.share for b in buyers])
+    drafts = []
+    for buyer, fraction in zip(buyers, fractions):
+        family = await homes_owned(parties[buyer.party_id].id_number, HomesScope.FAMILY, use_case.now(), use_case.today(),
+                                   exclude_contract_id=contract.id)
+        tax_rate = deed_tax.rate(use_case.policy, prop.usage, prop.building_area, family.count)
+        drafts.append((buyer.party_id, family.count, deed_tax.deed_tax(contract.price, fraction, tax_rate)))
+    async with in_transaction() as conn:
+        earlier = await TaxRecord.filter(contract_id=contract.id).exclude(status=TaxStatus.CANCELLED).select_for_update().using_db(conn)
+        if any(r.status == TaxStatus.PAID for r in earlier):
+            raise DomainError("INVALID_STATE", "deed tax on this contract is paid already; it is not assessed again", ["input", "contractId"])
+        await TaxRecord.filter(id__in=[r.id for r in earlier]).using_db(conn).update(status=TaxStatus.CANCELLED)
+        records = [
+            await TaxRecord.create(
+                contract_id=contract.id, property_id=prop.id, taxpayer_id=party_id, family_homes_before=homes,
+                taxable_amount=tax.taxable_amount, rate=tax.rate, amount=tax.amount, assessed_at=use_case.now(), using_db=conn,
+            )
+            for party_id, homes, tax in drafts
+        ]
+        await eventlog.append(conn, use_case.now(), [
+            eventlog.NewEvent(
+                EventType.TAX_ASSESSED,
+                eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, tax_record_id=r.id),
+                {"taxRecordId": r.id, "taxpayer": parties[r.taxpayer_id].id_number, "familyHomesBefore": r.family_homes_before,
+                 "taxableAmount": r.taxable_amount, "rate": r.rate, "amount": r.amount,
+                 "replaces": [e.id for e in earlier], "declaredBy": viewer.role},
+            )
+            for r in records
+        ])
+    return records
+
+
+async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Decimal, voucher_number: str) -> TaxRecord:
+    use_case.require_role(Role.TAX, action="record tax payments")
+    amount = validation.money(amount, ["input", "amount"])
+    voucher = validation.required_text(voucher_number, ["input", "voucherNumber"], 64)
+    duplicate = DomainError("DUPLICATE", f"voucher {voucher} is recorded already", ["input", "voucherNumber"])
+    try:
+        async with in_transaction() as conn:
+            record = await TaxRecord.select_for_update().using_db(conn).get_or_none(id=tax_record_id)
+            if record is None:
+                raise DomainError("NOT_FOUND", "no such tax record", ["input", "taxRecordId"])
+            if record.status != TaxStatus.ASSESSED:
+                raise DomainError("INVALID_STATE", f"the tax record is {record.status.value.lower()}", ["input", "taxRecordId"])
+            if amount != record.amount:
+                raise DomainError("INVALID_INPUT", f"the assessed amount is {record.amount}, not {amount}", ["input", "amount"])
+            if await TaxRecord.filter(voucher_number=voucher).using_db(conn).exists():
+                raise duplicate
+            record.status, record.paid_at, record.voucher_number = TaxStatus.PAID, use_case.now(), voucher
+            await record.save(using_db=conn, update_fields=["status", "paid_at", "voucher_number"])
+            refs = eventlog.EventRefs(property_id=record.property_id, contract_id=record.contract_id, tax_record_id=record.id)
+            payload = {"taxRecordId": record.id, "amount": record.amount, "voucherNumber": voucher}
+            await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.TAX_PAID, refs, payload)])
+    except IntegrityError as exc:
+        raise duplicate from exc
+    return record
