@@ -152,8 +152,10 @@ class Sale:
         reference = reference or f"REF{next(_units):08d}"
         paid = await self.deposit(contract["id"], "PRESALE_SUPERVISED", "300000.00", f"{reference}-S")
         assert paid["userErrors"] == [], paid
-        fund = await self.deposit(contract["id"], "MAINTENANCE", paid["contract"]["requiredMaintenanceFund"], f"{reference}-M")
-        assert fund["userErrors"] == [], fund
+        required = paid["contract"]["requiredMaintenanceFund"]
+        if required != "0.00":  # only homes pay into the maintenance fund
+            fund = await self.deposit(contract["id"], "MAINTENANCE", required, f"{reference}-M")
+            assert fund["userErrors"] == [], fund
         return contract
 
     async def filed_contract(self, property_id: str, **kwargs) -> tuple[dict, dict]:
