@@ -131,10 +131,14 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="measure again on the database the last run loaded")
     args = parser.parse_args()
-    database_url = run(fresh_database(args.postgres, "onewindow_bench_homes"))
-    print(f"loading {args.people:,} people and {args.homes:,} homes into {database_url}")
-    run(load(database_url, args.people, args.homes, args.filed_share))
+    if args.reuse:
+        database_url = f"{args.postgres.rpartition('/')[0]}/onewindow_bench_homes"
+    else:
+        database_url = run(fresh_database(args.postgres, "onewindow_bench_homes"))
+        print(f"loading {args.people:,} people and {args.homes:,} homes into {database_url}")
+        run(load(database_url, args.people, args.homes, args.filed_share))
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as url:
         for clients in args.clients:
             run(measure(url, args.people, args.requests, clients))

@@ -4,21 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.enums import (
-    ContractStatus,
-    HomeBasis,
-    HomesScope,
-    PropertyUsage,
-    RegistrationKind,
-    RegistrationPartyRole,
-    RegistrationStatus,
-    RightStatus,
-)
-from domain.models import Contract, ContractBuyer, Party, Registration, RegistrationParty, SharedPersonRecord
+from tortoise import connections
+
+from domain.enums import HomeBasis, HomesScope
+from domain.models import ContractBuyer, Party, SharedPersonRecord
 from domain.rules.homes import FamilyFacts, HomeClaim, counted_members, distinct_homes
 from domain.services.parties import person_parties_from_shared_records
-
-OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
 
 
 @dataclass(frozen=True)
@@ -50,47 +41,51 @@ async def homes_owned(
     member_ids = counted_members(id_number, facts, scope, today)
     parties = await person_parties_from_shared_records(member_ids)
     by_party_id = {p.id: p for p in parties}
-    claims = await _ownership_claims(by_party_id) + await _filed_contract_claims(by_party_id, exclude_contract_id)
+    claims = await _claims(by_party_id, exclude_contract_id)
     return HomesOwnedResult(id_number, scope, parties, distinct_homes(claims), now)
 
 
-async def _ownership_claims(members: dict[int, Party]) -> list[HomeClaim]:
-    rows = await RegistrationParty.filter(
-        party_id__in=list(members),
-        role=RegistrationPartyRole.RIGHT_HOLDER,
-        registration__kind__in=OWNERSHIP_KINDS,
-        registration__right_status=RightStatus.IN_FORCE,
-        registration__property__usage=PropertyUsage.RESIDENTIAL,
-    ).values_list("party_id", "registration__property_id", "registration__completed_at")
-    return [
-        HomeClaim(prop, members[party].id_number, HomeBasis.REGISTERED_OWNERSHIP, since)
-        for party, prop, since in rows
-    ]
+# Both ways of holding a home in one round trip: this query answers every homesOwned and every
+# deed tax assessment, so it is written out rather than composed (DESIGN §3).
+_CLAIMS_SQL = """
+SELECT rp.party_id, r.property_id, 'REGISTERED_OWNERSHIP', r.completed_at
+  FROM registration_party rp
+  JOIN registration r ON r.id = rp.registration_id
+  JOIN property p ON p.id = r.property_id
+ WHERE rp.party_id IN ({members}) AND rp.role = 'RIGHT_HOLDER'
+   AND r.kind IN ('FIRST_OWNERSHIP', 'TRANSFER') AND r.right_status = 'IN_FORCE' AND p.usage = 'RESIDENTIAL'
+UNION ALL
+SELECT cb.party_id, c.property_id, 'FILED_CONTRACT', c.filed_at
+  FROM contract_buyer cb
+  JOIN contract c ON c.id = cb.contract_id
+  JOIN property p ON p.id = c.property_id
+ WHERE cb.party_id IN ({members}) AND c.status = 'FILED' AND p.usage = 'RESIDENTIAL' AND c.id <> {excluded}
+   AND NOT EXISTS (SELECT 1 FROM registration t
+                    WHERE t.contract_id = c.id AND t.kind = 'TRANSFER' AND t.status = 'COMPLETED')
+"""
 
 
-async def _filed_contract_claims(members: dict[int, Party], exclude_contract_id: int | None) -> list[HomeClaim]:
-    query = ContractBuyer.filter(
-        party_id__in=list(members),
-        contract__status=ContractStatus.FILED,
-        contract__property__usage=PropertyUsage.RESIDENTIAL,
-    )
-    if exclude_contract_id is not None:
-        query = query.exclude(contract_id=exclude_contract_id)
-    rows = await query.values_list("party_id", "contract_id", "contract__property_id", "contract__filed_at")
-    if not rows:
+async def _claims(members: dict[int, Party], exclude_contract_id: int | None) -> list[HomeClaim]:
+    """Ownership rights in force and filed contracts not yet transferred, of residential homes."""
+    if not members:
         return []
-    transferred = set(
-        await Registration.filter(
-            contract_id__in=[r[1] for r in rows],
-            kind=RegistrationKind.TRANSFER,
-            status=RegistrationStatus.COMPLETED,
-        ).values_list("contract_id", flat=True)
-    )
-    return [
-        HomeClaim(prop, members[party].id_number, HomeBasis.FILED_CONTRACT, filed_at)
-        for party, contract, prop, filed_at in rows
-        if contract not in transferred
-    ]
+    conn = connections.get("default")
+    party_ids = list(members)
+    if conn.capabilities.dialect == "postgres":
+        marks = ", ".join(f"${i}" for i in range(1, len(party_ids) + 1))
+        sql = _CLAIMS_SQL.format(members=marks, excluded=f"${len(party_ids) + 1}")
+        values = [*party_ids, exclude_contract_id or 0]
+    else:
+        marks = ", ".join("?" for _ in party_ids)
+        sql = _CLAIMS_SQL.format(members=marks, excluded="?")
+        values = [*party_ids, *party_ids, exclude_contract_id or 0]
+    _, rows = await conn.execute_query(sql, values)
+    return [HomeClaim(prop, members[party].id_number, HomeBasis(basis), _moment(since)) for party, prop, basis, since in rows]
+
+
+def _moment(value: datetime | str) -> datetime:
+    """SQLite hands raw timestamps back as text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def contract_buyer_id_numbers_of_lender(lender_party_id: int) -> set[str]:

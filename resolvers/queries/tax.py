@@ -45,6 +45,8 @@ class TaxQuery:
         now = services.clock.now()
         result = await homes_owned(number, HomesScopeValue(scope or HomesScopeValue.FAMILY), now, business_date(now, services.policy))
         members_by_number = {p.id_number: p for p in result.members}
+        for party in result.members:  # the homes' holders are among them: no second lookup
+            info.context.loaders.party.prime(party.id, party)
         return HomesOwned(
             id_number=number,
             scope=result.scope,
