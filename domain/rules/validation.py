@@ -25,21 +25,22 @@ def required_text(value: str, field: Field, max_length: int = 200) -> str:
     return text
 
 
+def _positive_hundredths(value: Decimal, field: Field, what: str) -> Decimal:
+    if value <= 0:
+        raise InvalidInput(f"{what} must be positive", field)
+    if value.as_tuple().exponent < -2:
+        raise InvalidInput(f"{what} must have at most 2 decimals", field)
+    return value.quantize(Decimal("0.01"))
+
+
 def money(value: Decimal, field: Field) -> Decimal:
     """A positive amount of CNY with at most two decimals (分)."""
-    if value <= 0:
-        raise InvalidInput("must be a positive amount", field)
-    if value.as_tuple().exponent < -2:
-        raise InvalidInput("must have at most 2 decimals", field)
-    return value.quantize(Decimal("0.01"))
+    return _positive_hundredths(value, field, "the amount")
 
 
 def area(value: Decimal, field: Field) -> Decimal:
-    if value <= 0:
-        raise InvalidInput("the area must be positive", field)
-    if value.as_tuple().exponent < -2:
-        raise InvalidInput("the area must have at most 2 decimals", field)
-    return value.quantize(Decimal("0.01"))
+    """A positive area in m² with at most two decimals."""
+    return _positive_hundredths(value, field, "the area")
 
 
 def not_more_than(value: Decimal, limit: Decimal, field: Field, what: str) -> None:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import eventlog

@@ -17,7 +17,6 @@ from domain.enums import (
     ContractStatus,
     EventType,
     FundKind,
-    PropertyStatus,
     RegistrationKind,
     RegistrationPartyRole,
     RegistrationStatus,

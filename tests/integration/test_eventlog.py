@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from domain import eventlog
 from domain.enums import EventType
 from domain.models import Event, EventAudience, Party
-from tests import factories, ids
+from tests import factories
 
 
 async def _append(payload: dict, refs: eventlog.EventRefs | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from domain.enums import MaritalStatus
-from tests import ids
 from tests.families import ADULT, EX_WIFE, HUSBAND, MINOR, NAMES, WIFE, family, owned_home
 from tests.story import Sale
 from tests.support import token

@@ -9,7 +9,7 @@ import pytest
 from domain.models import Event, TaxRecord
 from tests import ids
 from tests.families import HUSBAND, NAMES, WIFE, family, owned_home
-from tests.story import Sale, property_input
+from tests.story import property_input
 from tests.support import token
 
 ASSESS = """mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) {
@@ -18,11 +18,6 @@ ASSESS = """mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) {
 
 
 _permits = itertools.count()
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
 
 
 async def _filed(sale, area="89.50", usage="RESIDENTIAL", buyers=None, price="1000000.00"):

@@ -5,23 +5,8 @@ import pytest
 
 from domain.models import Contract, Event, Party, SharedPersonRecord
 from tests import ids
-from tests.story import Sale
+from tests.mutations.conftest import error_fields
 from tests.support import token
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
-
-
-@pytest.fixture
-async def unit(sale):
-    _, units = await sale.permit_with_units()
-    return units[0]
-
-
-def _errors(payload):
-    return [(e["code"], e["field"]) for e in payload["userErrors"]]
 
 
 async def test_the_developer_drafts_a_contract_and_buyers_become_parties(sale, unit):
@@ -44,13 +29,13 @@ async def test_different_terms_give_different_document_hashes(sale, unit):
 @pytest.mark.parametrize("role, party", [("HOUSING", None), ("REGISTRAR", None), ("BANK", ids.BANK), ("BUYER", ids.ZHANG_SAN)])
 async def test_other_roles_may_not_draft(sale, unit, role, party):
     payload = await sale.draft(unit["id"], bearer=token(role, party, ["face", "ca"]))
-    assert _errors(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [("FORBIDDEN", None)]
     assert await Contract.all().count() == 0
 
 
 async def test_another_developer_may_not_draft_on_this_permit(sale, unit):
     payload = await sale.draft(unit["id"], bearer=sale.actors.other_developer)
-    assert _errors(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [("FORBIDDEN", None)]
 
 
 @pytest.mark.parametrize(
@@ -67,7 +52,7 @@ async def test_another_developer_may_not_draft_on_this_permit(sale, unit):
 )
 async def test_buyers_are_validated(sale, unit, buyers, field):
     payload = await sale.draft(unit["id"], buyers=buyers)
-    assert _errors(payload) == [("INVALID_INPUT", field)]
+    assert error_fields(payload) == [("INVALID_INPUT", field)]
     assert await Contract.all().count() == 0 and await Party.filter(kind="PERSON").count() == 0
 
 
@@ -82,33 +67,33 @@ async def test_buyers_are_validated(sale, unit, buyers, field):
 )
 async def test_money_is_positive_with_two_decimals_and_the_down_payment_within_the_price(sale, unit, price, down_payment, field):
     payload = await sale.draft(unit["id"], price=price, down_payment=down_payment)
-    assert _errors(payload) == [("INVALID_INPUT", field)]
+    assert error_fields(payload) == [("INVALID_INPUT", field)]
 
 
 async def test_a_full_payment_has_no_lender(sale, unit):
     payload = await sale.draft(unit["id"], payment_method="FULL_PAYMENT", lender=ids.BANK)
-    assert _errors(payload) == [("INVALID_INPUT", ["input", "lenderIdNumber"])]
+    assert error_fields(payload) == [("INVALID_INPUT", ["input", "lenderIdNumber"])]
 
 
 async def test_the_lender_must_be_registered(sale, unit):
     payload = await sale.draft(unit["id"], lender=ids.PROVIDENT_FUND)
-    assert _errors(payload) == [("NOT_FOUND", ["input", "lenderIdNumber"])]
+    assert error_fields(payload) == [("NOT_FOUND", ["input", "lenderIdNumber"])]
 
 
 async def test_a_name_differing_from_shared_population_data_is_unverified(sale, unit):
     await SharedPersonRecord.create(id_number=ids.ZHANG_SAN, name="张叁", marital_status="SINGLE")
     payload = await sale.draft(unit["id"])
-    assert _errors(payload) == [("IDENTITY_UNVERIFIED", ["input", "buyers", "0", "name"])]
+    assert error_fields(payload) == [("IDENTITY_UNVERIFIED", ["input", "buyers", "0", "name"])]
 
 
 async def test_an_unknown_property_is_not_found(sale):
     from resolvers.ids import to_global_id
 
-    assert _errors(await sale.draft(to_global_id("Property", 999))) == [("NOT_FOUND", ["input", "propertyId"])]
-    assert _errors(await sale.draft("nonsense")) == [("INVALID_INPUT", ["input", "propertyId"])]
+    assert error_fields(await sale.draft(to_global_id("Property", 999))) == [("NOT_FOUND", ["input", "propertyId"])]
+    assert error_fields(await sale.draft("nonsense")) == [("INVALID_INPUT", ["input", "propertyId"])]
 
 
 async def test_a_sold_home_takes_no_new_draft(sale, unit):
     await sale.filed_contract(unit["id"])
     payload = await sale.draft(unit["id"], buyers=[{"idNumber": ids.LI_SI, "name": "李四"}])
-    assert _errors(payload) == [("ALREADY_SOLD", ["input", "propertyId"])]
+    assert error_fields(payload) == [("ALREADY_SOLD", ["input", "propertyId"])]

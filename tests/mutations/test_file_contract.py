@@ -8,23 +8,8 @@ import pytest
 from domain.models import Contract, Event, Permit, Registration
 from tests import ids
 from tests.seizures import seize
-from tests.story import Sale
+from tests.mutations.conftest import error_codes
 from tests.support import token
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
-
-
-@pytest.fixture
-async def unit(sale):
-    _, units = await sale.permit_with_units()
-    return units[0]
-
-
-def _codes(payload):
-    return [e["code"] for e in payload["userErrors"]]
 
 
 async def _not_filed() -> bool:
@@ -58,7 +43,7 @@ async def test_housing_may_file_too(sale, unit):
 async def test_only_the_seller_or_housing_files(sale, unit, role, party):
     contract = await sale.funded_contract(unit["id"])
     payload = await sale.file(contract["id"], bearer=token(role, party, ["ca", "face"]))
-    assert _codes(payload) == ["FORBIDDEN"]
+    assert error_codes(payload) == ["FORBIDDEN"]
     assert await _not_filed()
 
 
@@ -67,7 +52,7 @@ async def test_signatures_missing(sale, unit):
     await sale.sign(drafted["id"], drafted["documentHash"], sale.actors.zhang)
     await sale.deposit(drafted["id"], "PRESALE_SUPERVISED", "300000.00", "S")
     await sale.deposit(drafted["id"], "MAINTENANCE", "7160.00", "M")
-    assert _codes(await sale.file(drafted["id"])) == ["SIGNATURES_MISSING"]
+    assert error_codes(await sale.file(drafted["id"])) == ["SIGNATURES_MISSING"]
     assert await _not_filed()
 
 
@@ -75,7 +60,7 @@ async def test_funds_not_deposited(sale, unit):
     contract = await sale.signed_contract(unit["id"])
     await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "299999.99", "S")
     await sale.deposit(contract["id"], "MAINTENANCE", "7160.00", "M")
-    assert _codes(await sale.file(contract["id"])) == ["FUNDS_NOT_DEPOSITED"]
+    assert error_codes(await sale.file(contract["id"])) == ["FUNDS_NOT_DEPOSITED"]
     await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "0.01", "S2")
     assert (await sale.file(contract["id"]))["userErrors"] == []
 
@@ -84,7 +69,7 @@ async def test_maintenance_fund_unpaid(sale, unit):
     contract = await sale.signed_contract(unit["id"])
     await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "300000.00", "S")
     await sale.deposit(contract["id"], "MAINTENANCE", "7159.99", "M")
-    assert _codes(await sale.file(contract["id"])) == ["MAINTENANCE_FUND_UNPAID"]
+    assert error_codes(await sale.file(contract["id"])) == ["MAINTENANCE_FUND_UNPAID"]
     assert await _not_filed()
 
 
@@ -99,14 +84,14 @@ async def test_a_current_sale_needs_no_supervised_money(sale):
 async def test_permit_invalid(sale, unit):
     contract = await sale.funded_contract(unit["id"])
     await Permit.all().update(status="REVOKED")
-    assert _codes(await sale.file(contract["id"])) == ["PERMIT_INVALID"]
+    assert error_codes(await sale.file(contract["id"])) == ["PERMIT_INVALID"]
     assert await _not_filed()
 
 
 async def test_encumbered_by_a_seizure_until_it_expires(sale, unit):
     contract = await sale.funded_contract(unit["id"])
     seizure = await seize(unit["id"])
-    assert _codes(await sale.file(contract["id"])) == ["ENCUMBERED"]
+    assert error_codes(await sale.file(contract["id"])) == ["ENCUMBERED"]
     assert await _not_filed()
     await Registration.filter(id=seizure.id).update(effective_until=date(2020, 1, 1))
     assert (await sale.file(contract["id"]))["userErrors"] == []
@@ -116,7 +101,7 @@ async def test_already_sold_to_another_buyer(sale, unit):
     first = await sale.funded_contract(unit["id"])
     second = await sale.funded_contract(unit["id"], buyer_tokens={ids.LI_SI: sale.actors.li})
     assert (await sale.file(first["id"]))["userErrors"] == []
-    assert _codes(await sale.file(second["id"])) == ["ALREADY_SOLD"]
+    assert error_codes(await sale.file(second["id"])) == ["ALREADY_SOLD"]
     assert await Contract.filter(status="FILED").count() == 1
     assert await Event.filter(type="CONTRACT_FILED").count() == 1
 
@@ -124,7 +109,7 @@ async def test_already_sold_to_another_buyer(sale, unit):
 async def test_a_filed_contract_is_not_filed_again(sale, unit):
     contract = await sale.funded_contract(unit["id"])
     await sale.file(contract["id"])
-    assert _codes(await sale.file(contract["id"])) == ["INVALID_STATE"]
+    assert error_codes(await sale.file(contract["id"])) == ["INVALID_STATE"]
 
 
 async def test_contract_numbers_are_consecutive(sale):

@@ -5,13 +5,8 @@ import pytest
 
 from domain.models import Event, Permit, Property, SharedOrganizationRecord
 from tests import ids
-from tests.story import Sale, property_input, unit_code
+from tests.story import property_input, unit_code
 from tests.support import token
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
 
 
 async def _nothing_stored() -> bool:

@@ -5,23 +5,14 @@ import pytest
 
 from domain.models import Event, FundDeposit
 from tests import ids
-from tests.story import Sale
+from tests.mutations.conftest import error_fields
 from tests.support import token
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
 
 
 @pytest.fixture
 async def contract(sale):
     _, units = await sale.permit_with_units()
     return await sale.signed_contract(units[0]["id"])
-
-
-def _errors(payload):
-    return [(e["code"], e["field"]) for e in payload["userErrors"]]
 
 
 async def test_the_supervising_bank_records_a_payment(sale, contract):
@@ -36,7 +27,7 @@ async def test_the_supervising_bank_records_a_payment(sale, contract):
 @pytest.mark.parametrize("bearer_args", [("BANK", ids.OTHER_BANK), ("HOUSING", None), ("TAX", None), ("BUYER", ids.ZHANG_SAN)])
 async def test_only_the_supervising_bank_records_supervised_payments(sale, contract, bearer_args):
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "1.00", "X", bearer=token(*bearer_args))
-    assert _errors(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [("FORBIDDEN", None)]
     assert await FundDeposit.all().count() == 0
 
 
@@ -49,17 +40,17 @@ async def test_any_bank_or_housing_records_the_maintenance_fund(sale, contract, 
 @pytest.mark.parametrize("bearer_args", [("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None)])
 async def test_others_may_not_record_the_maintenance_fund(sale, contract, bearer_args):
     payload = await sale.deposit(contract["id"], "MAINTENANCE", "7160.00", "M-1", bearer=token(*bearer_args))
-    assert _errors(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [("FORBIDDEN", None)]
 
 
 @pytest.mark.parametrize("amount", ["0", "-10.00", "100.001"])
 async def test_the_amount_is_positive_with_two_decimals(sale, contract, amount):
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", amount, "B-1")
-    assert _errors(payload) == [("INVALID_INPUT", ["input", "amount"])]
+    assert error_fields(payload) == [("INVALID_INPUT", ["input", "amount"])]
 
 
 async def test_a_bank_reference_is_recorded_once(sale, contract):
     await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "100.00", "B-1")
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "100.00", "B-1")
-    assert _errors(payload) == [("DUPLICATE", ["input", "bankReference"])]
+    assert error_fields(payload) == [("DUPLICATE", ["input", "bankReference"])]
     assert await FundDeposit.all().count() == 1

@@ -5,18 +5,12 @@ import pytest
 
 from domain.models import Event, TaxRecord
 from tests import ids
-from tests.story import Sale
 from tests.support import token
 
 ASSESS = "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id amount } userErrors { code } } }"
 PAY = """mutation($id: ID!, $amount: Decimal!, $voucher: String!) {
   recordTaxPayment(input: {taxRecordId: $id, amount: $amount, voucherNumber: $voucher}) {
     taxRecord { status paidAt voucherNumber amount } userErrors { code field message } } }"""
-
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from tests import ids
 from tests.story import Sale
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from domain.models import Signature
 from tests import ids
-from tests.story import Sale
+from tests.mutations.conftest import error_fields
 from tests.support import token
 
 REVISE = """mutation($input: ReviseContractInput!) { reviseContract(input: $input) {
@@ -13,19 +13,10 @@ REVISE = """mutation($input: ReviseContractInput!) { reviseContract(input: $inpu
 
 
 @pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
-
-
-@pytest.fixture
 async def draft(sale):
     _, units = await sale.permit_with_units()
     payload = await sale.draft(units[0]["id"], buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}])
     return payload["contract"]
-
-
-def _errors(payload):
-    return [(e["code"], e["field"]) for e in payload["userErrors"]]
 
 
 async def test_every_party_signs_and_the_last_signature_makes_it_signed(sale, draft):
@@ -41,31 +32,31 @@ async def test_every_party_signs_and_the_last_signature_makes_it_signed(sale, dr
 
 async def test_a_buyer_without_face_verification_is_unverified(sale, draft):
     payload = await sale.sign(draft["id"], draft["documentHash"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))
-    assert _errors(payload) == [("IDENTITY_UNVERIFIED", None)]
+    assert error_fields(payload) == [("IDENTITY_UNVERIFIED", None)]
     assert await Signature.all().count() == 0
 
 
 async def test_a_developer_without_its_ca_certificate_is_unverified(sale, draft):
     payload = await sale.sign(draft["id"], draft["documentHash"], token("DEVELOPER", ids.DEVELOPER, ["pwd"]))
-    assert _errors(payload) == [("IDENTITY_UNVERIFIED", None)]
+    assert error_fields(payload) == [("IDENTITY_UNVERIFIED", None)]
 
 
 @pytest.mark.parametrize("role, party", [("BUYER", ids.WANG_WU), ("DEVELOPER", ids.OTHER_DEVELOPER), ("HOUSING", None), ("BANK", ids.BANK)])
 async def test_no_one_else_signs(sale, draft, role, party):
     payload = await sale.sign(draft["id"], draft["documentHash"], token(role, party, ["face", "ca"]))
-    assert _errors(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [("FORBIDDEN", None)]
     assert await Signature.all().count() == 0
 
 
 async def test_signing_another_text_is_refused(sale, draft):
     payload = await sale.sign(draft["id"], "0" * 64, sale.actors.zhang)
-    assert _errors(payload) == [("INVALID_INPUT", ["input", "documentHash"])]
+    assert error_fields(payload) == [("INVALID_INPUT", ["input", "documentHash"])]
 
 
 async def test_signing_twice_is_a_duplicate(sale, draft):
     await sale.sign(draft["id"], draft["documentHash"], sale.actors.zhang)
     payload = await sale.sign(draft["id"], draft["documentHash"], sale.actors.zhang)
-    assert _errors(payload) == [("DUPLICATE", ["input", "documentHash"])]
+    assert error_fields(payload) == [("DUPLICATE", ["input", "documentHash"])]
     assert await Signature.all().count() == 1
 
 
@@ -73,7 +64,7 @@ async def test_a_signed_contract_takes_no_more_signatures(sale, draft):
     for bearer in (sale.actors.zhang, sale.actors.li, sale.actors.developer):
         await sale.sign(draft["id"], draft["documentHash"], bearer)
     payload = await sale.sign(draft["id"], draft["documentHash"], sale.actors.zhang)
-    assert _errors(payload) == [("INVALID_STATE", ["input", "contractId"])]
+    assert error_fields(payload) == [("INVALID_STATE", ["input", "contractId"])]
 
 
 async def test_changing_the_draft_changes_its_hash_and_drops_signatures(sale, draft):
@@ -87,7 +78,7 @@ async def test_changing_the_draft_changes_its_hash_and_drops_signatures(sale, dr
     assert contract["status"] == "DRAFT" and contract["signatures"] == []
     assert contract["documentHash"] != draft["documentHash"]
     stale = await sale.sign(draft["id"], draft["documentHash"], sale.actors.zhang)
-    assert _errors(stale) == [("INVALID_INPUT", ["input", "documentHash"])]
+    assert error_fields(stale) == [("INVALID_INPUT", ["input", "documentHash"])]
     fresh = await sale.sign(draft["id"], contract["documentHash"], sale.actors.zhang)
     assert fresh["userErrors"] == []
 

@@ -6,23 +6,14 @@ import pytest
 from domain.models import Certificate, Event, Registration, SharedPersonRecord
 from tests import ids
 from tests.seizures import seize
-from tests.story import Sale
+from tests.mutations.conftest import error_codes
 from tests.support import token
-
-@pytest.fixture
-async def sale(gql):
-    return await Sale(gql).setup()
-
 
 @pytest.fixture
 async def filed(sale):
     _, units = await sale.permit_with_units()
     sale.unit_ids = [u["id"] for u in units]
     return await sale.filed_contract(units[0]["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li})
-
-
-def _codes(payload):
-    return [e["code"] for e in payload["userErrors"]]
 
 
 async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale, filed):
@@ -63,26 +54,26 @@ async def test_a_name_that_differs_from_shared_data_is_rejected(sale, filed):
 
 async def test_without_face_verification_a_buyer_is_unverified(sale, filed):
     _, registration = filed
-    assert _codes(await sale.submit(registration["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await sale.submit(registration["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
 
 
 @pytest.mark.parametrize("role, party", [("BUYER", ids.WANG_WU), ("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("BANK", ids.BANK)])
 async def test_only_the_buyers_named_submit(sale, filed, role, party):
     _, registration = filed
-    assert _codes(await sale.submit(registration["id"], token(role, party, ["face", "ca"]))) == ["FORBIDDEN"]
+    assert error_codes(await sale.submit(registration["id"], token(role, party, ["face", "ca"]))) == ["FORBIDDEN"]
 
 
 async def test_answering_twice_is_a_duplicate(sale, filed):
     _, registration = filed
     await sale.submit(registration["id"], sale.actors.zhang)
-    assert _codes(await sale.submit(registration["id"], sale.actors.zhang)) == ["DUPLICATE"]
+    assert error_codes(await sale.submit(registration["id"], sale.actors.zhang)) == ["DUPLICATE"]
 
 
 async def test_a_decided_registration_is_terminal(sale, filed):
     _, registration = filed
     await sale.submit(registration["id"], sale.actors.zhang)
     await sale.submit(registration["id"], sale.actors.li)
-    assert _codes(await sale.submit(registration["id"], sale.actors.li)) == ["INVALID_STATE"]
+    assert error_codes(await sale.submit(registration["id"], sale.actors.li)) == ["INVALID_STATE"]
 
 
 async def test_proof_numbers_are_gapless_per_year(sale):
