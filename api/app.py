@@ -1,6 +1,7 @@
 """The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -18,6 +19,8 @@ from api.keys import load_keyring
 from api.settings import Settings
 from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
+from domain.services.context import system_use_case
+from domain.services.time_rules import sweep
 from resolvers.context import Services
 
 log = logging.getLogger("onewindow")
@@ -33,9 +36,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         await init_orm(settings.database_url)
+        sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await Tortoise.close_connections()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -59,6 +66,19 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         lifespan=lifespan,
         middleware=[Middleware(ServerTiming)],
     )
+
+
+async def sweep_periodically(services: Services, every_seconds: float) -> None:
+    """Time rules inside the server; every process may run them, each change is idempotent."""
+    use_case = system_use_case(services.clock, services.policy, services.keyring)
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            report = await sweep(use_case)
+            if report.seizures_lapsed or report.advance_notices_lapsed:
+                log.info("time rules: %s", report)
+        except Exception:  # the next round tries again; one bad row must not stop the sweeper
+            log.exception("time rules failed")
 
 
 def app_from_env() -> Starlette:

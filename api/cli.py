@@ -115,6 +115,34 @@ def import_shared_data(file: Path = typer.Argument(..., exists=True, dir_okay=Fa
     )
 
 
+@cli.command()
+def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 8601 moment instead of now")) -> None:
+    """Apply the time rules now: lapsed advance notices, expired seizures."""
+    from datetime import datetime
+
+    from tortoise import Tortoise
+
+    from api.db import init_orm
+    from api.keys import load_keyring
+    from domain.clock import FixedClock, SystemClock
+    from domain.services.time_rules import sweep as apply_time_rules
+    from domain.services.context import system_use_case
+
+    settings = _settings()
+    clock = FixedClock(datetime.fromisoformat(now)) if now else SystemClock()
+
+    async def run():
+        await init_orm(settings.database_url)
+        try:
+            return await apply_time_rules(system_use_case(clock, settings.policy, load_keyring(settings)))
+        finally:
+            await Tortoise.close_connections()
+
+    report = asyncio.run(run())
+    typer.echo(f"seizures lapsed: {report.seizures_lapsed}, advance notices lapsed: {report.advance_notices_lapsed}, "
+               f"transfers completed: {report.transfers}")
+
+
 @cli.command("verify-log")
 def verify_log() -> None:
     """Walk the event log's hash chain; name the first broken event."""

@@ -49,6 +49,7 @@ class Settings:
     jwt_issuer: str = "onewindow"
     signing_key_path: str | None = None
     log_poll_seconds: float = 1.0
+    sweep_seconds: float = 3600.0
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -72,6 +73,7 @@ class Settings:
             jwt_issuer=env("ONEWINDOW_JWT_ISSUER", "onewindow"),
             signing_key_path=env("ONEWINDOW_SIGNING_KEY") or None,
             log_poll_seconds=float(env("ONEWINDOW_LOG_POLL_SECONDS", "1.0")),
+            sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
             policy=CountyPolicy(**policy_kwargs),
         )
 

@@ -162,5 +162,7 @@ class EventType(str, Enum):
     MORTGAGE_APPROVED = "MORTGAGE_APPROVED"
     COMPLETION_ACCEPTED = "COMPLETION_ACCEPTED"
     CERTIFICATE_ISSUED = "CERTIFICATE_ISSUED"
-    # Added beyond the contract: the foundation's own state change (new organisation).
+    # Added beyond the contract, for state changes it names no event for.
     ORGANIZATION_REGISTERED = "ORGANIZATION_REGISTERED"
+    MORTGAGE_SIGNED = "MORTGAGE_SIGNED"
+    RIGHT_LAPSED = "RIGHT_LAPSED"

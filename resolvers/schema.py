@@ -10,6 +10,14 @@ from strawberry.tools import merge_types
 from domain.errors import DomainError
 from resolvers import inputs, payloads
 from resolvers.extensions import DomainErrorCodes, FreshLoadersPerOperation
+from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
+from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
+from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
+from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
+from resolvers.mutations.record_completion_acceptance import RecordCompletionAcceptanceMutation
+from resolvers.mutations.register_seizure import RegisterSeizureMutation
+from resolvers.mutations.release_seizure import ReleaseSeizureMutation
+from resolvers.mutations.sign_mortgage import SignMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
 from resolvers.mutations.draft_contract import DraftContractMutation
@@ -49,6 +57,14 @@ Mutation = merge_types(
         SubmitAdvanceRegistrationMutation,
         AssessDeedTaxMutation,
         RecordTaxPaymentMutation,
+        ApproveMortgageMutation,
+        SignMortgageMutation,
+        ApplyAdvanceMortgageRegistrationMutation,
+        DischargeMortgageMutation,
+        RecordCompletionAcceptanceMutation,
+        ApplyFirstRegistrationMutation,
+        RegisterSeizureMutation,
+        ReleaseSeizureMutation,
     ),
 )
 

@@ -44,6 +44,9 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
             raise DomainError("INVALID_STATE", f"the application is {registration.status.value.lower()}", ["input", "registrationId"])
         if await Signature.filter(registration_id=registration.id, signer_id=viewer.party_id).using_db(conn).exists():
             raise DomainError("DUPLICATE", "you have answered and signed this application already", ["input", "registrationId"])
+        if await encumbrances.seizure_in_force(conn, registration.property_id, use_case.today()):
+            # A seizure is temporary: refuse now and change nothing, rather than reject for good.
+            raise DomainError("ENCUMBERED", "the property is seized (查封): the application waits for the release")
         await _answer_and_sign(conn, use_case, registration, mine, accept_delivery)
         signed = set(await Signature.filter(registration_id=registration.id).using_db(conn).values_list("signer_id", flat=True))
         events = [eventlog.NewEvent(

@@ -35,3 +35,8 @@ class UseCase:
         if self.viewer.party_id is None:
             raise DomainError("FORBIDDEN", "your token speaks for no party known to the platform")
         return self.viewer.party_id
+
+
+def system_use_case(clock: Clock, policy: CountyPolicy, keyring: KeyRing) -> UseCase:
+    """The platform acting by itself (time rules), with the registration centre's authority."""
+    return UseCase(Viewer(subject="system:time-rules", role=Role.REGISTRAR), clock, policy, keyring)

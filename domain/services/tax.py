@@ -13,6 +13,7 @@ from domain.models import Contract, ContractBuyer, Party, Property, TaxRecord
 from domain.rules import deed_tax, validation
 from domain.services.context import UseCase
 from domain.services.homes import homes_owned
+from domain.services.ownership import convert_if_ready
 
 
 async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
@@ -62,15 +63,19 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
 
 
 async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Decimal, voucher_number: str) -> TaxRecord:
+    """Record a payment; the last one of a contract lets the home pass to its buyers at once."""
     use_case.require_role(Role.TAX, action="record tax payments")
     amount = validation.money(amount, ["input", "amount"])
     voucher = validation.required_text(voucher_number, ["input", "voucherNumber"], 64)
     duplicate = DomainError("DUPLICATE", f"voucher {voucher} is recorded already", ["input", "voucherNumber"])
+    found = await TaxRecord.get_or_none(id=tax_record_id)
+    if found is None:
+        raise DomainError("NOT_FOUND", "no such tax record", ["input", "taxRecordId"])
     try:
         async with in_transaction() as conn:
-            record = await TaxRecord.select_for_update().using_db(conn).get_or_none(id=tax_record_id)
-            if record is None:
-                raise DomainError("NOT_FOUND", "no such tax record", ["input", "taxRecordId"])
+            # Property first: the order every transfer takes its locks in.
+            prop = await Property.select_for_update().using_db(conn).get(id=found.property_id)
+            record = await TaxRecord.select_for_update().using_db(conn).get(id=found.id)
             if record.status != TaxStatus.ASSESSED:
                 raise DomainError("INVALID_STATE", f"the tax record is {record.status.value.lower()}", ["input", "taxRecordId"])
             if amount != record.amount:
@@ -81,7 +86,9 @@ async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Deci
             await record.save(using_db=conn, update_fields=["status", "paid_at", "voucher_number"])
             refs = eventlog.EventRefs(property_id=record.property_id, contract_id=record.contract_id, tax_record_id=record.id)
             payload = {"taxRecordId": record.id, "amount": record.amount, "voucherNumber": voucher}
-            await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.TAX_PAID, refs, payload)])
+            events = [eventlog.NewEvent(EventType.TAX_PAID, refs, payload)]
+            events += await convert_if_ready(conn, use_case, prop)
+            await eventlog.append(conn, use_case.now(), events)
     except IntegrityError as exc:
         raise duplicate from exc
     return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from domain.models import Certificate, Event, Registration, SharedPersonRecord
+from resolvers.ids import to_global_id
 from tests import ids
 from tests.seizures import seize
 from tests.mutations.conftest import error_codes
@@ -32,16 +33,19 @@ async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale,
     assert types[-2:] == ["REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
 
 
-async def test_a_seizure_before_the_decision_rejects_it_naming_the_check(sale, filed):
+async def test_a_seizure_refuses_the_signature_until_it_is_released(sale, filed):
     _, registration = filed
     await sale.submit(registration["id"], sale.actors.zhang)
-    await seize(sale.unit_ids[0])
-    last = await sale.submit(registration["id"], sale.actors.li)
-    rejected = last["registration"]
-    assert (rejected["status"], rejected["rightStatus"], rejected["number"]) == ("REJECTED", "PENDING", None)
-    assert [c["rule"] for c in rejected["checks"] if not c["passed"]] == ["NO_SEIZURE"]
-    assert await Event.filter(type="REGISTRATION_REJECTED").count() == 1
-    assert await Certificate.all().count() == 0
+    seizure = await seize(sale.unit_ids[0])
+    refused = await sale.submit(registration["id"], sale.actors.li)
+    assert error_codes(refused) == ["ENCUMBERED"]
+    assert (await Registration.get(kind="ADVANCE_NOTICE")).status == "AWAITING_SIGNATURE"
+    await sale.client.data(
+        'mutation($id: ID!) { releaseSeizure(input: {registrationId: $id, documentNumber: "(2026)豫1528执100号之一"}) { userErrors { code } } }',
+        {"id": to_global_id("Registration", seizure.id)}, bearer=sale.actors.registrar)
+    done = (await sale.submit(registration["id"], sale.actors.li))["registration"]
+    assert done["status"] == "COMPLETED"
+    assert [c["rule"] for c in done["checks"] if not c["passed"]] == []
 
 
 async def test_a_name_that_differs_from_shared_data_is_rejected(sale, filed):

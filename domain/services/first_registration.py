@@ -1,0 +1,82 @@
+"""recordCompletionAcceptance and applyFirstRegistration (首次登记 + 首次转移登记 合并申请).
+
+The application works through the permit's properties in chunks, one short transaction each:
+a 1,000-unit permit never holds its locks for long. A chunk is whole or not at all, and every
+step skips what is done already, so after a failure midway (a crash, a lost connection) the
+developer applies again and the application finishes where it stopped, without doing anything
+twice.
+"""
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from domain import eventlog
+from domain.enums import ContractStatus, EventType, PermitStatus, PropertyStatus, RegistrationKind, Role
+from domain.errors import DomainError
+from domain.models import Contract, Permit, Property, Registration
+from domain.rules import validation
+from domain.services.context import UseCase
+from domain.services.ownership import completed_event, completed_registration, convert_if_ready
+
+CHUNK = 50
+
+
+async def record_completion_acceptance(use_case: UseCase, permit_id: int, acceptance_number: str) -> Permit:
+    use_case.require_role(Role.HOUSING, action="record completion acceptance")
+    number = validation.required_text(acceptance_number, ["input", "acceptanceNumber"], 64)
+    async with in_transaction() as conn:
+        permit = await Permit.select_for_update().using_db(conn).get_or_none(id=permit_id)
+        if permit is None:
+            raise DomainError("NOT_FOUND", "no such permit", ["input", "permitId"])
+        if permit.completion_acceptance_number is not None:
+            raise DomainError("INVALID_STATE", f"completion was accepted already ({permit.completion_acceptance_number})", ["input", "permitId"])
+        permit.completion_acceptance_number, permit.completion_accepted_at = number, use_case.now()
+        await permit.save(using_db=conn, update_fields=["completion_acceptance_number", "completion_accepted_at"])
+        payload = {"permitId": permit.id, "permit": permit.number, "acceptanceNumber": number}
+        audience = frozenset({permit.developer_id, permit.supervising_bank_id})
+        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.COMPLETION_ACCEPTED, eventlog.EventRefs(), payload, audience)])
+    return permit
+
+
+async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[list[Registration], list[Registration]]:
+    use_case.require_role(Role.DEVELOPER, Role.REGISTRAR, action="apply for first registration")
+    permit = await Permit.get_or_none(id=permit_id)
+    if permit is None:
+        raise DomainError("NOT_FOUND", "no such permit", ["input", "permitId"])
+    if use_case.viewer.role == Role.DEVELOPER and permit.developer_id != use_case.viewer.party_id:
+        raise DomainError("FORBIDDEN", "only the permit's developer or the registration centre applies")
+    if permit.status != PermitStatus.VALID:
+        raise DomainError("PERMIT_INVALID", "the permit is not valid", ["input", "permitId"])
+    if permit.completion_acceptance_number is None:
+        raise DomainError("NOT_COMPLETED", "completion acceptance (竣工验收备案) is not recorded for this permit", ["input", "permitId"])
+    property_ids = await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True)
+    for start in range(0, len(property_ids), CHUNK):
+        await _register_chunk(use_case, permit, property_ids[start:start + CHUNK])
+    firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by("id")
+    transfers = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.TRANSFER).order_by("id")
+    return firsts, transfers
+
+
+async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[int]) -> None:
+    now = use_case.now()
+    async with in_transaction() as conn:
+        properties = await Property.filter(id__in=property_ids).order_by("id").select_for_update().using_db(conn)
+        done = set(await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+                   .using_db(conn).values_list("property_id", flat=True))
+        events: list[eventlog.NewEvent] = []
+        fresh = [p for p in properties if p.id not in done]
+        for prop in fresh:
+            form = {"registrationType": "首次登记", "permit": permit.number, "unitCode": prop.unit_code,
+                    "completionAcceptance": permit.completion_acceptance_number}
+            registration = await completed_registration(
+                conn, now, RegistrationKind.FIRST_OWNERSHIP, prop.id, [permit.developer_id], [permit.developer_id], form)
+            events.append(completed_event(registration))
+        if fresh:
+            await Property.filter(id__in=[p.id for p in fresh]).using_db(conn).update(first_registered_at=now, status=PropertyStatus.REGISTERED)
+        sold = set(await Contract.filter(property_id__in=property_ids, status=ContractStatus.FILED).using_db(conn)
+                   .values_list("property_id", flat=True))
+        for prop in properties:
+            if prop.id in sold:
+                await prop.refresh_from_db(using_db=conn)
+                events += await convert_if_ready(conn, use_case, prop)
+        await eventlog.append(conn, now, events)
