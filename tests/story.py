@@ -167,3 +167,94 @@ class Sale:
     async def setup(self) -> "Sale":
         await self.register_organizations()
         return self
+
+
+MORTGAGE_FIELDS = "id status principal termMonths lender { name } borrowers { name } signatures { method } registrations { kind rightStatus number }"
+OWNERSHIP_FIELDS = "id kind status rightStatus number convertedFrom { kind rightStatus } convertedTo { kind } rightHolders { name } certificate { number kind contentHash }"
+
+
+class Life(Sale):
+    """The rest of a home's life: loan, tax, completion, first registration, seizures."""
+
+    async def approve(self, contract_id: str, principal: str = "700000.00", term: int = 240, bearer: str | None = None) -> dict:
+        return await self.call(
+            f"mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
+            "approveMortgage", {"contractId": contract_id, "principal": principal, "termMonths": term}, bearer or self.actors.bank)
+
+    async def sign_mortgage(self, mortgage_id: str, bearer: str) -> dict:
+        return await self.call(
+            f"mutation($input: SignMortgageInput!) {{ signMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
+            "signMortgage", {"mortgageId": mortgage_id}, bearer)
+
+    async def advance_mortgage(self, mortgage_id: str, bearer: str | None = None) -> dict:
+        return await self.call(
+            f"""mutation($input: ApplyAdvanceMortgageRegistrationInput!) {{ applyAdvanceMortgageRegistration(input: $input) {{
+                 registration {{ {OWNERSHIP_FIELDS} checks {{ rule passed }} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
+            "applyAdvanceMortgageRegistration", {"mortgageId": mortgage_id}, bearer or self.actors.bank)
+
+    async def discharge(self, mortgage_id: str, bearer: str | None = None) -> dict:
+        return await self.call(
+            f"""mutation($input: DischargeMortgageInput!) {{ dischargeMortgage(input: $input) {{
+                 registration {{ {OWNERSHIP_FIELDS} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
+            "dischargeMortgage", {"mortgageId": mortgage_id}, bearer or self.actors.bank)
+
+    async def accept_completion(self, permit_id: str, number: str = "息竣备2027-001", bearer: str | None = None) -> dict:
+        return await self.call(
+            """mutation($input: RecordCompletionAcceptanceInput!) { recordCompletionAcceptance(input: $input) {
+                 permit { completionAcceptanceNumber completionAcceptedAt } userErrors { code field message } } }""",
+            "recordCompletionAcceptance", {"permitId": permit_id, "acceptanceNumber": number}, bearer or self.actors.housing)
+
+    async def first_registration(self, permit_id: str, bearer: str | None = None) -> dict:
+        return await self.call(
+            f"""mutation($input: ApplyFirstRegistrationInput!) {{ applyFirstRegistration(input: $input) {{
+                 registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS} property {{ unitCode status }} }}
+                 userErrors {{ code field message }} }} }}""",
+            "applyFirstRegistration", {"permitId": permit_id}, bearer or self.actors.developer)
+
+    async def seize(self, property_id: str, until: str = "2099-12-31", bearer: str | None = None) -> dict:
+        return await self.call(
+            f"""mutation($input: RegisterSeizureInput!) {{ registerSeizure(input: $input) {{
+                 registration {{ {OWNERSHIP_FIELDS} }} userErrors {{ code field message }} }} }}""",
+            "registerSeizure", {"propertyId": property_id, "court": "息县人民法院", "documentNumber": "(2026)豫1528执100号", "until": until},
+            bearer or self.actors.registrar)
+
+    async def release(self, registration_id: str, bearer: str | None = None) -> dict:
+        return await self.call(
+            f"""mutation($input: ReleaseSeizureInput!) {{ releaseSeizure(input: $input) {{
+                 registration {{ {OWNERSHIP_FIELDS} }} userErrors {{ code field message }} }} }}""",
+            "releaseSeizure", {"registrationId": registration_id, "documentNumber": "(2026)豫1528执100号之一"}, bearer or self.actors.registrar)
+
+    async def assess(self, contract_id: str) -> list[dict]:
+        data = await self.client.data(
+            "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id amount } userErrors { code } } }",
+            {"id": contract_id}, bearer=self.actors.tax)
+        return data["assessDeedTax"]["taxRecords"]
+
+    async def pay(self, record: dict, voucher: str) -> dict:
+        data = await self.client.data(
+            """mutation($id: ID!, $a: Decimal!, $v: String!) { recordTaxPayment(input: {taxRecordId: $id, amount: $a, voucherNumber: $v}) {
+                 taxRecord { status } userErrors { code field message } } }""",
+            {"id": record["id"], "a": record["amount"], "v": voucher}, bearer=self.actors.tax)
+        return data["recordTaxPayment"]
+
+    async def pay_all(self, contract_id: str) -> None:
+        for record in await self.assess(contract_id):
+            assert (await self.pay(record, f"V-{record['id']}"))["userErrors"] == []
+
+    async def pre_registered(self, unit_id: str, buyer_tokens: dict[str, str] | None = None, **kwargs) -> tuple[dict, dict]:
+        """Filed, and the advance notice in force."""
+        buyer_tokens = buyer_tokens or {ids.ZHANG_SAN: self.actors.zhang}
+        contract, registration = await self.filed_contract(unit_id, buyer_tokens=buyer_tokens, **kwargs)
+        for bearer in buyer_tokens.values():
+            submitted = await self.submit(registration["id"], bearer)
+            assert submitted["userErrors"] == [], submitted
+        return contract, submitted["registration"]
+
+    async def mortgaged(self, contract_id: str, borrower_tokens: list[str]) -> dict:
+        """Approved, signed by every borrower, advance mortgage in force."""
+        mortgage = (await self.approve(contract_id))["mortgage"]
+        for bearer in borrower_tokens:
+            assert (await self.sign_mortgage(mortgage["id"], bearer))["userErrors"] == []
+        applied = await self.advance_mortgage(mortgage["id"])
+        assert applied["userErrors"] == [], applied
+        return mortgage
