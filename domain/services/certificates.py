@@ -1,4 +1,4 @@
-"""Issuing signed certificates inside the registration's transaction."""
+"""Numbering and signing certificates inside the registration's transaction."""
 from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -8,48 +8,38 @@ from domain.enums import CertificateKind
 from domain.models import Certificate, Party, Property, Registration
 from domain.rules.numbering import certificate_number, certificate_sequence_name
 from domain.services.context import UseCase
-from domain.services.sequences import next_value
+from domain.services.sequences import next_values
 
 
-async def issue_certificate(
-    conn: BaseDBAsyncClient,
-    use_case: UseCase,
-    registration: Registration,
-    kind: CertificateKind,
-    holders: list[Party],
-    prop: Property,
-    extra: dict | None = None,
-) -> Certificate:
-    """Number the registration, and sign a certificate of what it records."""
-    now = use_case.now()
+async def certificate_numbers(conn: BaseDBAsyncClient, use_case: UseCase, kind: CertificateKind, count: int) -> list[str]:
     year = use_case.today().year
-    number = certificate_number(use_case.policy, kind, year, await next_value(conn, certificate_sequence_name(kind, year)))
-    registration.number = number
-    content = {
-        "number": number,
+    values = await next_values(conn, certificate_sequence_name(kind, year), count)
+    return [certificate_number(use_case.policy, kind, year, v) for v in values]
+
+
+def signed_certificate(use_case: UseCase, registration: Registration, kind: CertificateKind, holders: list[Party],
+                       prop: Property, extra: dict | None = None) -> Certificate:
+    """The certificate of what a numbered registration records, signed, not yet saved."""
+    now = use_case.now()
+    content = to_jsonable({
+        "number": registration.number,
         "kind": kind.value,
         "registrationKind": registration.kind.value,
         "authority": f"{use_case.policy.county_name}不动产登记中心",
         "issuedAt": now,
-        "property": {
-            "unitCode": prop.unit_code,
-            "address": prop.address,
-            "buildingArea": prop.building_area,
-            "usage": prop.usage.value,
-        },
+        "property": {"unitCode": prop.unit_code, "address": prop.address, "buildingArea": prop.building_area, "usage": prop.usage.value},
         "holders": [{"name": h.name, "idNumber": h.id_number} for h in holders],
         **(extra or {}),
-    }
-    content = to_jsonable(content)
+    })
     signed = use_case.keyring.sign(content)
-    return await Certificate.create(
-        number=number,
-        kind=kind,
-        registration=registration,
-        issued_at=now,
-        content=content,
-        content_hash=signed.content_hash,
-        signature=signed.signature,
-        signing_key_id=signed.signing_key_id,
-        using_db=conn,
-    )
+    return Certificate(number=registration.number, kind=kind, registration_id=registration.id, issued_at=now, content=content,
+                       content_hash=signed.content_hash, signature=signed.signature, signing_key_id=signed.signing_key_id)
+
+
+async def issue_certificate(conn: BaseDBAsyncClient, use_case: UseCase, registration: Registration, kind: CertificateKind,
+                            holders: list[Party], prop: Property, extra: dict | None = None) -> Certificate:
+    """Number the registration and save its signed certificate."""
+    [registration.number] = await certificate_numbers(conn, use_case, kind, 1)
+    certificate = signed_certificate(use_case, registration, kind, holders, prop, extra)
+    await certificate.save(using_db=conn)
+    return certificate

@@ -11,12 +11,12 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from domain import eventlog
-from domain.enums import ContractStatus, EventType, PermitStatus, PropertyStatus, RegistrationKind, Role
+from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, Role
 from domain.errors import DomainError
-from domain.models import Contract, Permit, Property, Registration
+from domain.models import Permit, Property, Registration
 from domain.rules import validation
 from domain.services.context import UseCase
-from domain.services.ownership import completed_event, completed_registration, convert_if_ready
+from domain.services.ownership import Writes, completed_event, completed_registration, convert_ready
 
 CHUNK = 50
 
@@ -63,20 +63,16 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
         properties = await Property.filter(id__in=property_ids).order_by("id").select_for_update().using_db(conn)
         done = set(await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
                    .using_db(conn).values_list("property_id", flat=True))
-        events: list[eventlog.NewEvent] = []
+        writes = Writes()
         fresh = [p for p in properties if p.id not in done]
         for prop in fresh:
             form = {"registrationType": "首次登记", "permit": permit.number, "unitCode": prop.unit_code,
                     "completionAcceptance": permit.completion_acceptance_number}
-            registration = await completed_registration(
-                conn, now, RegistrationKind.FIRST_OWNERSHIP, prop.id, [permit.developer_id], [permit.developer_id], form)
-            events.append(completed_event(registration))
+            registration = await completed_registration(conn, now, RegistrationKind.FIRST_OWNERSHIP, prop.id,
+                                                        [permit.developer_id], [permit.developer_id], form, writes=writes)
+            writes.events.append(completed_event(registration))
         if fresh:
             await Property.filter(id__in=[p.id for p in fresh]).using_db(conn).update(first_registered_at=now, status=PropertyStatus.REGISTERED)
-        sold = set(await Contract.filter(property_id__in=property_ids, status=ContractStatus.FILED).using_db(conn)
-                   .values_list("property_id", flat=True))
-        for prop in properties:
-            if prop.id in sold:
-                await prop.refresh_from_db(using_db=conn)
-                events += await convert_if_ready(conn, use_case, prop)
-        await eventlog.append(conn, now, events)
+        await writes.flush(conn)
+        transfers = await convert_ready(conn, use_case, properties)
+        await eventlog.append(conn, now, writes.events + transfers)

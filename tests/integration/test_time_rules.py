@@ -12,7 +12,6 @@ from domain.clock import FixedClock
 from domain.models import Event, Registration
 from domain.services.context import system_use_case
 from domain.services.time_rules import sweep
-from tests import ids
 from tests.story import Life
 from tests.support import ROOT, server_env
 
