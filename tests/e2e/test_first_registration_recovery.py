@@ -1,0 +1,75 @@
+"""A first registration of a large permit, its server killed midway (SIGKILL), applied again:
+every chunk is whole or absent, and the second application finishes without doing anything twice."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import asyncpg
+import httpx
+import pytest
+
+from bench.first_registration import DEVELOPER, load
+from domain import eventlog
+from domain.services.first_registration import CHUNK
+from resolvers.ids import to_global_id
+from tests.support import ServerProcess, server_env, token
+
+UNITS, SOLD, MORTGAGED = 2000, 400, 100
+APPLY = "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations { id } transfers { id } userErrors { code } } }"
+
+
+async def _counts(dsn: str) -> dict[str, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT kind, count(*) FROM registration GROUP BY kind")
+        counts = {r["kind"]: r["count"] for r in rows}
+        counts["first_parties"] = await conn.fetchval(
+            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'")
+        counts["certificates"] = await conn.fetchval("SELECT count(*) FROM certificate")
+        return counts
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path, db):
+    database = settings.database_url.partition("?")[0]
+    dsn = database.replace("postgres://", "postgresql://", 1)
+    await load(database, UNITS, SOLD, MORTGAGED)
+    env = server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))
+    permit = to_global_id("PresalePermit", 1)
+    bearer = {"Authorization": f"Bearer {token('DEVELOPER', DEVELOPER, ['ca'])}"}
+
+    first = ServerProcess(env).start()
+    try:
+        async with httpx.AsyncClient(base_url=first.url, timeout=120) as http:
+            request = asyncio.create_task(http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer))
+            while (await _counts(dsn)).get("FIRST_OWNERSHIP", 0) < UNITS // 4:
+                await asyncio.sleep(0.01)
+            os.kill(first.process.pid, signal.SIGKILL)
+            with pytest.raises(httpx.HTTPError):
+                await request
+    finally:
+        first.stop()
+
+    halfway = await _counts(dsn)
+    done = halfway["FIRST_OWNERSHIP"]
+    assert 0 < done < UNITS, "the kill should land midway"
+    assert done % CHUNK == 0, "a chunk was left half done"
+    assert halfway["first_parties"] == 2 * done
+
+    second = ServerProcess(env).start()
+    try:
+        async with httpx.AsyncClient(base_url=second.url, timeout=120) as http:
+            body = (await http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer)).json()
+    finally:
+        second.stop()
+    payload = body["data"]["applyFirstRegistration"]
+    assert payload["userErrors"] == []
+    assert (len(payload["registrations"]), len(payload["transfers"])) == (UNITS, SOLD)
+    final = await _counts(dsn)
+    assert (final["FIRST_OWNERSHIP"], final["TRANSFER"], final["MORTGAGE"]) == (UNITS, SOLD, MORTGAGED)
+    assert final["certificates"] == SOLD + MORTGAGED
+    assert (await eventlog.verify_chain()).ok
