@@ -22,6 +22,7 @@ from domain.clock import Clock, SystemClock
 from domain.services.context import system_use_case
 from domain.services.time_rules import sweep
 from resolvers.context import Services
+from subscriptions.delivery import Delivery
 
 log = logging.getLogger("onewindow")
 
@@ -30,12 +31,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     """Build the app; nothing connects until the lifespan starts."""
     settings = settings or Settings.from_env()
     settings.check_production_keys()
-    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock())
+    delivery = Delivery(settings.broadcast_url, settings.log_poll_seconds, settings.subscriber_queue)
+    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(), delivery=delivery)
     graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         await init_orm(settings.database_url)
+        await delivery.start()
         sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))
         try:
             yield
@@ -43,6 +46,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await delivery.stop()
             await Tortoise.close_connections()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -54,7 +58,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         except Exception as error:  # any failure to answer means not ready
             log.warning("readiness check failed: %s", error)
             return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse({"status": "ok", "database": "ok",
+                             "broadcast": "connected" if delivery.doorbell.connected else "polling"})
 
     return Starlette(
         routes=[
@@ -76,6 +81,7 @@ async def sweep_periodically(services: Services, every_seconds: float) -> None:
         try:
             report = await sweep(use_case)
             if report.seizures_lapsed or report.advance_notices_lapsed:
+                services.committed()
                 log.info("time rules: %s", report)
         except Exception:  # the next round tries again; one bad row must not stop the sweeper
             log.exception("time rules failed")

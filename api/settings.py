@@ -50,6 +50,7 @@ class Settings:
     signing_key_path: str | None = None
     log_poll_seconds: float = 1.0
     sweep_seconds: float = 3600.0
+    subscriber_queue: int = 1000
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -74,6 +75,7 @@ class Settings:
             signing_key_path=env("ONEWINDOW_SIGNING_KEY") or None,
             log_poll_seconds=float(env("ONEWINDOW_LOG_POLL_SECONDS", "1.0")),
             sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
+            subscriber_queue=int(env("ONEWINDOW_SUBSCRIBER_QUEUE", "1000")),
             policy=CountyPolicy(**policy_kwargs),
         )
 

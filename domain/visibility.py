@@ -27,6 +27,11 @@ from domain.models import (
 from domain.viewer import Viewer
 
 
+def nothing(query: QuerySet) -> QuerySet:
+    """The empty result (Tortoise has no `none()`): renders as WHERE 1=0."""
+    return query.filter(pk__in=[])
+
+
 def deep_property_ids(viewer: Viewer) -> Subquery | None:
     """Properties on which the viewer sees everything, or None when it sees none that way."""
     party = viewer.party_id
@@ -50,7 +55,7 @@ def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
         return query
     party = viewer.party_id
     if party is None:
-        return query.none()
+        return nothing(query)
     if viewer.role == Role.DEVELOPER:
         return query.filter(developer_id=party)
     if viewer.is_lender:
@@ -62,7 +67,7 @@ def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
         return query.filter(
             id__in=Subquery(Property.filter(contracts__buyers__party_id=party).values("permit_id"))
         )
-    return query.none()
+    return nothing(query)
 
 
 def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
@@ -70,7 +75,7 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
         return query
     party = viewer.party_id
     if party is None:
-        return query.none()
+        return nothing(query)
     if viewer.role == Role.DEVELOPER:
         return query.filter(Q(seller_id=party) | Q(property_id__in=deep_property_ids(viewer)))
     if viewer.is_lender:
@@ -82,7 +87,7 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
         )
     if viewer.role == Role.BUYER:
         return query.filter(id__in=_own_contract_ids(party))
-    return query.none()
+    return nothing(query)
 
 
 def _on_visible_properties_or(viewer: Viewer, query: QuerySet, own: Q) -> QuerySet:
@@ -95,7 +100,7 @@ def registrations(viewer: Viewer, query: QuerySet[Registration]) -> QuerySet[Reg
         return query
     party = viewer.party_id
     if party is None:
-        return query.none()
+        return nothing(query)
     own = Q(id__in=Subquery(RegistrationParty.filter(party_id=party).values("registration_id")))
     if viewer.role == Role.BUYER:
         own |= Q(contract_id__in=_own_contract_ids(party))
@@ -106,7 +111,7 @@ def tax_records(viewer: Viewer, query: QuerySet[TaxRecord]) -> QuerySet[TaxRecor
     if viewer.sees_everything:
         return query
     if viewer.party_id is None:
-        return query.none()
+        return nothing(query)
     return _on_visible_properties_or(viewer, query, Q(taxpayer_id=viewer.party_id))
 
 
@@ -115,7 +120,7 @@ def mortgages(viewer: Viewer, query: QuerySet[Mortgage]) -> QuerySet[Mortgage]:
         return query
     party = viewer.party_id
     if party is None:
-        return query.none()
+        return nothing(query)
     own = Q(lender_id=party) | Q(id__in=Subquery(MortgageBorrower.filter(party_id=party).values("mortgage_id")))
     return _on_visible_properties_or(viewer, query, own)
 
@@ -124,7 +129,7 @@ def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:
     if viewer.sees_everything:
         return query
     if viewer.party_id is None:
-        return query.none()
+        return nothing(query)
     own = Q(seq__in=Subquery(EventAudience.filter(party_id=viewer.party_id).values("event_id")))
     return _on_visible_properties_or(viewer, query, own)
 

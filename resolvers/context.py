@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import strawberry
 
@@ -13,13 +13,24 @@ from domain.viewer import Viewer
 from resolvers.loaders import Loaders
 
 
+class Notifier(Protocol):
+    hub: Any
+
+    def committed(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Services:
-    """What the API process hands the resolvers: policy, keys and the clock."""
+    """What the API process hands the resolvers: policy, keys, the clock, event delivery."""
 
     policy: CountyPolicy
     keyring: KeyRing
     clock: Clock
+    delivery: Notifier | None = None
+
+    def committed(self) -> None:
+        if self.delivery is not None:
+            self.delivery.committed()
 
 
 class Context:

@@ -38,6 +38,7 @@ from resolvers.queries.permits import PermitQuery
 from resolvers.queries.registrations import RegistrationQuery
 from resolvers.queries.tax import TaxQuery
 from resolvers.scalars import SCALAR_MAP
+from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
@@ -91,6 +92,7 @@ def _is_expected(error: GraphQLError) -> bool:
 schema = OneWindowSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=_contract_types(),
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[

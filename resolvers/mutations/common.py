@@ -23,4 +23,5 @@ async def respond(payload: type[P], work: Callable[[UseCase], Awaitable[Any]], b
         result = await work(use_case(info))
     except DomainError as error:
         return payload(user_errors=user_errors(error))
+    info.context.services.committed()
     return build(result)

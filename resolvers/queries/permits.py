@@ -55,5 +55,5 @@ class PermitQuery:
                 # Who owns what is not public: others' holdings only on properties the viewer sees fully.
                 deep = visibility.deep_property_ids(viewer)
                 if not viewer.sees_everything and filter.owner_id_number != viewer.party_id_number:
-                    query = query.filter(id__in=deep) if deep is not None else query.none()
+                    query = query.filter(id__in=deep) if deep is not None else visibility.nothing(query)
         return await paginate(query, first, after, Property.from_row)

@@ -197,3 +197,12 @@ async def test_nodes_answers_each_id_or_null(gql, world):
         bearer=token("DEVELOPER", ids.DEVELOPER),
     )
     assert data["nodes"] == [{"__typename": "PresalePermit", "id": to_global_id("PresalePermit", world.permit.id)}, None, None]
+
+
+async def test_a_buyer_unknown_to_the_platform_sees_nothing_but_public_facts(gql, world):
+    stranger = token("BUYER", ids.resident_id("411528", "20010101", "999"), ["face"])
+    data = await gql.data("{ contracts { totalCount } permits { totalCount } registrations { totalCount } events { totalCount } "
+                          "taxRecords { totalCount } mortgages { totalCount } properties { totalCount } }", bearer=stranger)
+    assert data == {"contracts": {"totalCount": 0}, "permits": {"totalCount": 0}, "registrations": {"totalCount": 0},
+                    "events": {"totalCount": 0}, "taxRecords": {"totalCount": 0}, "mortgages": {"totalCount": 0},
+                    "properties": {"totalCount": 4}}

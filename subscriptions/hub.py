@@ -1,0 +1,178 @@
+"""The event hub of one API process: reads the log once, fans each event out to its subscribers.
+
+Each subscriber has a bounded buffer. A subscriber too slow to keep it from filling is not
+skipped silently: it receives what its buffer holds, then an error carrying the cursor of the
+last event it got, and resumes from there with `after`.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+
+
+from domain.enums import EventType, RegistrationKind, Role
+from domain.eventlog import last_seq
+from domain.models import Contract, Event, EventAudience, Mortgage, Party, Property
+from domain.viewer import Viewer
+
+log = logging.getLogger("onewindow.hub")
+READ_BATCH = 500
+
+
+class SlowSubscriber(Exception):
+    def __init__(self, last_seq: int) -> None:
+        super().__init__(f"the subscriber fell behind; resume with after = cursor {last_seq}")
+        self.last_seq = last_seq
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    types: frozenset[EventType] | None = None
+    registration_kinds: frozenset[RegistrationKind] | None = None
+
+    def matches(self, event: Event) -> bool:
+        if self.types is not None and event.type not in self.types:
+            return False
+        if self.registration_kinds is not None:
+            return event.payload.get("kind") in {k.value for k in self.registration_kinds}
+        return True
+
+
+@dataclass(eq=False)  # each subscriber is its own: compared and hashed by identity
+class Subscriber:
+    viewer: Viewer
+    filter: EventFilter
+    capacity: int
+    buffer: deque = field(default_factory=deque)
+    # A buyer may subscribe before the platform knows them; their party is looked up as it appears.
+    party_id: int | None = None
+    overflowed: bool = False
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer(self, event: Event) -> None:
+        if self.overflowed:
+            return
+        if len(self.buffer) >= self.capacity:
+            self.overflowed = True
+        else:
+            self.buffer.append(event)
+        self.ready.set()
+
+    async def live(self, after_seq: int) -> AsyncIterator[Event]:
+        """Events from the hub in log order, skipping those at or before `after_seq` (the replay's)."""
+        last = after_seq
+        while True:
+            while self.buffer:
+                event = self.buffer.popleft()
+                if event.seq > last:
+                    last = event.seq
+                    yield event
+            if self.overflowed:
+                raise SlowSubscriber(last)
+            self.ready.clear()
+            await self.ready.wait()
+
+
+class EventHub:
+    def __init__(self, poll_seconds: float = 1.0, capacity: int = 1000) -> None:
+        self.poll_seconds = poll_seconds
+        self.capacity = capacity
+        self.position = 0  # seq of the last event read from the log
+        self.subscribers: set[Subscriber] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self.position = await last_seq()
+        self._task = asyncio.create_task(self._read_forever())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, viewer: Viewer, event_filter: EventFilter) -> AsyncIterator[tuple[Subscriber, int]]:
+        """A registered subscriber, and the log position from which the hub will feed it."""
+        subscriber = Subscriber(viewer, event_filter, self.capacity, party_id=viewer.party_id)
+        self.subscribers.add(subscriber)
+        try:
+            yield subscriber, self.position
+        finally:
+            self.subscribers.discard(subscriber)
+
+    async def _read_forever(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+            try:
+                await self.read_new()
+            except Exception:  # the database may be away a moment; the next round reads again
+                log.exception("reading the event log failed")
+                await asyncio.sleep(self.poll_seconds)
+
+    async def read_new(self) -> None:
+        while True:
+            events = await Event.filter(seq__gt=self.position).order_by("seq").limit(READ_BATCH)
+            if not events:
+                return
+            if self.subscribers:
+                await self._fan_out(events)
+            self.position = events[-1].seq
+            if len(events) < READ_BATCH:
+                return
+
+    async def _fan_out(self, events: list[Event]) -> None:
+        await _resolve_parties(self.subscribers)
+        audience: dict[int, set[int]] = defaultdict(set)
+        for seq, party in await EventAudience.filter(event_id__in=[e.seq for e in events]).values_list("event_id", "party_id"):
+            audience[seq].add(party)
+        deep = await _deep_pairs(self.subscribers, events)
+        for event in events:
+            for subscriber in list(self.subscribers):
+                if subscriber.filter.matches(event) and _may_see(subscriber, event, audience[event.seq], deep):
+                    subscriber.offer(event)
+
+
+def _may_see(subscriber: Subscriber, event: Event, audience: set[int], deep: set[tuple[int, int]]) -> bool:
+    if subscriber.viewer.sees_everything:
+        return True
+    party = subscriber.party_id
+    return party is not None and (party in audience or (party, event.property_id) in deep)
+
+
+async def _resolve_parties(subscribers: Iterable[Subscriber]) -> None:
+    waiting = {s.viewer.party_id_number: s for s in subscribers if s.party_id is None and s.viewer.party_id_number}
+    if waiting:
+        for id_number, party_id in await Party.filter(id_number__in=list(waiting)).values_list("id_number", "id"):
+            for subscriber in subscribers:
+                if subscriber.viewer.party_id_number == id_number:
+                    subscriber.party_id = party_id
+
+
+async def _deep_pairs(subscribers: Iterable[Subscriber], events: list[Event]) -> set[tuple[int, int]]:
+    """(party, property) pairs where a developer or lender subscriber sees everything on the property."""
+    property_ids = {e.property_id for e in events if e.property_id is not None}
+    developers = {s.party_id for s in subscribers if s.viewer.role == Role.DEVELOPER and s.party_id}
+    lenders = {s.party_id for s in subscribers if s.viewer.is_lender and s.party_id}
+    pairs: set[tuple[int, int]] = set()
+    if not property_ids:
+        return pairs
+    if developers:
+        pairs |= {(d, p) for p, d in await Property.filter(id__in=property_ids, permit__developer_id__in=developers)
+                  .values_list("id", "permit__developer_id")}
+    if lenders:
+        pairs |= {(lender, p) for p, lender in await Contract.filter(property_id__in=property_ids, lender_id__in=lenders)
+                  .values_list("property_id", "lender_id")}
+        pairs |= {(lender, p) for p, lender in await Mortgage.filter(property_id__in=property_ids, lender_id__in=lenders)
+                  .values_list("property_id", "lender_id")}
+    return pairs
