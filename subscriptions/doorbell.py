@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from broadcaster import Broadcast
 
+from subscriptions.redis_backend import RedisPubSubBackend
+
 log = logging.getLogger("onewindow.doorbell")
 CHANNEL = "onewindow.events"
 
@@ -56,7 +58,7 @@ class Doorbell:
             backoff = min(backoff * 2, 5.0)
 
     async def _listen(self) -> None:
-        broadcast = Broadcast(self.url)
+        broadcast = _broadcast(self.url)
         await asyncio.wait_for(broadcast.connect(), self.check_seconds)
         try:
             async with broadcast.subscribe(CHANNEL) as subscriber:
@@ -77,6 +79,22 @@ class Doorbell:
                 await asyncio.wait_for(broadcast.disconnect(), 1.0)
 
     async def _check(self, broadcast: Broadcast, subscriber) -> None:
-        """Publish a ring and hear it back, or raise: the line is alive only if both work."""
-        await asyncio.wait_for(broadcast.publish(CHANNEL, "check"), self.ring_timeout)
-        await asyncio.wait_for(subscriber.get(), self.ring_timeout)
+        """Publish a ring and hear it back, or raise: the line is alive only if both work.
+
+        Rings again a few times: just after subscribing, Redis may take the first publish
+        before it has taken the subscription."""
+        deadline = asyncio.get_running_loop().time() + self.check_seconds
+        while True:
+            await asyncio.wait_for(broadcast.publish(CHANNEL, "check"), self.ring_timeout)
+            try:
+                await asyncio.wait_for(subscriber.get(), 0.25)
+                return
+            except asyncio.TimeoutError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+
+
+def _broadcast(url: str) -> Broadcast:
+    if url.startswith(("redis://", "rediss://")):
+        return Broadcast(backend=RedisPubSubBackend(url))
+    return Broadcast(url)
