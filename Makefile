@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install serve test test-postgres contract-check schema migrations clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/js/package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	@# The reference JavaScript client for the subscription tests, where node is installed.
+	if command -v npm >/dev/null 2>&1; then cd clients/js && npm install --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,4 +43,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache clients/js/node_modules
