@@ -33,11 +33,8 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
     if registration is None:
         raise DomainError("NOT_FOUND", "no such advance notice application", ["input", "registrationId"])
     applicants = await RegistrationParty.filter(registration_id=registration.id, role=RegistrationPartyRole.APPLICANT)
-    mine = next((a for a in applicants if a.party_id == viewer.party_id), None)
-    if viewer.party_id is None or mine is None:
-        raise DomainError("FORBIDDEN", "only the buyers named in the application sign it")
-    if not viewer.authenticated_by("face"):
-        raise DomainError("IDENTITY_UNVERIFIED", "buyers sign after face recognition")
+    use_case.require_face_signer([a.party_id for a in applicants], "the buyers named in the application")
+    mine = next(a for a in applicants if a.party_id == viewer.party_id)
     async with in_transaction() as conn:
         registration = await Registration.select_for_update().using_db(conn).get(id=registration.id)
         if registration.status != RegistrationStatus.AWAITING_SIGNATURE:

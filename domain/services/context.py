@@ -31,6 +31,13 @@ class UseCase:
             allowed = ", ".join(r.value for r in roles)
             raise DomainError("FORBIDDEN", f"only {allowed} may {action}")
 
+    def require_face_signer(self, party_ids, who: str) -> None:
+        """The viewer is one of these people, and proved it by face recognition."""
+        if self.viewer.party_id is None or self.viewer.party_id not in set(party_ids):
+            raise DomainError("FORBIDDEN", f"only {who} sign it")
+        if not self.viewer.authenticated_by("face"):
+            raise DomainError("IDENTITY_UNVERIFIED", f"{who} sign after face recognition")
+
     def require_party(self) -> int:
         if self.viewer.party_id is None:
             raise DomainError("FORBIDDEN", "your token speaks for no party known to the platform")

@@ -88,10 +88,7 @@ async def sign_mortgage(use_case: UseCase, mortgage_id: int) -> Mortgage:
     if mortgage is None:
         raise DomainError("NOT_FOUND", "no such mortgage", ["input", "mortgageId"])
     borrowers = list(await MortgageBorrower.filter(mortgage_id=mortgage.id).order_by("position").values_list("party_id", flat=True))
-    if viewer.party_id not in borrowers:
-        raise DomainError("FORBIDDEN", "only the borrowers sign the mortgage")
-    if not viewer.authenticated_by("face"):
-        raise DomainError("IDENTITY_UNVERIFIED", "borrowers sign after face recognition")
+    use_case.require_face_signer(borrowers, "the borrowers")
     async with in_transaction() as conn:
         mortgage = await Mortgage.select_for_update().using_db(conn).get(id=mortgage.id)
         if mortgage.status != MortgageStatus.APPROVED:

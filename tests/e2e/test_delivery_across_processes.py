@@ -1,7 +1,6 @@
 """Delivery with several API processes, one PostgreSQL and one Redis, and with Redis going away."""
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
 import time
@@ -11,7 +10,7 @@ import pytest
 
 from tests import ids
 from tests.story import Sale
-from tests.support import BROADCAST_URL, GraphQLClient, ServerProcess, free_port, server_env, wait_for
+from tests.support import GraphQLClient, ServerProcess, free_port, server_env, wait_for
 from tests.ws import EVENT_FIELDS, Subscription
 
 EVENTS = "subscription($types: [EventType!]) { events(types: $types) { %s } }" % EVENT_FIELDS

@@ -11,7 +11,7 @@ from domain.models import Contract, Event, Registration
 from resolvers.ids import from_global_id
 from tests import ids
 from tests.story import Sale
-from tests.support import GraphQLClient, ServerProcess, server_env, token
+from tests.support import GraphQLClient, token
 
 CONTENDERS = 50
 ROUNDS = 3
@@ -21,13 +21,6 @@ FILE = "mutation($id: ID!) { fileContract(input: {contractId: $id}) { contract {
 def _buyer(round_no: int, n: int) -> tuple[str, str]:
     number = ids.resident_id("411528", f"1999{1 + round_no:02d}{1 + n % 28:02d}", f"{n:03d}")
     return number, token("BUYER", number, ["face"])
-
-
-@pytest.fixture
-def second_server(settings, tmp_path):
-    process = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server2.log"))).start()
-    yield process
-    process.stop()
 
 
 @pytest.mark.postgres

@@ -10,16 +10,9 @@ import pytest
 from domain.models import Event, Registration
 from resolvers.ids import from_global_id
 from tests.story import Life
-from tests.support import GraphQLClient, ServerProcess, server_env
+from tests.support import GraphQLClient
 
 HOMES = 12
-
-
-@pytest.fixture
-def second_server(settings, tmp_path):
-    process = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server2.log"))).start()
-    yield process
-    process.stop()
 
 
 @pytest.mark.postgres

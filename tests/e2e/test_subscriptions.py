@@ -5,7 +5,7 @@ import asyncio
 
 from tests import ids
 from tests.story import Life
-from tests.support import ServerProcess, server_env, token
+from tests.support import ServerProcess, server_env
 from tests.ws import EVENT_FIELDS, Subscription
 
 CONTRACT_FILED = "subscription($after: String) { contractFiled(after: $after) { %s } }" % EVENT_FIELDS
