@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 
 from starlette.applications import Starlette
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings.check_production_keys()
     delivery = Delivery(settings.broadcast_url, settings.log_poll_seconds, settings.subscriber_queue)
     services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(), delivery=delivery)
-    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings))
+    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings), settings.subscriber_queue)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -90,4 +91,7 @@ async def sweep_periodically(services: Services, every_seconds: float) -> None:
 def app_from_env() -> Starlette:
     """Factory for uvicorn (`api.app:app_from_env`, factory=True), one per worker process."""
     logging.basicConfig(level=logging.INFO)
+    # Thousands of long-lived subscriber objects make the default young-generation threshold
+    # trigger collections that walk them again and again; collect less often, in bigger steps.
+    gc.set_threshold(50_000, 20, 20)
     return create_app()

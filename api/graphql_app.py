@@ -9,13 +9,18 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
+from api.ws_handler import SharedStreamsWSHandler
 from resolvers.context import Context, Services
 from resolvers.schema import schema
+from subscriptions.shared import SharedStreams
 
 
 class OneWindowGraphQL(GraphQL):
-    def __init__(self, services: Services, verifier: TokenVerifier) -> None:
+    graphql_transport_ws_handler_class = SharedStreamsWSHandler
+
+    def __init__(self, services: Services, verifier: TokenVerifier, subscriber_queue: int = 1000) -> None:
         super().__init__(schema, graphql_ide="graphiql")
+        self.shared_streams = SharedStreams(subscriber_queue)
         self.services = services
         self.verifier = verifier
         # A party's row id never changes once it exists: spare every request that lookup.

@@ -41,6 +41,7 @@ class Context:
         # Set by strawberry on WebSocket connections from the connection_init payload.
         self.connection_params: dict | None = None
         self.auth_error: str | None = None
+        self.last_seq: int | None = None
         self.loaders = Loaders(viewer)
 
     def fresh_loaders(self) -> None:

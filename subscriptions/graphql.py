@@ -64,6 +64,7 @@ async def _fresh(info: Info, row: m.Event) -> Event:
     # and a buyer may have become known to the platform since subscribing.
     info.context.viewer = await _known(info.context.viewer)
     info.context.fresh_loaders()
+    info.context.last_seq = row.seq  # a shared stream tells its members where each result stands
     return Event.from_row(row)
 
 

@@ -1,0 +1,60 @@
+"""graphql-transport-ws with shared streams: live subscriptions that ask the same, with the same
+visibility, are executed once per event (subscriptions/shared.py); all else as strawberry does."""
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+
+from starlette.websockets import WebSocketDisconnect
+from strawberry.http.exceptions import WebSocketDisconnected
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.types.execution import PreExecutionError
+
+from resolvers.context import Context
+from subscriptions.shared import shared_key
+
+
+class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):
+    async def run_operation(self, operation: Operation) -> None:
+        context: Context = self.context
+        key = shared_key(operation.query, operation.variables, operation.operation_name, context.viewer)
+        shared = getattr(self.view, "shared_streams", None)
+        if key is None or shared is None:
+            return await super().run_operation(operation)
+        group_context = Context(context.services, context.viewer)
+
+        def open_stream():
+            return self.schema.stream(operation.query, variable_values=operation.variables, context_value=group_context,
+                                      root_value=self.root_value, operation_name=operation.operation_name)
+
+        try:
+            async with shared.join(key, open_stream, lambda: group_context.last_seq) as member:
+                first = True
+                async for result, encoded in member:
+                    if first and isinstance(result, PreExecutionError):
+                        await operation.send_initial_errors(result.errors)
+                        return
+                    first = False
+                    if encoded is None:
+                        await operation.send_next(result)
+                    else:
+                        await self._send_encoded_next(operation, encoded)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except Exception as error:
+            if hasattr(error, "formatted"):  # the member fell behind: a GraphQL error it can act on
+                await operation.send_initial_errors([error])
+                return
+            await self.handle_task_exception(error)
+            with suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            raise
+
+    async def _send_encoded_next(self, operation: Operation, payload: str) -> None:
+        """A `next` message around a payload the group encoded once for all its members."""
+        if operation.completed:
+            return
+        try:
+            await self.websocket.ws.send_text('{"id":' + json.dumps(operation.id) + ',"type":"next","payload":' + payload + "}")
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
