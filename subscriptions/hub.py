@@ -103,6 +103,8 @@ class EventHub:
     async def subscribe(self, viewer: Viewer, event_filter: EventFilter) -> AsyncIterator[tuple[Subscriber, int]]:
         """A registered subscriber, and the log position from which the hub will feed it."""
         subscriber = Subscriber(viewer, event_filter, self.capacity, party_id=viewer.party_id)
+        if not self.subscribers:  # the log was not followed while nobody listened: start from its head
+            self.position = max(self.position, await last_seq())
         self.subscribers.add(subscriber)
         try:
             yield subscriber, self.position
@@ -121,6 +123,8 @@ class EventHub:
                 await asyncio.sleep(self.poll_seconds)
 
     async def read_new(self) -> None:
+        if not self.subscribers:
+            return  # nobody to deliver to: a write-heavy process spares itself the reading
         while True:
             events = await Event.filter(seq__gt=self.position).order_by("seq").limit(READ_BATCH)
             if not events:
