@@ -51,6 +51,12 @@ async def _lender_mortgage(use_case: UseCase, mortgage_id: int) -> Mortgage:
     return mortgage
 
 
+async def _locked(conn, mortgage: Mortgage) -> tuple[Property, Mortgage]:
+    """The property, then the mortgage, locked: the order every registration on a home keeps."""
+    prop = await Property.select_for_update().using_db(conn).get(id=mortgage.property_id)
+    return prop, await Mortgage.select_for_update().using_db(conn).get(id=mortgage.id)
+
+
 async def approve_mortgage(use_case: UseCase, contract_id: int, principal: Decimal, term_months: int) -> Mortgage:
     use_case.require_role(Role.BANK, Role.PROVIDENT_FUND, action="approve mortgages")
     contract = await Contract.get_or_none(id=contract_id)
@@ -107,8 +113,7 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
     """预购商品房抵押权预告登记, decided at once like the advance notice."""
     mortgage = await _lender_mortgage(use_case, mortgage_id)
     async with in_transaction() as conn:
-        prop = await Property.select_for_update().using_db(conn).get(id=mortgage.property_id)
-        mortgage = await Mortgage.select_for_update().using_db(conn).get(id=mortgage.id)
+        prop, mortgage = await _locked(conn, mortgage)
         if mortgage.status != MortgageStatus.APPROVED:
             raise DomainError("INVALID_STATE", f"the mortgage is {mortgage.status.value.lower()}", ["input", "mortgageId"])
         borrowers = list(await MortgageBorrower.filter(mortgage_id=mortgage.id).using_db(conn).order_by("position").values_list("party_id", flat=True))
@@ -145,8 +150,7 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
 async def discharge_mortgage(use_case: UseCase, mortgage_id: int) -> Registration:
     mortgage = await _lender_mortgage(use_case, mortgage_id)
     async with in_transaction() as conn:
-        prop = await Property.select_for_update().using_db(conn).get(id=mortgage.property_id)
-        mortgage = await Mortgage.select_for_update().using_db(conn).get(id=mortgage.id)
+        prop, mortgage = await _locked(conn, mortgage)
         if mortgage.status not in (MortgageStatus.ADVANCE_REGISTERED, MortgageStatus.REGISTERED):
             raise DomainError("INVALID_STATE", f"a {mortgage.status.value.lower()} mortgage has no registered right to discharge", ["input", "mortgageId"])
         rights = await Registration.filter(mortgage_id=mortgage.id, right_status=RightStatus.IN_FORCE,
