@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -34,9 +35,15 @@ async def fresh_database(server_url: str, name: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+
 @contextmanager
-def served(database_url: str, port: int, workers: int, workdir: Path):
-    """`onewindow serve` on PostgreSQL, as production runs it."""
+def served(database_url: str, port: int, workers: int, workdir: Path, extra_args: tuple[str, ...] = ()):
+    """uvicorn serving the app on PostgreSQL, as production runs it; yields its address and pid."""
     key = workdir / "signing-key.pem"
     if not key.exists():
         key.write_bytes(generate_private_key_pem())
@@ -44,7 +51,7 @@ def served(database_url: str, port: int, workers: int, workdir: Path):
            "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://")}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log", *extra_args],
         cwd=ROOT, env=env,
     )
     try:
@@ -58,7 +65,7 @@ def served(database_url: str, port: int, workers: int, workdir: Path):
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("the server did not start")
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         process.wait(30)

@@ -24,10 +24,9 @@ from pathlib import Path
 import httpx
 import websockets
 
-from bench.common import BENCH_SECRET, ROOT, describe, fresh_database, percentile, run
+from bench.common import BENCH_SECRET, ROOT, describe, fresh_database, percentile, run, served
 from api.auth import mint_token
 from api.settings import Settings
-from domain.certificates import generate_private_key_pem
 from domain.enums import Role
 from tests.ids import credit_code
 
@@ -142,28 +141,10 @@ def main() -> None:
         return
     database_url = run(fresh_database(args.postgres, "onewindow_bench_fanout"))
     with tempfile.TemporaryDirectory() as workdir:
-        key = Path(workdir) / "key.pem"
-        key.write_bytes(generate_private_key_pem())
         for subscribers in args.subscribers:
-            env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url, "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
-                   "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": "memory://"}
-            server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
-                                       "--port", str(args.port), "--log-level", "warning", "--no-access-log",
-                                       "--backlog", "8192", "--ws-ping-interval", "0"], cwd=ROOT, env=env)
-            try:
-                deadline = time.monotonic() + 30
-                while True:
-                    try:
-                        if httpx.get(f"http://127.0.0.1:{args.port}/readyz").status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        if time.monotonic() > deadline:
-                            raise
-                        time.sleep(0.2)
-                run(measure(f"http://127.0.0.1:{args.port}", server.pid, subscribers, args.events, args.rate, args.processes, args.warmup))
-            finally:
-                server.terminate()
-                server.wait(30)
+            # One worker, so every subscriber is on the process whose memory is read.
+            with served(database_url, args.port, 1, Path(workdir), ("--backlog", "8192", "--ws-ping-interval", "0")) as server:
+                run(measure(server.url, server.pid, subscribers, args.events, args.rate, args.processes, args.warmup))
 
 
 if __name__ == "__main__":

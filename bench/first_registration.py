@@ -92,7 +92,8 @@ def main() -> None:
     permit_id = run(load(database_url, args.units, args.sold, args.mortgaged))
     token = mint_token(Settings(jwt_secret=BENCH_SECRET), Role.DEVELOPER, DEVELOPER, ["ca"], 3600)
     query = "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations { id } transfers { id } userErrors { code message } } }"
-    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as url:
+    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
+        url = server.url
         started = time.perf_counter()
         response = httpx.post(f"{url}/graphql", json={"query": query, "variables": {"id": to_global_id("PresalePermit", permit_id)}},
                               headers={"Authorization": f"Bearer {token}"}, timeout=600)

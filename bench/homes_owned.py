@@ -139,7 +139,8 @@ def main() -> None:
         database_url = run(fresh_database(args.postgres, "onewindow_bench_homes"))
         print(f"loading {args.people:,} people and {args.homes:,} homes into {database_url}")
         run(load(database_url, args.people, args.homes, args.filed_share))
-    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as url:
+    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as server:
+        url = server.url
         for clients in args.clients:
             run(measure(url, args.people, args.requests, clients))
 

@@ -151,7 +151,8 @@ def main() -> None:
         run(pipeline(args.url, args.units, args.clients))
         return
     database_url = run(fresh_database(args.postgres, "onewindow_bench_sales"))
-    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as url:
+    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as server:
+        url = server.url
         print(f"server: {args.workers} uvicorn worker(s) on {database_url}")
         run(pipeline(url, args.units, args.clients))
 

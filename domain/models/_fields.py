@@ -10,7 +10,3 @@ def money(**kwargs):
 def area(**kwargs):
     """Square metres with two decimals."""
     return fields.DecimalField(max_digits=10, decimal_places=2, **kwargs)
-
-
-def created_at():
-    return fields.DatetimeField(auto_now_add=True)
