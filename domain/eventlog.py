@@ -79,15 +79,35 @@ _EVENT_COLUMNS = ("seq", "type", "occurred_at", "property_id", "contract_id", "r
                   "tax_record_id", "mortgage_id", "payload", "previous_hash", "hash")
 
 
-async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> list[Event]:
+@dataclass
+class LockedHead:
+    """The log head, locked by the caller's transaction until it ends, and what was read with it."""
+    seq: int
+    hash: str
+    audiences: dict[EventRefs, set[int]]
+    numbers: dict[str, list[int]]
+
+
+async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
+                 head: LockedHead | None = None, writes: Sequence[tuple[str, list]] = ()) -> list[Event]:
     """Append events in order, inside the caller's transaction `conn`.
 
     Every write path ends here, so it costs two statements on PostgreSQL whatever the number
-    of events: one locks the head and reads the audiences, one writes events, audiences and head.
+    of events: one locks the head and reads the audiences (skipped when the caller passes the
+    `head` it locked already), one writes events, audiences and head, together with the
+    caller's own `writes` (which must not change who the audience is). The head stays locked
+    until commit: the fewer round trips after locking it, the less every other writer waits.
     """
     if not events:
+        await sql.execute_together(conn, list(writes))
         return []
-    seq, previous, by_refs = await _lock_head(conn, list(dict.fromkeys(e.refs for e in events)))
+    distinct_refs = list(dict.fromkeys(e.refs for e in events))
+    if head is None:
+        head = await lock_head(conn, distinct_refs)
+    for refs in distinct_refs:
+        if refs not in head.audiences:
+            head.audiences[refs] = await _audience(conn, refs)
+    seq, previous = head.seq, head.hash
     rows: list[Event] = []
     audience_rows: list[list] = []
     for new in events:
@@ -100,35 +120,65 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
                     tax_record_id=new.refs.tax_record_id, mortgage_id=new.refs.mortgage_id,
                     payload=payload, previous_hash=previous, hash=digest)
         rows.append(row)
-        audience_rows += [[seq, party] for party in sorted(by_refs[new.refs] | new.extra_audience)]
+        audience_rows += [[seq, party] for party in sorted(head.audiences[new.refs] | new.extra_audience)]
         previous = digest
     event_rows = [sql.db_row(Event, {column: getattr(row, column) for column in _EVENT_COLUMNS}) for row in rows]
     await sql.execute_together(conn, [
+        *writes,
         *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
         *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
         ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
     ])
+    head.seq, head.hash = seq, previous
     return rows
 
 
-async def _lock_head(conn: BaseDBAsyncClient, distinct_refs: list[EventRefs]) -> tuple[int, str, dict[EventRefs, set[int]]]:
-    """The head's sequence and hash, locked until the caller's transaction ends, and each
-    reference set's audience (in the same statement on PostgreSQL)."""
-    unions = {refs: _audience_union(refs) for refs in distinct_refs}
-    asked = [(refs, union) for refs, union in unions.items() if union is not None]
-    audiences: dict[EventRefs, set[int]] = {refs: set() for refs in distinct_refs}
+_COUNTER_SQL = "UPDATE number_sequence SET value = value + ? WHERE name = ?"
+
+
+async def lock_head(conn: BaseDBAsyncClient, refs: Sequence[EventRefs] = (), numbers: dict[str, int] | None = None) -> LockedHead:
+    """Lock the log head; read the audiences of `refs` and take `numbers` (counter name: how
+    many) with it, in one statement on PostgreSQL.
+
+    Gapless counters are only ever advanced while holding the head (locked first, even within
+    the statement), so the two kinds of hot rows never deadlock each other and a counter is
+    never waited for on its own: the head's queue is the only queue.
+    """
+    numbers = {name: count for name, count in (numbers or {}).items() if count > 0}
+    asked = [(r, union) for r in dict.fromkeys(refs) if (union := _audience_union(r)) is not None]
+    audiences: dict[EventRefs, set[int]] = {r: set() for r in refs}
+    taken: dict[str, list[int]] = {}
     if sql.is_postgres(conn):
-        columns = "".join(f", ARRAY({text})" for _, (text, _) in asked)
-        values = [value for _, (_, union_values) in asked for value in union_values]
-        [head] = await sql.fetch(conn, f"SELECT last_seq, last_hash{columns} FROM event_log_head WHERE id = ? FOR UPDATE",
-                                 [*values, HEAD_ID])
-        for index, (refs, _) in enumerate(asked, start=2):
-            audiences[refs] = {party for party in head[index] if party is not None}
-        return head[0], head[1], audiences
-    for refs, (text, values) in asked:  # SQLite: one writer at a time, nothing to lock
-        audiences[refs] = {row[0] for row in await sql.fetch(conn, text, values) if row[0] is not None}
-    [head] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
-    return head[0], head[1], audiences
+        counters = "".join(f", n{i} AS ({_COUNTER_SQL} AND EXISTS (SELECT 1 FROM h) RETURNING value)" for i in range(len(numbers)))
+        columns = ("".join(f", ARRAY({text})" for _, (text, _) in asked)
+                   + "".join(f", (SELECT value FROM n{i})" for i in range(len(numbers))))
+        values = [HEAD_ID, *(v for name, count in numbers.items() for v in (count, name)),
+                  *(v for _, (_, union_values) in asked for v in union_values)]
+        [head] = await sql.fetch(conn, f"WITH h AS (SELECT last_seq, last_hash FROM event_log_head WHERE id = ? FOR UPDATE)"
+                                       f"{counters} SELECT h.last_seq, h.last_hash{columns} FROM h", values)
+        for index, (r, _) in enumerate(asked, start=2):
+            audiences[r] = {party for party in head[index] if party is not None}
+        for index, (name, count) in enumerate(numbers.items(), start=2 + len(asked)):
+            if head[index] is not None:
+                taken[name] = list(range(head[index] - count + 1, head[index] + 1))
+        seq, hash_ = head[0], head[1]
+    else:  # SQLite: one writer at a time, nothing to lock
+        for r, _ in asked:
+            audiences[r] = await _audience(conn, r)
+        [(seq, hash_)] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
+    for name, count in numbers.items():
+        if name not in taken:  # SQLite, or the counter's first use (a new year or kind)
+            taken[name] = await _advance_counter(conn, name, count)
+    return LockedHead(seq, hash_, audiences, taken)
+
+
+async def _advance_counter(conn: BaseDBAsyncClient, name: str, count: int) -> list[int]:
+    advance = (_COUNTER_SQL + " RETURNING value", [count, name])
+    rows = await sql.execute(conn, [advance])
+    if not rows:
+        rows = await sql.execute(conn, [("INSERT INTO number_sequence (name, value) VALUES (?, 0) ON CONFLICT DO NOTHING", [name]), advance])
+    last = rows[0][0]
+    return list(range(last - count + 1, last + 1))
 
 
 # Every party an event's references name (DESIGN §1), in one query.
@@ -149,6 +199,11 @@ def _audience_union(refs: EventRefs) -> tuple[str, list[int]] | None:
     if not parts:
         return None
     return " UNION ".join(text for text, _ in parts), [value for _, value in parts]
+
+
+async def _audience(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
+    union = _audience_union(refs)
+    return set() if union is None else {row[0] for row in await sql.fetch(conn, *union) if row[0] is not None}
 
 
 async def events_after(

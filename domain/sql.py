@@ -7,10 +7,12 @@ reads back through Tortoise exactly like one the ORM wrote.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+
+MODEL = TypeVar("MODEL", bound=Model)
 
 # Both engines take 32,766 values in a statement; stay well under.
 MAX_VALUES = 10_000
@@ -36,6 +38,27 @@ def db_row(model: type[Model], values: dict[str, Any]) -> list[Any]:
     return [fields[name].to_db_value(value, None) for name, value in values.items()]
 
 
+def read(model: type[MODEL], columns: Sequence[str], values: Sequence[Any]) -> MODEL:
+    """A (partial) model instance from the columns of a hand-written SELECT, converted as Tortoise does."""
+    return model._init_from_db(**dict(zip(columns, values)))
+
+
+def insert(model: type[Model], values: dict[str, Any], returning: str | None = None) -> tuple[str, list[Any]]:
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(values)}) VALUES ({marks(len(values))})"
+    return sql + (f" RETURNING {returning}" if returning else ""), db_row(model, values)
+
+
+def insert_many(model: type[Model], rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+    if not rows:
+        return []
+    return insert_rows(model._meta.db_table, list(rows[0]), [db_row(model, row) for row in rows])
+
+
+def update(model: type[Model], pk: int, values: dict[str, Any]) -> tuple[str, list[Any]]:
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    return f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = ?", [*db_row(model, values), pk]
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[Any]]]:
     """Multi-row INSERTs for `rows`, as few as the value limit allows."""
     per_statement = max(1, MAX_VALUES // len(columns))
@@ -49,21 +72,26 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 async def fetch(conn: BaseDBAsyncClient, sql: str, values: Sequence[Any] = ()) -> list:
+    """The rows of a SELECT (Tortoise would drop those of an UPDATE … RETURNING: use `execute`)."""
     _, rows = await conn.execute_query(for_dialect(conn, sql), list(values))
     return rows
 
 
-async def execute(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> None:
+async def execute(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list:
+    """Run the statements in order; the rows the last one returns."""
+    rows: list[dict] = []
     for sql, values in statements:
-        await conn.execute_query(for_dialect(conn, sql), values)
+        # Tortoise's execute_query drops what an INSERT … RETURNING returns on asyncpg.
+        rows = await conn.execute_query_dict(for_dialect(conn, sql), values)
+    return [tuple(row.values()) for row in rows]
 
 
-async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> None:
+async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list:
     """Run writes that do not read each other's effects; on PostgreSQL as one statement
-    (all but the last as data-modifying WITH clauses), so one round trip."""
+    (all but the last as data-modifying WITH clauses), so one round trip. Returns the rows
+    the last statement returns."""
     if not is_postgres(conn) or len(statements) < 2 or sum(len(v) for _, v in statements) > MAX_VALUES * 3:
-        await execute(conn, statements)
-        return
-    *first, (last_sql, last_values) = statements
+        return await execute(conn, statements)
+    *first, (last_sql, _) = statements
     clauses = ", ".join(f"w{n} AS ({text})" for n, (text, _) in enumerate(first))
-    await execute(conn, [(f"WITH {clauses} {last_sql}", [v for _, values in statements for v in values])])
+    return await execute(conn, [(f"WITH {clauses} {last_sql}", [v for _, values in statements for v in values])])

@@ -6,13 +6,14 @@ underneath, should any path ever skip the lock.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain import eventlog
+from domain import eventlog, sql
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -35,48 +36,102 @@ from domain.models import (
     RegistrationParty,
     RuleCheck,
     SharedPersonRecord,
-    Signature,
 )
 from domain.rules import funds, validation
 from domain.rules.filing import FilingFacts, filing_refusal
 from domain.rules.numbering import contract_number, contract_sequence_name
 from domain.services import encumbrances
 from domain.services.context import UseCase
-from domain.services.property_status import refresh_property_status
-from domain.services.sequences import next_value
+from domain.services.property_status import derive_status, refresh_property_status
 
 ALREADY_SOLD = DomainError("ALREADY_SOLD", "this home is sold already: another contract for it is filed")
 
 
-async def _deposited(conn: BaseDBAsyncClient, contract_id: int, kind: FundKind) -> Decimal:
-    amounts = await FundDeposit.filter(contract_id=contract_id, kind=kind).using_db(conn).values_list("amount", flat=True)
-    return sum(amounts, Decimal("0.00"))
+@dataclass(frozen=True)
+class _Buyer:
+    party: Party
+    share: Decimal | None
+    record: SharedPersonRecord | None
+    signed: bool
 
 
-async def _filing_facts(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property) -> FilingFacts:
-    permit = await Permit.get_or_none(id=prop.permit_id).using_db(conn) if prop.permit_id else None
-    buyers = await ContractBuyer.filter(contract_id=contract.id).using_db(conn).values_list("party_id", flat=True)
-    signers = await Signature.filter(contract_id=contract.id, document_hash=contract.document_hash).using_db(conn).values_list("signer_id", flat=True)
-    return FilingFacts(
+@dataclass(frozen=True)
+class _Facts:
+    """Everything filing reads, in three statements, after the property and contract are locked."""
+    rules: FilingFacts
+    buyers: list[_Buyer]
+    seller: Party
+    ownership_in_force: bool
+    advance_notice_in_force: bool
+
+
+_FACTS_SQL = """
+SELECT s.id, s.name, s.id_number, s.kind, pm.status, pm.developer_id, pm.sale_type,
+       EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = ? AND g.document_hash = ? AND g.signer_id = s.id),
+       EXISTS (SELECT 1 FROM contract o WHERE o.property_id = ? AND o.status = ? AND o.id <> ?),
+       EXISTS (SELECT 1 FROM registration_party h JOIN registration r ON r.id = h.registration_id
+                WHERE r.property_id = ? AND r.kind IN (?, ?, ?) AND r.right_status = ? AND h.role = ? AND h.party_id <> s.id),
+       EXISTS (SELECT 1 FROM registration z WHERE z.property_id = ? AND z.kind = ? AND z.right_status = ?
+                  AND (z.effective_until IS NULL OR z.effective_until >= ?)),
+       EXISTS (SELECT 1 FROM registration o WHERE o.property_id = ? AND o.kind IN (?, ?) AND o.right_status = ?),
+       EXISTS (SELECT 1 FROM registration n WHERE n.property_id = ? AND n.kind = ? AND n.right_status = ?)
+  FROM party s LEFT JOIN permit pm ON pm.id = ?
+ WHERE s.id = ?
+"""
+
+_BUYERS_SQL = """
+SELECT a.id, a.name, a.id_number, a.kind, cb.share, sp.id_number, sp.name, sp.household_address, sp.marital_status,
+       EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = ? AND g.document_hash = ? AND g.signer_id = a.id)
+  FROM contract_buyer cb JOIN party a ON a.id = cb.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
+ WHERE cb.contract_id = ? ORDER BY cb.position
+"""
+
+_PARTY = ("id", "name", "id_number", "kind")
+_RECORD = ("id_number", "name", "household_address", "marital_status")
+
+
+async def _read_facts(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property) -> _Facts:
+    in_force, hash_ = RightStatus.IN_FORCE.value, contract.document_hash
+    [row] = await sql.fetch(conn, _FACTS_SQL, [
+        contract.id, hash_,
+        prop.id, ContractStatus.FILED.value, contract.id,
+        prop.id, RegistrationKind.FIRST_OWNERSHIP.value, RegistrationKind.TRANSFER.value, RegistrationKind.ADVANCE_NOTICE.value,
+        in_force, RegistrationPartyRole.RIGHT_HOLDER.value,
+        prop.id, RegistrationKind.SEIZURE.value, in_force, use_case.today(),
+        prop.id, RegistrationKind.FIRST_OWNERSHIP.value, RegistrationKind.TRANSFER.value, in_force,
+        prop.id, RegistrationKind.ADVANCE_NOTICE.value, in_force,
+        prop.permit_id, contract.seller_id,
+    ])
+    buyers = [
+        _Buyer(sql.read(Party, _PARTY, r[:4]), sql.read(ContractBuyer, ("share",), r[4:5]).share,
+               sql.read(SharedPersonRecord, _RECORD, r[5:9]) if r[5] is not None else None, bool(r[9]))
+        for r in await sql.fetch(conn, _BUYERS_SQL, [contract.id, hash_, contract.id])
+    ]
+    deposited = {kind: Decimal("0.00") for kind in FundKind}
+    for kind, amount in await sql.fetch(conn, "SELECT kind, amount FROM fund_deposit WHERE contract_id = ?", [contract.id]):
+        deposited[FundKind(kind)] += sql.read(FundDeposit, ("amount",), [amount]).amount
+    seller = sql.read(Party, _PARTY, row[:4])
+    permit = sql.read(Permit, ("status", "developer_id", "sale_type"), row[4:7]) if row[4] is not None else None
+    rules = FilingFacts(
         status=contract.status,
-        required_signers=frozenset(buyers) | {contract.seller_id},
-        signers_of_current_text=frozenset(signers),
+        required_signers=frozenset(b.party.id for b in buyers) | {contract.seller_id},
+        signers_of_current_text=frozenset(b.party.id for b in buyers if b.signed) | ({seller.id} if row[7] else set()),
         permit_status=permit.status if permit else None,
         permit_covers_property=permit is not None and permit.developer_id == contract.seller_id,
-        another_contract_filed=await Contract.filter(property_id=prop.id, status=ContractStatus.FILED).exclude(id=contract.id).using_db(conn).exists(),
-        rights_of_others_in_force=await encumbrances.rights_of_others_in_force(conn, prop.id, contract.seller_id),
-        seizure_in_force=await encumbrances.seizure_in_force(conn, prop.id, use_case.today()),
-        supervised_deposited=await _deposited(conn, contract.id, FundKind.PRESALE_SUPERVISED),
+        another_contract_filed=bool(row[8]),
+        rights_of_others_in_force=bool(row[9]),
+        seizure_in_force=bool(row[10]),
+        supervised_deposited=deposited[FundKind.PRESALE_SUPERVISED],
         supervised_required=funds.required_supervised_amount(permit.sale_type if permit else None, contract.down_payment),
-        maintenance_deposited=await _deposited(conn, contract.id, FundKind.MAINTENANCE),
+        maintenance_deposited=deposited[FundKind.MAINTENANCE],
         maintenance_required=funds.required_maintenance_fund(prop.usage, prop.building_area, use_case.policy.maintenance_rate_per_m2),
     )
+    return _Facts(rules, buyers, seller, ownership_in_force=bool(row[11]), advance_notice_in_force=bool(row[12]))
 
 
-async def application_form(conn: BaseDBAsyncClient, contract: Contract, prop: Property, buyers: list[Party], seller: Party) -> dict:
+def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], seller: Party) -> dict:
     """The advance-notice application, filled from the contract, the parties and shared data."""
-    records = {r.id_number: r for r in await SharedPersonRecord.filter(id_number__in=[b.id_number for b in buyers]).using_db(conn)}
-    shares = {cb.party_id: cb.share for cb in await ContractBuyer.filter(contract_id=contract.id).using_db(conn)}
+    shares = [b.share for b in buyers]
     return {
         "registrationType": "预购商品房预告登记",
         "contractNumber": contract.number,
@@ -86,14 +141,14 @@ async def application_form(conn: BaseDBAsyncClient, contract: Contract, prop: Pr
         },
         "rightHolders": [
             {
-                "name": b.name, "idNumber": b.id_number,
-                "share": str(shares[b.id]) if shares.get(b.id) is not None else None,
-                "householdAddress": records[b.id_number].household_address if b.id_number in records else None,
-                "maritalStatus": records[b.id_number].marital_status.value if b.id_number in records else None,
+                "name": b.party.name, "idNumber": b.party.id_number,
+                "share": str(b.share) if b.share is not None else None,
+                "householdAddress": b.record.household_address if b.record else None,
+                "maritalStatus": b.record.marital_status.value if b.record else None,
             }
             for b in buyers
         ],
-        "ownershipForm": "按份共有" if any(s is not None for s in shares.values()) else "共同共有" if len(buyers) > 1 else "单独所有",
+        "ownershipForm": "按份共有" if any(s is not None for s in shares) else "共同共有" if len(buyers) > 1 else "单独所有",
         "obligor": {"name": seller.name, "idNumber": seller.id_number},
         "price": str(contract.price),
         "paymentMethod": contract.payment_method.value,
@@ -112,45 +167,54 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
         async with in_transaction() as conn:
             prop = await Property.select_for_update().using_db(conn).get(id=contract.property_id)
             contract = await Contract.select_for_update().using_db(conn).get(id=contract.id)
-            refusal = filing_refusal(await _filing_facts(conn, use_case, contract, prop))
+            # Read after both locks, so the facts include whatever a filing before this one wrote.
+            facts = await _read_facts(conn, use_case, contract, prop)
+            refusal = filing_refusal(facts.rules)
             if refusal is not None:
                 raise refusal
-            registration = await _file(conn, use_case, contract, prop)
+            registration = await _file(conn, use_case, contract, prop, facts)
     except IntegrityError as exc:  # the unique filed_property_id: another filing of this home won
         raise ALREADY_SOLD from exc
     return contract, registration
 
 
-async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property) -> Registration:
+async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property, facts: _Facts) -> Registration:
     now, year = use_case.now(), use_case.today().year
-    contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
-    await contract.save(using_db=conn, update_fields=["status", "filed_at", "filed_property_id"])
-    buyer_ids = await ContractBuyer.filter(contract_id=contract.id).using_db(conn).order_by("position").values_list("party_id", flat=True)
-    buyers = {p.id: p for p in await Party.filter(id__in=[*buyer_ids, contract.seller_id]).using_db(conn)}
-    ordered, seller = [buyers[i] for i in buyer_ids], buyers[contract.seller_id]
-    form = await application_form(conn, contract, prop, ordered, seller)
-    registration = await Registration.create(
+    form = application_form(contract, prop, facts.buyers, facts.seller)
+    registration = Registration(
         kind=RegistrationKind.ADVANCE_NOTICE, status=RegistrationStatus.AWAITING_SIGNATURE, right_status=RightStatus.PENDING,
-        property_id=prop.id, contract_id=contract.id, application_form=form, using_db=conn,
+        property_id=prop.id, contract_id=contract.id, application_form=form, created_at=now,
     )
-    await RegistrationParty.bulk_create(
-        [RegistrationParty(registration_id=registration.id, party_id=b.id, role=role, position=i)
-         for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(ordered)],
-        using_db=conn,
-    )
-    await refresh_property_status(conn, prop)
-    # The county-wide number counter is a hot row: lock it last, for as short a time as can be.
-    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
-    await contract.save(using_db=conn, update_fields=["number"])
-    registration.application_form = {**form, "contractNumber": contract.number}
-    await registration.save(using_db=conn, update_fields=["application_form"])
+    [[registration.id]] = await sql.execute(conn, [sql.insert(Registration, {
+        name: getattr(registration, name) for name in
+        ("kind", "status", "right_status", "property_id", "contract_id", "application_form", "created_at")}, returning="id")])
     refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, registration_id=registration.id)
+    # The log head and the county-wide contract counter are hot rows, locked until commit:
+    # taken last, and everything else is written in one statement after them.
+    counter = contract_sequence_name(year)
+    head = await eventlog.lock_head(conn, [refs], numbers={counter: 1})
+    contract.number = contract_number(use_case.policy, year, head.numbers[counter][0])
+    contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
+    registration.application_form = {**form, "contractNumber": contract.number}
+    writes = [
+        sql.update(Contract, contract.id, {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number}),
+        sql.update(Registration, registration.id, {"application_form": registration.application_form}),
+        # The buyers are the contract's: the audience read with the head already names them.
+        *sql.insert_many(RegistrationParty, [
+            {"registration_id": registration.id, "party_id": b.party.id, "role": role, "position": i, "inquiry_answer": None}
+            for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(facts.buyers)
+        ]),
+    ]
+    status = derive_status(facts.ownership_in_force, facts.advance_notice_in_force, contract_filed=True)
+    if status != prop.status:
+        prop.status = status
+        writes.append(sql.update(Property, prop.id, {"status": status}))
     payload = {
         "contractId": contract.id, "number": contract.number, "unitCode": prop.unit_code, "price": contract.price,
-        "buyers": [b.id_number for b in ordered], "seller": seller.id_number,
+        "buyers": [b.party.id_number for b in facts.buyers], "seller": facts.seller.id_number,
         "lenderId": contract.lender_id, "advanceRegistrationId": registration.id,
     }
-    await eventlog.append(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)])
+    await eventlog.append(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], head=head, writes=writes)
     return registration
 
 
