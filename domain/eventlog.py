@@ -79,106 +79,88 @@ _EVENT_COLUMNS = ("seq", "type", "occurred_at", "property_id", "contract_id", "r
                   "tax_record_id", "mortgage_id", "payload", "previous_hash", "hash")
 
 
-@dataclass
-class LockedHead:
-    """The log head, locked by the caller's transaction until it ends, and what was read with it."""
-    seq: int
-    hash: str
-    audiences: dict[EventRefs, set[int]]
-    numbers: dict[str, list[int]]
+def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> tuple[str, str]:
+    """The canonical text around its sequence number: `head + str(seq) + tail` is
+    `canonical_event(seq, …)`, so the database can chain an event it numbers itself."""
+    text = canonical_event(0, event_type, occurred_at, refs, payload)
+    # "seq" and "type" are the last two top-level keys (sorted); the payload comes before them.
+    at = text.rindex(_SEQ_MARK)
+    return text[:at] + '"seq":', text[at + len('"seq":0'):]
+
+
+_SEQ_MARK = '"seq":0,"type":'
 
 
 async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                 head: LockedHead | None = None, writes: Sequence[tuple[str, list]] = ()) -> list[Event]:
-    """Append events in order, inside the caller's transaction `conn`.
+                 writes: Sequence[tuple[str, list]] = ()) -> None:
+    """Append events in order, inside the caller's transaction `conn`, with the caller's own
+    `writes` (one statement on PostgreSQL for both).
 
-    Every write path ends here, so it costs two statements on PostgreSQL whatever the number
-    of events: one locks the head and reads the audiences (skipped when the caller passes the
-    `head` it locked already), one writes events, audiences and head, together with the
-    caller's own `writes` (which must not change who the audience is). The head stays locked
-    until commit: the fewer round trips after locking it, the less every other writer waits.
+    On PostgreSQL the events wait in `event_pending` and are numbered and chained by a
+    deferred trigger while the transaction commits (migration 0005): the log head is locked
+    only for the commit itself, never across a round trip to this process, so concurrent
+    writers do not queue behind each other's network and event-loop delays. Numbers still
+    follow commit order with no gaps. An event's audience is read when it is appended: the
+    caller's `writes` in the same statement must not change who that is.
     """
     if not events:
         await sql.execute_together(conn, list(writes))
-        return []
-    distinct_refs = list(dict.fromkeys(e.refs for e in events))
-    if head is None:
-        head = await lock_head(conn, distinct_refs)
-    for refs in distinct_refs:
-        if refs not in head.audiences:
-            head.audiences[refs] = await _audience(conn, refs)
-    seq, previous = head.seq, head.hash
-    rows: list[Event] = []
+        return
+    if sql.is_postgres(conn):
+        await sql.execute_together(conn, [*writes, *_pending_inserts(occurred_at, events)])
+        return
+    await sql.execute(conn, list(writes))
+    await _chain_now(conn, occurred_at, events)
+
+
+_PENDING_COLUMNS = ("type", "occurred_at", "property_id", "contract_id", "registration_id", "tax_record_id",
+                    "mortgage_id", "payload", "canonical_head", "canonical_tail", "audience")
+_EVENTS_PER_STATEMENT = 500
+
+
+def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[tuple[str, list]]:
+    statements = []
+    for start in range(0, len(events), _EVENTS_PER_STATEMENT):
+        rows, values = [], []
+        for new in events[start:start + _EVENTS_PER_STATEMENT]:
+            payload = to_jsonable(new.payload)
+            head, tail = canonical_parts(new.type, occurred_at, new.refs.as_dict(), payload)
+            union = _audience_union(new.refs)
+            audience = f"ARRAY({union[0]}) || ?::int[]" if union else "?::int[]"
+            rows.append(f"({sql.marks(10)}, {audience})")
+            values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at, "property_id": new.refs.property_id,
+                                         "contract_id": new.refs.contract_id, "registration_id": new.refs.registration_id,
+                                         "tax_record_id": new.refs.tax_record_id, "mortgage_id": new.refs.mortgage_id,
+                                         "payload": payload})
+            values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
+        statements.append((f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
+    return statements
+
+
+async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> None:
+    """SQLite: one writer at a time, so events are numbered and chained as they are appended."""
+    [(seq, previous)] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
+    audiences = {refs: await _audience(conn, refs) for refs in dict.fromkeys(e.refs for e in events)}
+    event_rows: list[list] = []
     audience_rows: list[list] = []
     for new in events:
         seq += 1
         payload = to_jsonable(new.payload)
         refs = new.refs.as_dict()
         digest = chain_hash(previous, canonical_event(seq, new.type, occurred_at, refs, payload))
-        row = Event(seq=seq, type=new.type, occurred_at=occurred_at, property_id=new.refs.property_id,
-                    contract_id=new.refs.contract_id, registration_id=new.refs.registration_id,
-                    tax_record_id=new.refs.tax_record_id, mortgage_id=new.refs.mortgage_id,
-                    payload=payload, previous_hash=previous, hash=digest)
-        rows.append(row)
-        audience_rows += [[seq, party] for party in sorted(head.audiences[new.refs] | new.extra_audience)]
+        event_rows.append(sql.db_row(Event, {
+            "seq": seq, "type": new.type, "occurred_at": occurred_at, **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
+            "payload": payload, "previous_hash": previous, "hash": digest}))
+        audience_rows += [[seq, party] for party in sorted(audiences[new.refs] | new.extra_audience)]
         previous = digest
-    event_rows = [sql.db_row(Event, {column: getattr(row, column) for column in _EVENT_COLUMNS}) for row in rows]
-    await sql.execute_together(conn, [
-        *writes,
+    await sql.execute(conn, [
         *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
         *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
         ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
     ])
-    head.seq, head.hash = seq, previous
-    return rows
 
 
-_COUNTER_SQL = "UPDATE number_sequence SET value = value + ? WHERE name = ?"
-
-
-async def lock_head(conn: BaseDBAsyncClient, refs: Sequence[EventRefs] = (), numbers: dict[str, int] | None = None) -> LockedHead:
-    """Lock the log head; read the audiences of `refs` and take `numbers` (counter name: how
-    many) with it, in one statement on PostgreSQL.
-
-    Gapless counters are only ever advanced while holding the head (locked first, even within
-    the statement), so the two kinds of hot rows never deadlock each other and a counter is
-    never waited for on its own: the head's queue is the only queue.
-    """
-    numbers = {name: count for name, count in (numbers or {}).items() if count > 0}
-    asked = [(r, union) for r in dict.fromkeys(refs) if (union := _audience_union(r)) is not None]
-    audiences: dict[EventRefs, set[int]] = {r: set() for r in refs}
-    taken: dict[str, list[int]] = {}
-    if sql.is_postgres(conn):
-        counters = "".join(f", n{i} AS ({_COUNTER_SQL} AND EXISTS (SELECT 1 FROM h) RETURNING value)" for i in range(len(numbers)))
-        columns = ("".join(f", ARRAY({text})" for _, (text, _) in asked)
-                   + "".join(f", (SELECT value FROM n{i})" for i in range(len(numbers))))
-        values = [HEAD_ID, *(v for name, count in numbers.items() for v in (count, name)),
-                  *(v for _, (_, union_values) in asked for v in union_values)]
-        [head] = await sql.fetch(conn, f"WITH h AS (SELECT last_seq, last_hash FROM event_log_head WHERE id = ? FOR UPDATE)"
-                                       f"{counters} SELECT h.last_seq, h.last_hash{columns} FROM h", values)
-        for index, (r, _) in enumerate(asked, start=2):
-            audiences[r] = {party for party in head[index] if party is not None}
-        for index, (name, count) in enumerate(numbers.items(), start=2 + len(asked)):
-            if head[index] is not None:
-                taken[name] = list(range(head[index] - count + 1, head[index] + 1))
-        seq, hash_ = head[0], head[1]
-    else:  # SQLite: one writer at a time, nothing to lock
-        for r, _ in asked:
-            audiences[r] = await _audience(conn, r)
-        [(seq, hash_)] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
-    for name, count in numbers.items():
-        if name not in taken:  # SQLite, or the counter's first use (a new year or kind)
-            taken[name] = await _advance_counter(conn, name, count)
-    return LockedHead(seq, hash_, audiences, taken)
-
-
-async def _advance_counter(conn: BaseDBAsyncClient, name: str, count: int) -> list[int]:
-    advance = (_COUNTER_SQL + " RETURNING value", [count, name])
-    rows = await sql.execute(conn, [advance])
-    if not rows:
-        rows = await sql.execute(conn, [("INSERT INTO number_sequence (name, value) VALUES (?, 0) ON CONFLICT DO NOTHING", [name]), advance])
-    last = rows[0][0]
-    return list(range(last - count + 1, last + 1))
+_REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id", "mortgage_id")
 
 
 # Every party an event's references name (DESIGN §1), in one query.

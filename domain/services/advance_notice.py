@@ -22,8 +22,7 @@ from domain.enums import (
 from domain.errors import DomainError
 from domain.models import Certificate, Party, Property, Registration, RegistrationParty, RuleCheck, Signature
 from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks, approved
-from domain.rules.numbering import certificate_number, certificate_sequence_name
-from domain.services.certificates import signed_certificate
+from domain.services.certificates import certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.property_status import derive_status
 
@@ -161,12 +160,8 @@ async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Regi
     if status != prop.status:
         prop.status = status
         writes.append(sql.update(Property, prop.id, {"status": status}))
-    # The log head and the county-wide certificate counter are hot rows, locked until commit:
-    # taken last, with as few round trips after them as can be.
-    year, kind = use_case.today().year, CertificateKind.REGISTRATION_PROOF
-    counter = certificate_sequence_name(kind, year)
-    head = await eventlog.lock_head(conn, [_refs(registration)], numbers={counter: 1})
-    registration.number = certificate_number(use_case.policy, kind, year, head.numbers[counter][0])
+    # The county-wide certificate counter is a hot row, locked until commit: taken last.
+    [registration.number] = await certificate_numbers(conn, use_case, CertificateKind.REGISTRATION_PROOF, 1)
     certificate = signed_certificate(
         use_case, registration, CertificateKind.REGISTRATION_PROOF, [a.party for a in facts.applicants], prop,
         {"right": "预购商品房预告登记", "contractNumber": registration.application_form.get("contractNumber")},
@@ -185,7 +180,7 @@ async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Regi
         eventlog.NewEvent(EventType.REGISTRATION_COMPLETED, _refs(registration), completed),
         eventlog.NewEvent(EventType.CERTIFICATE_ISSUED, _refs(registration), issued),
     ]
-    await eventlog.append(conn, now, events, head=head)
+    await eventlog.append(conn, now, events)
 
 
 def _save(registration: Registration) -> tuple[str, list]:

@@ -43,6 +43,7 @@ from domain.rules.numbering import contract_number, contract_sequence_name
 from domain.services import encumbrances
 from domain.services.context import UseCase
 from domain.services.property_status import derive_status, refresh_property_status
+from domain.services.sequences import next_value
 
 ALREADY_SOLD = DomainError("ALREADY_SOLD", "this home is sold already: another contract for it is filed")
 
@@ -189,11 +190,9 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
         name: getattr(registration, name) for name in
         ("kind", "status", "right_status", "property_id", "contract_id", "application_form", "created_at")}, returning="id")])
     refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, registration_id=registration.id)
-    # The log head and the county-wide contract counter are hot rows, locked until commit:
-    # taken last, and everything else is written in one statement after them.
-    counter = contract_sequence_name(year)
-    head = await eventlog.lock_head(conn, [refs], numbers={counter: 1})
-    contract.number = contract_number(use_case.policy, year, head.numbers[counter][0])
+    # The county-wide contract counter is a hot row, locked until commit: taken last, and
+    # everything else is written in one statement after it.
+    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
     contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
     registration.application_form = {**form, "contractNumber": contract.number}
     writes = [
@@ -214,7 +213,7 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
         "buyers": [b.party.id_number for b in facts.buyers], "seller": facts.seller.id_number,
         "lenderId": contract.lender_id, "advanceRegistrationId": registration.id,
     }
-    await eventlog.append(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], head=head, writes=writes)
+    await eventlog.append(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], writes=writes)
     return registration
 
 

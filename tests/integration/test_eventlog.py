@@ -15,10 +15,10 @@ from tests import factories
 
 async def _append(payload: dict, refs: eventlog.EventRefs | None = None) -> int:
     async with in_transaction() as conn:
-        rows = await eventlog.append(
+        await eventlog.append(
             conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, refs or eventlog.EventRefs(), payload)]
         )
-    return rows[0].seq
+    return await eventlog.last_seq()
 
 
 async def test_a_fresh_log_verifies_empty(db):

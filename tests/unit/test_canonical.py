@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from domain.canonical import canonical_hash, canonical_json
+from domain.eventlog import canonical_event, canonical_parts
 
 
 def test_keys_are_sorted_without_spaces_and_utf8_is_kept():
@@ -27,3 +28,12 @@ def test_the_same_moment_in_any_zone_hashes_the_same():
 
 def test_any_change_changes_the_hash():
     assert canonical_hash({"a": "1"}) != canonical_hash({"a": "2"})
+
+
+@pytest.mark.parametrize("seq", [1, 9, 10, 12345678901])
+def test_the_canonical_text_splits_around_its_sequence_number(seq):
+    moment = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+    # A payload that itself holds "seq":0 followed by "type" must not confuse the split.
+    payload = {"nested": {"seq": 0, "type": "x"}, "name": "息县"}
+    head, tail = canonical_parts("CONTRACT_FILED", moment, {"propertyId": 1}, payload)
+    assert head + str(seq) + tail == canonical_event(seq, "CONTRACT_FILED", moment, {"propertyId": 1}, payload)
