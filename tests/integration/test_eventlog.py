@@ -128,3 +128,28 @@ async def test_fifty_concurrent_transactions_keep_one_gapless_chain_and_a_poller
 @pytest.mark.postgres
 async def test_the_backend_under_test_is_really_postgres(db):
     assert connections.get("default").capabilities.dialect == "postgres"
+
+
+@pytest.mark.postgres
+async def test_on_postgres_events_are_numbered_as_their_transaction_commits(db):
+    await _append({"n": 1})
+    appended, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with in_transaction() as conn:
+            await eventlog.append(conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"n": 2})])
+            appended.set()
+            await finish.wait()
+
+    slow = asyncio.create_task(slow_writer())
+    await appended.wait()
+    # Another transaction appends while the first is still open: it commits first, so it is 2.
+    await _append({"n": 3})
+    assert await Event.all().order_by("seq").values_list("seq", flat=True) == [1, 2]
+    finish.set()
+    await slow
+    payloads = await Event.all().order_by("seq").values_list("payload", flat=True)
+    assert payloads == [{"n": 1}, {"n": 3}, {"n": 2}]
+    _, pending = await connections.get("default").execute_query("SELECT count(*) FROM event_pending")
+    assert pending[0][0] == 0
+    assert (await eventlog.verify_chain()).ok
