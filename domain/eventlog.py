@@ -92,9 +92,9 @@ _SEQ_MARK = '"seq":0,"type":'
 
 
 async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                 writes: Sequence[tuple[str, list]] = ()) -> None:
+                 writes: Sequence[tuple[str, list]] = ()) -> list:
     """Append events in order, inside the caller's transaction `conn`, with the caller's own
-    `writes` (one statement on PostgreSQL for both).
+    `writes` (one statement on PostgreSQL for both); returns what the writes' RETURNING returns.
 
     On PostgreSQL the events wait in `event_pending` and are numbered and chained by a
     deferred trigger while the transaction commits (migration 0005): the log head is locked
@@ -104,13 +104,12 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     caller's `writes` in the same statement must not change who that is.
     """
     if not events:
-        await sql.execute_together(conn, list(writes))
-        return
+        return await sql.execute_together(conn, list(writes))
     if sql.is_postgres(conn):
-        await sql.execute_together(conn, [*writes, *_pending_inserts(occurred_at, events)])
-        return
-    await sql.execute(conn, list(writes))
+        return await sql.execute_together(conn, [*writes, *_pending_inserts(occurred_at, events)])
+    returned = await sql.execute(conn, list(writes))
     await _chain_now(conn, occurred_at, events)
+    return returned
 
 
 _PENDING_COLUMNS = ("type", "occurred_at", "property_id", "contract_id", "registration_id", "tax_record_id",

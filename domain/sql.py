@@ -29,6 +29,11 @@ def for_dialect(conn: BaseDBAsyncClient, sql: str) -> str:
     return pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
 
 
+def for_update(conn: BaseDBAsyncClient, of: str = "") -> str:
+    """The row-locking clause on PostgreSQL; SQLite has one writer at a time and no such clause."""
+    return f" FOR UPDATE {of}".rstrip() if is_postgres(conn) else ""
+
+
 def marks(count: int) -> str:
     return ", ".join("?" * count)
 
@@ -41,6 +46,11 @@ def db_row(model: type[Model], values: dict[str, Any]) -> list[Any]:
 def read(model: type[MODEL], columns: Sequence[str], values: Sequence[Any]) -> MODEL:
     """A (partial) model instance from the columns of a hand-written SELECT, converted as Tortoise does."""
     return model._init_from_db(**dict(zip(columns, values)))
+
+
+def columns_of(model: type[Model]) -> list[str]:
+    """Every column of the model's table, for a SELECT whose rows `read` turns back into models."""
+    return list(model._meta.fields_db_projection.values())
 
 
 def insert(model: type[Model], values: dict[str, Any], returning: str | None = None) -> tuple[str, list[Any]]:
@@ -78,20 +88,28 @@ async def fetch(conn: BaseDBAsyncClient, sql: str, values: Sequence[Any] = ()) -
 
 
 async def execute(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list:
-    """Run the statements in order; the rows the last one returns."""
-    rows: list[dict] = []
+    """Run the statements in order; the rows of the last one with a RETURNING clause."""
+    returned: list[dict] = []
     for sql, values in statements:
         # Tortoise's execute_query drops what an INSERT … RETURNING returns on asyncpg.
         rows = await conn.execute_query_dict(for_dialect(conn, sql), values)
-    return [tuple(row.values()) for row in rows]
+        if " RETURNING " in sql:
+            returned = rows
+    return [tuple(row.values()) for row in returned]
 
 
 async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list:
-    """Run writes that do not read each other's effects; on PostgreSQL as one statement
-    (all but the last as data-modifying WITH clauses), so one round trip. Returns the rows
-    the last statement returns."""
+    """Run writes that do not read each other's effects; on PostgreSQL as one statement of
+    data-modifying WITH clauses, so one round trip. Returns the rows of the last statement
+    with a RETURNING clause."""
     if not is_postgres(conn) or len(statements) < 2 or sum(len(v) for _, v in statements) > MAX_VALUES * 3:
         return await execute(conn, statements)
-    *first, (last_sql, _) = statements
-    clauses = ", ".join(f"w{n} AS ({text})" for n, (text, _) in enumerate(first))
-    return await execute(conn, [(f"WITH {clauses} {last_sql}", [v for _, values in statements for v in values])])
+    returning = [n for n, (text, _) in enumerate(statements) if " RETURNING " in text]
+    values = [v for _, statement_values in statements for v in statement_values]
+    if not returning:
+        *first, (last_sql, _) = statements
+        clauses = ", ".join(f"w{n} AS ({text})" for n, (text, _) in enumerate(first))
+        return await execute(conn, [(f"WITH {clauses} {last_sql}", values)])
+    clauses = ", ".join(f"w{n} AS ({text})" for n, (text, _) in enumerate(statements))
+    _, rows = await conn.execute_query(for_dialect(conn, f"WITH {clauses} SELECT * FROM w{returning[-1]}"), values)
+    return [tuple(row) for row in rows]

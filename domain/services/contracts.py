@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from domain import eventlog
+from domain import eventlog, sql
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -18,7 +20,7 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Contract, ContractBuyer, Party, Permit, Property, SharedPersonRecord, Signature
+from domain.models import Contract, ContractBuyer, Party, Property, Signature
 from domain.rules import identity, validation
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 from domain.services.context import UseCase
@@ -50,6 +52,7 @@ class CheckedTerms:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender: Party | None
+    known_parties: dict[str, int]  # buyers the platform knows already: ID number -> party id
 
 
 async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
@@ -61,7 +64,7 @@ async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
         raise validation.InvalidInput("this buyer is listed twice", buyer_field(repeat, "idNumber"))
     names = [validation.required_text(b.name, buyer_field(i, "name"), 100) for i, b in enumerate(spec.buyers)]
     shares = validation.shares([b.share for b in spec.buyers], lambda i: buyer_field(i, "share"))
-    await _verify_identities(numbers, names)
+    known = await _verify_identities(numbers, names)
     price = validation.money(spec.price, ["input", "price"])
     down_payment = validation.money(spec.down_payment, ["input", "downPayment"])
     validation.not_more_than(down_payment, price, ["input", "downPayment"], "the price")
@@ -72,63 +75,80 @@ async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
         lender = await registered_organization(spec.lender_id_number, ["input", "lenderIdNumber"], "lender")
     return CheckedTerms(
         [BuyerTerms(n, name, s) for n, name, s in zip(numbers, names, shares)],
-        price, down_payment, spec.payment_method, spec.delivery_with_certificate, lender,
+        price, down_payment, spec.payment_method, spec.delivery_with_certificate, lender, known,
     )
 
 
-async def _verify_identities(numbers: list[str], names: list[str]) -> None:
-    """The name must match the shared population record, and the platform's own record."""
-    records = {r.id_number: r.name for r in await SharedPersonRecord.filter(id_number__in=numbers)}
-    parties = {p.id_number: p for p in await Party.filter(id_number__in=numbers)}
+_IDENTITIES_SQL = """
+SELECT 'record', id_number, name, NULL, NULL FROM shared_person WHERE id_number IN ({marks})
+UNION ALL
+SELECT 'party', id_number, name, id, kind FROM party WHERE id_number IN ({marks})
+"""
+
+
+async def _verify_identities(numbers: list[str], names: list[str]) -> dict[str, int]:
+    """The name must match the shared population record, and the platform's own record.
+    Returns the party ids of the buyers the platform knows already."""
+    rows = await sql.fetch(connections.get("default"), _IDENTITIES_SQL.format(marks=sql.marks(len(numbers))), [*numbers, *numbers])
+    records = {number: name for source, number, name, _, _ in rows if source == "record"}
+    parties = {number: (name, party_id, kind) for source, number, name, party_id, kind in rows if source == "party"}
     for i, (number, name) in enumerate(zip(numbers, names)):
-        known = records.get(number) or (parties[number].name if number in parties else None)
+        known = records.get(number) or (parties[number][0] if number in parties else None)
         if known is not None and known != name:
             raise DomainError(
                 "IDENTITY_UNVERIFIED", "the name does not match the population record for this ID number",
                 ["input", "buyers", str(i), "name"],
             )
-        if number in parties and parties[number].kind != PartyKind.PERSON:
+        if number in parties and parties[number][2] != PartyKind.PERSON.value:
             raise validation.InvalidInput("this number belongs to an organisation", ["input", "buyers", str(i), "idNumber"])
+    return {number: party_id for number, (_, party_id, _) in parties.items()}
 
 
-async def _buyer_parties(conn: BaseDBAsyncClient, buyers: list[BuyerTerms]) -> list[Party]:
-    """Each buyer's Party, created on first use."""
-    parties = []
-    for buyer in buyers:
-        party = await Party.get_or_none(id_number=buyer.id_number).using_db(conn)
-        if party is None:
-            await Party.bulk_create(
-                [Party(kind=PartyKind.PERSON, id_number=buyer.id_number, name=buyer.name)], ignore_conflicts=True, using_db=conn
-            )
-            party = await Party.get(id_number=buyer.id_number).using_db(conn)
-        parties.append(party)
-    return parties
+async def _buyer_party_ids(conn: BaseDBAsyncClient, terms: CheckedTerms, now: datetime) -> list[int]:
+    """Each buyer's party id, the party created on first use (or found, if another request just did)."""
+    missing = [b for b in terms.buyers if b.id_number not in terms.known_parties]
+    ids = dict(terms.known_parties)
+    if missing:
+        rows = [sql.db_row(Party, {"kind": PartyKind.PERSON, "id_number": b.id_number, "name": b.name, "created_at": now})
+                for b in missing]
+        [(text, values)] = sql.insert_rows("party", ("kind", "id_number", "name", "created_at"), rows)
+        returned = await sql.execute(conn, [(f"{text} ON CONFLICT (id_number) DO UPDATE SET id_number = excluded.id_number"
+                                             f" RETURNING id_number, id", values)])
+        ids.update(dict(returned))
+    return [ids[b.id_number] for b in terms.buyers]
 
 
-async def _sellable_property(use_case: UseCase, property_id: int) -> tuple[Property, Permit]:
-    prop = await Property.get_or_none(id=property_id)
-    if prop is None:
+_SELLABLE_SQL = """
+SELECT {property}, pm.developer_id, pm.status, s.id, s.name, s.id_number, s.kind
+  FROM property p LEFT JOIN permit pm ON pm.id = p.permit_id LEFT JOIN party s ON s.id = pm.developer_id
+ WHERE p.id = ?
+"""
+
+
+async def _sellable_property(use_case: UseCase, property_id: int) -> tuple[Property, Party]:
+    """The property, if this developer may sell it now, and the developer (the seller)."""
+    columns = sql.columns_of(Property)
+    rows = await sql.fetch(connections.get("default"),
+                           _SELLABLE_SQL.format(property=", ".join(f"p.{c}" for c in columns)), [property_id])
+    if not rows:
         raise DomainError("NOT_FOUND", "no such property", ["input", "propertyId"])
-    permit = await Permit.get_or_none(id=prop.permit_id) if prop.permit_id else None
-    if permit is None or permit.developer_id != use_case.viewer.party_id:
+    [row] = rows
+    prop = sql.read(Property, columns, row[:len(columns)])
+    developer_id, permit_status, *seller = row[len(columns):]
+    if developer_id is None or developer_id != use_case.viewer.party_id:
         raise DomainError("FORBIDDEN", "only the developer holding this property's permit drafts its contracts")
-    if permit.status != PermitStatus.VALID:
+    if PermitStatus(permit_status) != PermitStatus.VALID:
         raise DomainError("PERMIT_INVALID", "the property's permit is not valid", ["input", "propertyId"])
     if prop.status != PropertyStatus.AVAILABLE:
         raise DomainError("ALREADY_SOLD", f"the property is {prop.status.value.lower()}", ["input", "propertyId"])
-    return prop, permit
+    return prop, sql.read(Party, ("id", "name", "id_number", "kind"), seller)
 
 
-async def _write_terms(conn: BaseDBAsyncClient, contract: Contract, terms: CheckedTerms, prop: Property, seller: Party) -> None:
-    """Store the terms and their document hash; earlier signatures no longer apply."""
-    parties = await _buyer_parties(conn, terms.buyers)
-    await ContractBuyer.filter(contract_id=contract.id).using_db(conn).delete()
-    await ContractBuyer.bulk_create(
-        [ContractBuyer(contract_id=contract.id, party_id=p.id, share=b.share, position=i)
-         for i, (p, b) in enumerate(zip(parties, terms.buyers))],
-        using_db=conn,
-    )
-    await Signature.filter(contract_id=contract.id).using_db(conn).delete()
+async def _terms_writes(conn: BaseDBAsyncClient, contract: Contract, terms: CheckedTerms, prop: Property,
+                        seller: Party, now: datetime) -> list[tuple[str, list]]:
+    """The statements that store the terms and their document hash, for a contract with no
+    buyers or signatures (any earlier ones are deleted first: they no longer apply)."""
+    party_ids = await _buyer_party_ids(conn, terms, now)
     contract.lender_id = terms.lender.id if terms.lender else None
     contract.price, contract.down_payment = terms.price, terms.down_payment
     contract.payment_method, contract.delivery_with_certificate = terms.payment_method, terms.delivery_with_certificate
@@ -138,7 +158,14 @@ async def _write_terms(conn: BaseDBAsyncClient, contract: Contract, terms: Check
         terms.down_payment, terms.payment_method, terms.delivery_with_certificate,
         terms.lender.id_number if terms.lender else None,
     ).document_hash()
-    await contract.save(using_db=conn)
+    return [
+        *sql.insert_many(ContractBuyer, [
+            {"contract_id": contract.id, "party_id": party_id, "share": b.share, "position": i}
+            for i, (party_id, b) in enumerate(zip(party_ids, terms.buyers))
+        ]),
+        sql.update(Contract, contract.id, {name: getattr(contract, name) for name in (
+            "lender_id", "price", "down_payment", "payment_method", "delivery_with_certificate", "status", "document_hash")}),
+    ]
 
 
 def _snapshot(contract: Contract, terms: CheckedTerms, prop: Property) -> dict:
@@ -152,18 +179,19 @@ def _snapshot(contract: Contract, terms: CheckedTerms, prop: Property) -> dict:
 async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec) -> Contract:
     use_case.require_role(Role.DEVELOPER, action="draft sales contracts")
     use_case.require_party()
-    prop, permit = await _sellable_property(use_case, property_id)
+    prop, seller = await _sellable_property(use_case, property_id)
     terms = await _checked_terms(spec)
-    seller = await Party.get(id=permit.developer_id)
     async with in_transaction() as conn:
-        contract = await Contract.create(
-            property_id=prop.id, seller_id=seller.id, price=terms.price, down_payment=terms.down_payment,
-            payment_method=terms.payment_method, delivery_with_certificate=terms.delivery_with_certificate,
-            document_hash="", using_db=conn,
-        )
-        await _write_terms(conn, contract, terms, prop, seller)
+        contract = Contract(property_id=prop.id, seller_id=seller.id, price=terms.price, down_payment=terms.down_payment,
+                            payment_method=terms.payment_method, delivery_with_certificate=terms.delivery_with_certificate,
+                            status=ContractStatus.DRAFT, document_hash="", created_at=use_case.now())
+        [[contract.id]] = await sql.execute(conn, [sql.insert(Contract, {name: getattr(contract, name) for name in (
+            "property_id", "seller_id", "price", "down_payment", "payment_method", "delivery_with_certificate",
+            "status", "document_hash", "created_at")}, returning="id")])
+        writes = await _terms_writes(conn, contract, terms, prop, seller, use_case.now())
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop))])
+        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop))],
+                              writes=writes)
     return contract
 
 
@@ -184,10 +212,13 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
         locked = await Contract.select_for_update().using_db(conn).get(id=contract.id)
         if locked.status not in (ContractStatus.DRAFT, ContractStatus.SIGNED):
             raise DomainError("INVALID_STATE", "the contract was filed meanwhile", ["input", "contractId"])
-        await _write_terms(conn, locked, terms, prop, seller)
+        # Deleted first, on their own: the same buyer may come back in the new terms.
+        await sql.execute(conn, [("DELETE FROM contract_buyer WHERE contract_id = ?", [locked.id]),
+                                 ("DELETE FROM signature WHERE contract_id = ?", [locked.id])])
+        writes = await _terms_writes(conn, locked, terms, prop, seller, use_case.now())
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=locked.id)
         payload = {**_snapshot(locked, terms, prop), "revised": True}
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload)])
+        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload)], writes=writes)
     return locked
 
 
@@ -197,36 +228,40 @@ SIGNING_METHOD = {Role.BUYER: ("face", "FACE"), Role.DEVELOPER: ("ca", "CA")}
 async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str) -> Contract:
     viewer = use_case.viewer
     use_case.require_role(Role.BUYER, Role.DEVELOPER, action="sign sales contracts")
-    contract = await Contract.get_or_none(id=contract_id)
-    if contract is None:
-        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    buyers = set(await ContractBuyer.filter(contract_id=contract.id).values_list("party_id", flat=True))
-    is_party = viewer.party_id in buyers if viewer.role == Role.BUYER else viewer.party_id == contract.seller_id
-    if viewer.party_id is None or not is_party:
-        raise DomainError("FORBIDDEN", "only the contract's buyers and its seller sign it")
-    required_amr, method = SIGNING_METHOD[viewer.role]
-    if not viewer.authenticated_by(required_amr):
-        raise DomainError(
-            "IDENTITY_UNVERIFIED",
-            "buyers sign after face recognition" if viewer.role == Role.BUYER else "the developer signs with its CA certificate",
-        )
     async with in_transaction() as conn:
-        locked = await Contract.select_for_update().using_db(conn).get(id=contract.id)
+        locked = await Contract.select_for_update().using_db(conn).get_or_none(id=contract_id)
+        if locked is None:
+            raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+        buyers, signed_by = await _buyers_and_signers(conn, locked.id)
+        is_party = viewer.party_id in buyers if viewer.role == Role.BUYER else viewer.party_id == locked.seller_id
+        if viewer.party_id is None or not is_party:
+            raise DomainError("FORBIDDEN", "only the contract's buyers and its seller sign it")
+        required_amr, method = SIGNING_METHOD[viewer.role]
+        if not viewer.authenticated_by(required_amr):
+            raise DomainError(
+                "IDENTITY_UNVERIFIED",
+                "buyers sign after face recognition" if viewer.role == Role.BUYER else "the developer signs with its CA certificate",
+            )
         if locked.status != ContractStatus.DRAFT:
             raise DomainError("INVALID_STATE", f"the contract is {locked.status.value.lower()}; it takes no more signatures", ["input", "contractId"])
         if document_hash.strip().lower() != locked.document_hash:
             raise DomainError("INVALID_INPUT", "this is not the contract's current text: read it again and sign that", ["input", "documentHash"])
-        signed_by = set(await Signature.filter(contract_id=locked.id).using_db(conn).values_list("signer_id", flat=True))
         if viewer.party_id in signed_by:
             raise DomainError("DUPLICATE", "you have signed this text already", ["input", "documentHash"])
-        await Signature.create(contract_id=locked.id, signer_id=viewer.party_id, method=method,
-                               document_hash=locked.document_hash, signed_at=use_case.now(), using_db=conn)
+        writes = [sql.insert(Signature, {"contract_id": locked.id, "signer_id": viewer.party_id, "method": method,
+                                         "document_hash": locked.document_hash, "signed_at": use_case.now()})]
         complete = (buyers | {locked.seller_id}) <= (signed_by | {viewer.party_id})
         if complete:
             locked.status = ContractStatus.SIGNED
-            await locked.save(using_db=conn, update_fields=["status"])
+            writes.append(sql.update(Contract, locked.id, {"status": locked.status}))
         refs = eventlog.EventRefs(property_id=locked.property_id, contract_id=locked.id)
         payload = {"contractId": locked.id, "signer": viewer.party_id_number, "method": method,
                    "documentHash": locked.document_hash, "allSigned": complete}
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload)])
+        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload)], writes=writes)
     return locked
+
+
+async def _buyers_and_signers(conn: BaseDBAsyncClient, contract_id: int) -> tuple[set[int], set[int]]:
+    rows = await sql.fetch(conn, "SELECT 'buyer', party_id FROM contract_buyer WHERE contract_id = ? "
+                                 "UNION ALL SELECT 'signer', signer_id FROM signature WHERE contract_id = ?", [contract_id, contract_id])
+    return {party for role, party in rows if role == "buyer"}, {party for role, party in rows if role == "signer"}

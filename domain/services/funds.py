@@ -3,23 +3,30 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain import eventlog
+from domain import eventlog, sql
 from domain.enums import ContractStatus, EventType, FundKind, Role
 from domain.errors import DomainError
-from domain.models import Contract, FundDeposit, Permit, Property
+from domain.models import Contract, FundDeposit
 from domain.rules import validation
 from domain.services.context import UseCase
 
 
-async def _may_record(use_case: UseCase, contract: Contract, kind: FundKind) -> None:
+_FACTS_SQL = """
+SELECT {contract}, pm.supervising_bank_id,
+       EXISTS (SELECT 1 FROM fund_deposit d WHERE d.kind = ? AND d.bank_reference = ?)
+  FROM contract c JOIN property p ON p.id = c.property_id LEFT JOIN permit pm ON pm.id = p.permit_id
+ WHERE c.id = ?
+"""
+
+
+def _may_record(use_case: UseCase, supervising_bank_id: int | None, kind: FundKind) -> None:
     viewer = use_case.viewer
     if kind == FundKind.PRESALE_SUPERVISED:
-        prop = await Property.get(id=contract.property_id)
-        permit = await Permit.get_or_none(id=prop.permit_id) if prop.permit_id else None
-        if viewer.role != Role.BANK or permit is None or permit.supervising_bank_id != viewer.party_id:
+        if viewer.role != Role.BANK or supervising_bank_id is None or supervising_bank_id != viewer.party_id:
             raise DomainError("FORBIDDEN", "only the permit's supervising bank records payments into the supervised account")
     elif viewer.role not in (Role.BANK, Role.HOUSING):
         raise DomainError("FORBIDDEN", "only a bank or the housing bureau records the maintenance fund")
@@ -27,29 +34,37 @@ async def _may_record(use_case: UseCase, contract: Contract, kind: FundKind) -> 
 
 async def record_fund_deposit(
     use_case: UseCase, contract_id: int, kind: FundKind, amount: Decimal, bank_reference: str
-) -> FundDeposit:
+) -> tuple[FundDeposit, Contract]:
+    """The deposit and the contract it was paid for."""
     use_case.require_role(Role.BANK, Role.HOUSING, action="record deposits")
-    contract = await Contract.get_or_none(id=contract_id)
-    if contract is None:
+    reference = bank_reference.strip() if isinstance(bank_reference, str) else bank_reference
+    columns = sql.columns_of(Contract)
+    conn = connections.get("default")
+    rows = await sql.fetch(conn, _FACTS_SQL.format(contract=", ".join(f"c.{c}" for c in columns)), [kind.value, reference, contract_id])
+    if not rows:
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    await _may_record(use_case, contract, kind)
+    [row] = rows
+    contract = sql.read(Contract, columns, row[:len(columns)])
+    _may_record(use_case, row[len(columns)], kind)
     if contract.status == ContractStatus.CANCELLED:
         raise DomainError("INVALID_STATE", "the contract is cancelled", ["input", "contractId"])
     amount = validation.money(amount, ["input", "amount"])
     reference = validation.required_text(bank_reference, ["input", "bankReference"], 64)
     duplicate = DomainError("DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"])
-    if await FundDeposit.filter(kind=kind, bank_reference=reference).exists():
+    if row[len(columns) + 1]:
         raise duplicate
+    deposit = FundDeposit(contract_id=contract.id, kind=kind, amount=amount, bank_reference=reference,
+                          depositor_id=use_case.viewer.party_id, deposited_at=use_case.now())
+    refs = eventlog.EventRefs(property_id=contract.property_id, contract_id=contract.id)
+    payload = {"contractId": contract.id, "kind": kind, "amount": amount, "bankReference": reference}
+    recorder = frozenset({use_case.viewer.party_id}) if use_case.viewer.party_id else frozenset()
     try:
         async with in_transaction() as conn:
-            deposit = await FundDeposit.create(
-                contract_id=contract.id, kind=kind, amount=amount, bank_reference=reference,
-                depositor_id=use_case.viewer.party_id, using_db=conn,
+            [[deposit.id]] = await eventlog.append(
+                conn, use_case.now(), [eventlog.NewEvent(EventType.FUNDS_DEPOSITED, refs, payload, recorder)],
+                writes=[sql.insert(FundDeposit, {name: getattr(deposit, name) for name in (
+                    "contract_id", "kind", "amount", "bank_reference", "depositor_id", "deposited_at")}, returning="id")],
             )
-            refs = eventlog.EventRefs(property_id=contract.property_id, contract_id=contract.id)
-            payload = {"contractId": contract.id, "kind": kind, "amount": amount, "bankReference": reference}
-            recorder = frozenset({use_case.viewer.party_id}) if use_case.viewer.party_id else frozenset()
-            await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.FUNDS_DEPOSITED, refs, payload, recorder)])
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # the same bank reference, recorded at the same moment
         raise duplicate from exc
-    return deposit
+    return deposit, contract

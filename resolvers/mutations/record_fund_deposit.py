@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.models import Contract as ContractRow
 from domain.services.funds import record_fund_deposit
 from resolvers.context import Info
 from resolvers.ids import pk_of
@@ -17,15 +16,11 @@ from resolvers.types.contracts import Contract, FundDeposit
 class RecordFundDepositMutation:
     @signed_in_mutation(description="A bank records a payment into the supervised account or the maintenance fund")
     async def record_fund_deposit(self, info: Info, input: RecordFundDepositInput) -> RecordFundDepositPayload:
-        async def work(uc):
-            deposit = await record_fund_deposit(
-                uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.kind, input.amount, input.bank_reference
-            )
-            return deposit, await ContractRow.get(id=deposit.contract_id)
-
         return await respond(
             RecordFundDepositPayload,
-            work,
+            lambda uc: record_fund_deposit(
+                uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.kind, input.amount, input.bank_reference
+            ),
             lambda result: RecordFundDepositPayload(deposit=FundDeposit.from_row(result[0]), contract=Contract.from_row(result[1])),
             info,
         )
