@@ -58,7 +58,7 @@ class _Buyer:
 
 @dataclass(frozen=True)
 class _Facts:
-    """Everything filing reads, in three statements, after the property and contract are locked."""
+    """Everything filing reads, in two statements, after the property and contract are locked."""
     rules: FilingFacts
     buyers: list[_Buyer]
     seller: Party
@@ -80,11 +80,17 @@ SELECT s.id, s.name, s.id_number, s.kind, pm.status, pm.developer_id, pm.sale_ty
  WHERE s.id = ?
 """
 
-_BUYERS_SQL = """
-SELECT a.id, a.name, a.id_number, a.kind, cb.share, sp.id_number, sp.name, sp.household_address, sp.marital_status,
-       EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = ? AND g.document_hash = ? AND g.signer_id = a.id)
+# The buyers, and (in the same round trip) the deposits: amounts are summed here, as
+# Decimals, because SQLite would sum them as floats.
+_BUYERS_AND_DEPOSITS_SQL = """
+SELECT 'buyer', cb.position, a.id, a.name, a.id_number, a.kind, cb.share,
+       sp.id_number, sp.name, sp.household_address, sp.marital_status,
+       EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = cb.contract_id AND g.document_hash = ? AND g.signer_id = a.id)
   FROM contract_buyer cb JOIN party a ON a.id = cb.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
- WHERE cb.contract_id = ? ORDER BY cb.position
+ WHERE cb.contract_id = ?
+UNION ALL
+SELECT 'deposit', NULL, NULL, d.kind, NULL, NULL, d.amount, NULL, NULL, NULL, NULL, NULL
+  FROM fund_deposit d WHERE d.contract_id = ?
 """
 
 _PARTY = ("id", "name", "id_number", "kind")
@@ -103,14 +109,16 @@ async def _read_facts(conn: BaseDBAsyncClient, use_case: UseCase, contract: Cont
         prop.id, RegistrationKind.ADVANCE_NOTICE.value, in_force,
         prop.permit_id, contract.seller_id,
     ])
+    rows = await sql.fetch(conn, _BUYERS_AND_DEPOSITS_SQL, [hash_, contract.id, contract.id])
     buyers = [
-        _Buyer(sql.read(Party, _PARTY, r[:4]), sql.read(ContractBuyer, ("share",), r[4:5]).share,
-               sql.read(SharedPersonRecord, _RECORD, r[5:9]) if r[5] is not None else None, bool(r[9]))
-        for r in await sql.fetch(conn, _BUYERS_SQL, [contract.id, hash_, contract.id])
+        _Buyer(sql.read(Party, _PARTY, r[2:6]), sql.read(ContractBuyer, ("share",), r[6:7]).share,
+               sql.read(SharedPersonRecord, _RECORD, r[7:11]) if r[7] is not None else None, bool(r[11]))
+        for r in sorted((r for r in rows if r[0] == "buyer"), key=lambda r: r[1])
     ]
     deposited = {kind: Decimal("0.00") for kind in FundKind}
-    for kind, amount in await sql.fetch(conn, "SELECT kind, amount FROM fund_deposit WHERE contract_id = ?", [contract.id]):
-        deposited[FundKind(kind)] += sql.read(FundDeposit, ("amount",), [amount]).amount
+    for r in rows:
+        if r[0] == "deposit":
+            deposited[FundKind(r[3])] += sql.read(FundDeposit, ("amount",), r[6:7]).amount
     seller = sql.read(Party, _PARTY, row[:4])
     permit = sql.read(Permit, ("status", "developer_id", "sale_type"), row[4:7]) if row[4] is not None else None
     rules = FilingFacts(
@@ -159,15 +167,14 @@ def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], s
 
 async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, Registration]:
     use_case.require_role(Role.DEVELOPER, Role.HOUSING, action="file sales contracts")
-    contract = await Contract.get_or_none(id=contract_id)
-    if contract is None:
-        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    if use_case.viewer.role == Role.DEVELOPER and contract.seller_id != use_case.viewer.party_id:
-        raise DomainError("FORBIDDEN", "only the seller or the housing bureau files a contract")
     try:
         async with in_transaction() as conn:
-            prop = await Property.select_for_update().using_db(conn).get(id=contract.property_id)
-            contract = await Contract.select_for_update().using_db(conn).get(id=contract.id)
+            prop = await _lock_property_of(conn, contract_id)
+            if prop is None:
+                raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+            contract = await Contract.select_for_update().using_db(conn).get(id=contract_id)
+            if use_case.viewer.role == Role.DEVELOPER and contract.seller_id != use_case.viewer.party_id:
+                raise DomainError("FORBIDDEN", "only the seller or the housing bureau files a contract")
             # Read after both locks, so the facts include whatever a filing before this one wrote.
             facts = await _read_facts(conn, use_case, contract, prop)
             refusal = filing_refusal(facts.rules)
@@ -177,6 +184,14 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
     except IntegrityError as exc:  # the unique filed_property_id: another filing of this home won
         raise ALREADY_SOLD from exc
     return contract, registration
+
+
+async def _lock_property_of(conn: BaseDBAsyncClient, contract_id: int) -> Property | None:
+    """The contract's property, locked first: filings (and cancellations) of one home queue here."""
+    columns = sql.columns_of(Property)
+    rows = await sql.fetch(conn, f"SELECT {', '.join(columns)} FROM property "
+                                 f"WHERE id = (SELECT property_id FROM contract WHERE id = ?){sql.for_update(conn)}", [contract_id])
+    return sql.read(Property, columns, rows[0]) if rows else None
 
 
 async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, prop: Property, facts: _Facts) -> Registration:
