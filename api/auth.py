@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jwt
@@ -28,6 +28,11 @@ class TokenVerifier:
     key: object
     algorithms: tuple[str, ...]
     issuer: str
+    # Tokens already verified, with their claims: a client sends the same token with every
+    # request, and verifying it again costs more than some whole mutations. An entry is only
+    # served while the token has not expired; a changed token is a different key.
+    verified: dict[str, dict] = field(default_factory=dict, compare=False)
+    verified_max: int = 10_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TokenVerifier":
@@ -45,6 +50,16 @@ class TokenVerifier:
         return cls(secret, ("HS256",), settings.jwt_issuer)
 
     def claims(self, token: str) -> dict:
+        known = self.verified.get(token)
+        if known is not None and known["exp"] > time.time():
+            return known
+        claims = self._verify(token)
+        if len(self.verified) >= self.verified_max:
+            self.verified.clear()
+        self.verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> dict:
         try:
             claims = jwt.decode(
                 token,

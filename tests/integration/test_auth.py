@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from api.app import create_app
+from api.auth import AuthenticationError, TokenVerifier
 from api.settings import Settings, SettingsError
 from tests import factories, ids
 from tests.support import TEST_JWT_SECRET, GraphQLClient, token
@@ -126,3 +127,25 @@ def test_a_shared_database_without_a_signing_key_refuses_to_start():
     settings = Settings(database_url="postgres://postgres@127.0.0.1:5432/test", jwt_secret="s")
     with pytest.raises(SettingsError, match="ONEWINDOW_SIGNING_KEY"):
         create_app(settings)
+
+
+
+def test_a_remembered_token_is_refused_once_it_expires():
+    verifier = TokenVerifier(TEST_JWT_SECRET, ("HS256",), "onewindow")
+    expires = int(time.time()) - 1
+    token_text = jwt.encode(_claims(exp=expires), TEST_JWT_SECRET, algorithm="HS256")
+    # As if it had been verified a moment before it expired:
+    verifier.verified[token_text] = _claims(exp=expires)
+    with pytest.raises(AuthenticationError, match="expired"):
+        verifier.claims(token_text)
+
+
+def test_a_remembered_token_is_served_and_a_tampered_copy_refused():
+    verifier = TokenVerifier(TEST_JWT_SECRET, ("HS256",), "onewindow")
+    token_text = jwt.encode(_claims(), TEST_JWT_SECRET, algorithm="HS256")
+    assert verifier.claims(token_text)["role"] == "REGISTRAR"
+    assert verifier.claims(token_text)["role"] == "REGISTRAR"
+    header, payload, signature = token_text.split(".")
+    forged = jwt.utils.base64url_encode(jwt.utils.base64url_decode(payload).replace(b"REGISTRAR", b"TAX")).decode()
+    with pytest.raises(AuthenticationError):
+        verifier.claims(f"{header}.{forged}.{signature}")
