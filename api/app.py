@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def lifespan(app: Starlette):
         await init_orm(settings.database_url)
         await delivery.start()
+        # What start-up built (schema, models, caches) lives as long as the process: full
+        # collections need not walk it again.
+        gc.freeze()
         sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))
         try:
             yield
@@ -91,7 +94,11 @@ async def sweep_periodically(services: Services, every_seconds: float) -> None:
 def app_from_env() -> Starlette:
     """Factory for uvicorn (`api.app:app_from_env`, factory=True), one per worker process."""
     logging.basicConfig(level=logging.INFO)
-    # Thousands of long-lived subscriber objects make the default young-generation threshold
-    # trigger collections that walk them again and again; collect less often, in bigger steps.
-    gc.set_threshold(50_000, 20, 20)
+    # Garbage-collector pacing, measured (bench/README.md): almost everything a request
+    # allocates ends in reference cycles (GraphQL execution, tasks), so a young-generation
+    # pass frees about as many objects as its threshold, at 1-2 µs each: 50,000 meant pauses
+    # of 40-80 ms in the middle of requests. Small young passes keep each pause to a few ms;
+    # full passes stay as rare as before (every 20 million allocations), because thousands of
+    # long-lived WebSocket subscribers make each one long.
+    gc.set_threshold(5_000, 40, 100)
     return create_app()
