@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jwt
+from tortoise import connections
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from api.settings import Settings, SettingsError
 from domain.enums import Role
-from domain.models import Party
+from domain import sql
 from domain.viewer import Viewer
 
 REQUIRED_CLAIMS = ["sub", "role", "exp", "iss"]
@@ -99,12 +100,13 @@ class PartyIdCache:
     async def get(self, id_number: str) -> int | None:
         if id_number in self.ids:
             return self.ids[id_number]
-        party = await Party.get_or_none(id_number=id_number).only("id")
-        if party is not None:
-            if len(self.ids) >= self.size:
-                self.ids.clear()
-            self.ids[id_number] = party.id
-        return party.id if party else None
+        rows = await sql.fetch(connections.get("default"), "SELECT id FROM party WHERE id_number = ?", [id_number])
+        if not rows:
+            return None
+        if len(self.ids) >= self.size:
+            self.ids.clear()
+        self.ids[id_number] = rows[0][0]
+        return self.ids[id_number]
 
 
 async def viewer_from_claims(claims: dict, party_ids: PartyIdCache | None = None) -> Viewer:

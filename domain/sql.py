@@ -53,6 +53,13 @@ def columns_of(model: type[Model]) -> list[str]:
     return list(model._meta.fields_db_projection.values())
 
 
+async def lock(conn: BaseDBAsyncClient, model: type[MODEL], pk: int) -> MODEL | None:
+    """The row, locked until the transaction ends (on PostgreSQL); None if there is none."""
+    columns = columns_of(model)
+    rows = await fetch(conn, f"SELECT {', '.join(columns)} FROM {model._meta.db_table} WHERE id = ?{for_update(conn)}", [pk])
+    return read(model, columns, rows[0]) if rows else None
+
+
 def insert(model: type[Model], values: dict[str, Any], returning: str | None = None) -> tuple[str, list[Any]]:
     sql = f"INSERT INTO {model._meta.db_table} ({', '.join(values)}) VALUES ({marks(len(values))})"
     return sql + (f" RETURNING {returning}" if returning else ""), db_row(model, values)

@@ -229,7 +229,7 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
     viewer = use_case.viewer
     use_case.require_role(Role.BUYER, Role.DEVELOPER, action="sign sales contracts")
     async with in_transaction() as conn:
-        locked = await Contract.select_for_update().using_db(conn).get_or_none(id=contract_id)
+        locked = await sql.lock(conn, Contract, contract_id)
         if locked is None:
             raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
         buyers, signed_by = await _buyers_and_signers(conn, locked.id)

@@ -172,7 +172,7 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
             prop = await _lock_property_of(conn, contract_id)
             if prop is None:
                 raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-            contract = await Contract.select_for_update().using_db(conn).get(id=contract_id)
+            contract = await sql.lock(conn, Contract, contract_id)
             if use_case.viewer.role == Role.DEVELOPER and contract.seller_id != use_case.viewer.party_id:
                 raise DomainError("FORBIDDEN", "only the seller or the housing bureau files a contract")
             # Read after both locks, so the facts include whatever a filing before this one wrote.
