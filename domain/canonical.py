@@ -9,8 +9,13 @@ from enum import Enum
 from typing import Any
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn Decimals, datetimes and enums into strings so JSON never sees a float for money."""
+    if type(value) in _PLAIN:  # most of a document; exact types, so enums and bools-as-ints still convert
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
@@ -30,7 +35,12 @@ def to_jsonable(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """Sorted keys, UTF-8 (no escapes), no spaces (DESIGN §3)."""
-    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return dumps_canonical(to_jsonable(value))
+
+
+def dumps_canonical(jsonable: Any) -> str:
+    """`canonical_json` of a value that is JSON-ready already (as `to_jsonable` leaves it)."""
+    return json.dumps(jsonable, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def sha256_hex(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import sql
-from domain.canonical import canonical_json, sha256_hex, to_jsonable
+from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
 from domain.enums import EventType
 from domain.models import Event, EventLogHead
 
@@ -54,15 +54,14 @@ class NewEvent:
 def canonical_event(
     seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any
 ) -> str:
-    return canonical_json(
-        {
-            "seq": seq,
-            "type": EventType(event_type).value,
-            "occurredAt": occurred_at,
-            "refs": refs,
-            "payload": payload,
-        }
-    )
+    """The text an event's hash is taken over; `payload` is JSON-ready (`to_jsonable`, or as read back)."""
+    return dumps_canonical({
+        "seq": seq,
+        "type": EventType(event_type).value,
+        "occurredAt": to_jsonable(occurred_at),
+        "refs": refs,
+        "payload": payload,
+    })
 
 
 def chain_hash(previous_hash: str, canonical: str) -> str:

@@ -7,6 +7,7 @@ reads back through Tortoise exactly like one the ORM wrote.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -23,8 +24,11 @@ def is_postgres(conn: BaseDBAsyncClient) -> bool:
 
 
 def for_dialect(conn: BaseDBAsyncClient, sql: str) -> str:
-    if not is_postgres(conn):
-        return sql
+    return _numbered(sql) if is_postgres(conn) else sql
+
+
+@lru_cache(maxsize=4096)
+def _numbered(sql: str) -> str:
     pieces = sql.split("?")
     return pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
 
