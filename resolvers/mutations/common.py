@@ -8,13 +8,16 @@ from domain.errors import DomainError
 from domain.services.context import UseCase
 from resolvers.context import Info
 from resolvers.payloads import user_errors
+from resolvers.permissions import not_signed_in
 
 P = TypeVar("P")
 
 
 def use_case(info: Info) -> UseCase:
+    if info.context.viewer is None:
+        raise not_signed_in(info)
     services = info.context.services
-    return UseCase(info.context.require_viewer(), services.clock, services.policy, services.keyring)
+    return UseCase(info.context.viewer, services.clock, services.policy, services.keyring)
 
 
 async def respond(payload: type[P], work: Callable[[UseCase], Awaitable[Any]], build: Callable[[Any], P], info: Info) -> P:

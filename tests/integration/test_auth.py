@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from api.app import create_app
 from api.auth import AuthenticationError, TokenVerifier
 from api.settings import Settings, SettingsError
+from domain.models import Party
 from tests import factories, ids
 from tests.support import TEST_JWT_SECRET, GraphQLClient, token
 
@@ -82,6 +83,15 @@ async def test_without_a_token_verify_certificate_still_answers(gql):
 async def test_bad_tokens_are_refused(gql, bad_token, why):
     body = await gql.execute(VIEWER, bearer=bad_token)
     assert _code(body) == "UNAUTHENTICATED", why
+
+
+async def test_a_mutation_with_an_expired_token_says_why_and_stores_nothing(gql, db):
+    expired = jwt.encode(_claims(exp=int(time.time()) - 10), TEST_JWT_SECRET, algorithm="HS256")
+    body = await gql.execute(
+        'mutation { registerOrganization(input: {name: "x", idNumber: "%s"}) { party { id } } }' % ids.BANK, bearer=expired)
+    assert _code(body) == "UNAUTHENTICATED"
+    assert "expired" in body["errors"][0]["message"]
+    assert await Party.filter(id_number=ids.BANK).count() == 0
 
 
 async def test_a_tampered_payload_with_the_old_signature_is_refused(gql):
