@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await Tortoise.close_connections()
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        # The process that answered: with several workers, shows how connections are spread.
+        return JSONResponse({"status": "ok", "worker": os.getpid()})
 
     async def readyz(request: Request) -> JSONResponse:
         try:

@@ -25,12 +25,14 @@ def _settings() -> Settings:
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
-    workers: int = typer.Option(1, help="worker processes"),
+    workers: int = typer.Option(1, help="worker processes, each with its own listening socket"),
+    log_level: str = typer.Option("info", help="uvicorn's log level"),
+    access_log: bool = typer.Option(True, help="log every request"),
 ) -> None:
     """Serve /graphql, /healthz and /readyz (migrating the embedded database first)."""
-    import uvicorn
-
     from api.db import apply_migrations
+    from api.workers import ServeOptions
+    from api.workers import serve as serve_workers
 
     settings = _settings()
     try:
@@ -43,7 +45,7 @@ def serve(
     typer.echo(f"OneWindow GraphQL (GraphiQL in a browser): http://{host}:{port}/graphql")
     typer.echo("Get a development token with:  onewindow token --role REGISTRAR")
     typer.echo("and send it as the header  Authorization: Bearer <token>")
-    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    serve_workers(ServeOptions(host, port, log_level, access_log), workers)
 
 
 @cli.command()

@@ -50,9 +50,13 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
         key.write_bytes(generate_private_key_pem())
     env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20", "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
            "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://")}
+    if workers > 1:  # as `onewindow serve` runs them: a listening socket each (api/workers.py)
+        assert not extra_args, "uvicorn options apply to a single worker"
+        command = [str(Path(sys.executable).parent / "onewindow"), "serve", "--workers", str(workers)]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", *extra_args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log", *extra_args],
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
         cwd=ROOT, env=env,
     )
     try:

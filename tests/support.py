@@ -135,9 +135,10 @@ def free_port() -> int:
 class ServerProcess:
     """A real `uvicorn` process serving the app on 127.0.0.1."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, workers: int = 1) -> None:
         self.port = port or free_port()
         self.env = env
+        self.workers = workers
         self.process: subprocess.Popen | None = None
         self.log_path = Path(env.get("ONEWINDOW_TEST_LOG", os.devnull))
 
@@ -147,9 +148,12 @@ class ServerProcess:
 
     def start(self, timeout: float = 30.0) -> "ServerProcess":
         log = open(self.log_path, "ab")
+        if self.workers > 1:  # `onewindow serve`: a listening socket per worker
+            command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers), "--no-access-log"]
+        else:
+            command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            [*command, "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

@@ -20,7 +20,8 @@ ONEWINDOW = [sys.executable, "-m", "api.cli"]
 
 async def test_health_and_readiness(server):
     async with httpx.AsyncClient(base_url=server.url) as http:
-        assert (await http.get("/healthz")).json() == {"status": "ok"}
+        health = (await http.get("/healthz")).json()
+        assert health["status"] == "ok" and isinstance(health["worker"], int)
         ready = (await http.get("/readyz")).json()
         assert (ready["status"], ready["database"]) == ("ok", "ok") and ready["broadcast"] in ("connected", "polling")
         page = await http.get("/graphql", headers={"Accept": "text/html"})
@@ -159,3 +160,19 @@ def test_serve_on_the_embedded_default_migrates_and_answers(tmp_path):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/graphql" in output and "onewindow token" in output
+
+
+def test_workers_listen_each_on_its_own_socket_and_stop_together(settings):
+    """`onewindow serve --workers 2`: new connections reach both processes, and stopping the
+    server stops every worker."""
+    server = ServerProcess(server_env(settings), workers=2).start()
+    try:
+        workers = set()
+        for _ in range(32):  # a new connection each time
+            with httpx.Client(base_url=server.url) as http:
+                workers.add(http.get("/healthz").json()["worker"])
+        assert len(workers) == 2
+    finally:
+        server.stop()
+    for pid in workers:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()

@@ -1,0 +1,59 @@
+"""Several server processes on one port, each with its own listening socket (SO_REUSEPORT).
+
+uvicorn's own `--workers` shares one socket between its processes: whichever process wakes
+first accepts a burst of new connections and keeps them for as long as the clients keep them
+alive. Measured on the sale benchmark, 14 of 16 client connections ended up on one of two
+processes, which then did nearly all the work. With a socket each, the kernel spreads new
+connections across the processes by their addresses.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+
+import uvicorn
+
+APP = "api.app:app_from_env"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    log_level: str = "info"
+    access_log: bool = True
+
+
+def serve(options: ServeOptions, workers: int = 1) -> None:
+    """Serve until interrupted; with more than one worker, supervise them and stop them all together."""
+    if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
+                    log_level=options.log_level, access_log=options.access_log)
+        return
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_worker, args=(options,), name=f"onewindow-worker-{n}") for n in range(workers)]
+    for process in processes:
+        process.start()
+
+    def stop(signum, frame) -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.join()
+    sys.exit(max((p.exitcode or 0) for p in processes))
+
+
+def _worker(options: ServeOptions) -> None:
+    listener = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((options.host, options.port))
+    config = uvicorn.Config(APP, factory=True, log_level=options.log_level, access_log=options.access_log)
+    uvicorn.Server(config).run(sockets=[listener])
