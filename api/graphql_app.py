@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -25,6 +26,13 @@ class OneWindowGraphQL(GraphQL):
         self.verifier = verifier
         # A party's row id never changes once it exists: spare every request that lookup.
         self.party_ids = PartyIdCache()
+
+    # orjson: a fifth of the time of the standard library on every request and response.
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        return orjson.dumps(data).decode()  # text: WebSocket clients expect text frames
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         context = Context(self.services, None, request)

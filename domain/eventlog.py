@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from domain import sql
 from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
@@ -109,6 +111,19 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     returned = await sql.execute(conn, list(writes))
     await _chain_now(conn, occurred_at, events)
     return returned
+
+
+async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()) -> list:
+    """`append` for a use case with nothing else to do in its transaction: on PostgreSQL the
+    writes and events are one statement, a transaction by itself (no BEGIN and COMMIT round
+    trips); otherwise they get a transaction of their own."""
+    conn = connections.get("default")
+    if sql.is_postgres(conn):
+        statements = [*writes, *_pending_inserts(occurred_at, events)]
+        if len(statements) > 1 and sql.fits_one_statement(statements):
+            return await sql.execute_together(conn, statements)
+    async with in_transaction() as conn:
+        return await append(conn, occurred_at, events, writes)
 
 
 _PENDING_COLUMNS = ("type", "occurred_at", "property_id", "contract_id", "registration_id", "tax_record_id",

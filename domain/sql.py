@@ -109,11 +109,16 @@ async def execute(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[
     return [tuple(row.values()) for row in returned]
 
 
+def fits_one_statement(statements: Sequence[tuple[str, list[Any]]]) -> bool:
+    """Whether `execute_together` can send these as one statement (on PostgreSQL)."""
+    return sum(len(values) for _, values in statements) <= MAX_VALUES * 3
+
+
 async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list:
     """Run writes that do not read each other's effects; on PostgreSQL as one statement of
     data-modifying WITH clauses, so one round trip. Returns the rows of the last statement
     with a RETURNING clause."""
-    if not is_postgres(conn) or len(statements) < 2 or sum(len(v) for _, v in statements) > MAX_VALUES * 3:
+    if not is_postgres(conn) or len(statements) < 2 or not fits_one_statement(statements):
         return await execute(conn, statements)
     returning = [n for n, (text, _) in enumerate(statements) if " RETURNING " in text]
     values = [v for _, statement_values in statements for v in statement_values]

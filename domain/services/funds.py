@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
 from domain.enums import ContractStatus, EventType, FundKind, Role
@@ -59,12 +58,11 @@ async def record_fund_deposit(
     payload = {"contractId": contract.id, "kind": kind, "amount": amount, "bankReference": reference}
     recorder = frozenset({use_case.viewer.party_id}) if use_case.viewer.party_id else frozenset()
     try:
-        async with in_transaction() as conn:
-            [[deposit.id]] = await eventlog.append(
-                conn, use_case.now(), [eventlog.NewEvent(EventType.FUNDS_DEPOSITED, refs, payload, recorder)],
-                writes=[sql.insert(FundDeposit, {name: getattr(deposit, name) for name in (
-                    "contract_id", "kind", "amount", "bank_reference", "depositor_id", "deposited_at")}, returning="id")],
-            )
+        [[deposit.id]] = await eventlog.append_atomically(
+            use_case.now(), [eventlog.NewEvent(EventType.FUNDS_DEPOSITED, refs, payload, recorder)],
+            writes=[sql.insert(FundDeposit, {name: getattr(deposit, name) for name in (
+                "contract_id", "kind", "amount", "bank_reference", "depositor_id", "deposited_at")}, returning="id")],
+        )
     except IntegrityError as exc:  # the same bank reference, recorded at the same moment
         raise duplicate from exc
     return deposit, contract
