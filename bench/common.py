@@ -1,7 +1,6 @@
 """Shared by the benchmarks: a fresh PostgreSQL database and real server processes."""
 from __future__ import annotations
 
-import asyncio
 import os
 import statistics
 import subprocess
