@@ -73,7 +73,11 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
         yield Served(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
-        process.wait(30)
+        try:  # closing 10,000 WebSockets gracefully can take a while on a loaded machine
+            process.wait(120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass(frozen=True)
