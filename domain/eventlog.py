@@ -1,10 +1,11 @@
 """The append-only, hash-chained event log: the outbox every state change writes to (DESIGN §4).
 
-`append` is called inside the service's transaction. It locks the single log-head row, so
-sequence numbers are handed out one transaction at a time and a later number can never
-commit before an earlier one: readers that poll `seq > last_seen` miss nothing, and the
-hash chain stays linear. A rolled-back transaction returns its number with it (no gaps).
-Services append last, so the lock is held only for the tail of their transaction.
+`append` is called inside the service's transaction. Sequence numbers are handed out under
+the single log-head row's lock, held until the transaction ends, so a later number can never
+commit before an earlier one: readers that poll `seq > last_seen` miss nothing, and the hash
+chain stays linear. A rolled-back transaction returns its number with it (no gaps). On
+PostgreSQL the numbering happens while the transaction commits (a deferred trigger, migration
+0005), so the lock is held for the commit alone; on SQLite `append` numbers the events itself.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ GENESIS_HASH = "0" * 64
 
 
 class Migration(migrations.Migration):
-    """The log head row every append locks; the chain starts from the all-zero hash."""
+    """The log head row that numbering events locks; the chain starts from the all-zero hash."""
 
     dependencies = [("onewindow", "0001_initial")]
 
