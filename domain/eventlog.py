@@ -76,9 +76,8 @@ def event_refs(event: Event) -> dict[str, int | None]:
         event.property_id, event.contract_id, event.registration_id, event.tax_record_id, event.mortgage_id
     ).as_dict()
 
-
-_EVENT_COLUMNS = ("seq", "type", "occurred_at", "property_id", "contract_id", "registration_id",
-                  "tax_record_id", "mortgage_id", "payload", "previous_hash", "hash")
+_REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id", "mortgage_id")
+_EVENT_COLUMNS = ("seq", "type", "occurred_at", *_REF_COLUMNS, "payload", "previous_hash", "hash")
 
 
 def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> tuple[str, str]:
@@ -127,8 +126,7 @@ async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], w
         return await append(conn, occurred_at, events, writes)
 
 
-_PENDING_COLUMNS = ("type", "occurred_at", "property_id", "contract_id", "registration_id", "tax_record_id",
-                    "mortgage_id", "payload", "canonical_head", "canonical_tail", "audience")
+_PENDING_COLUMNS = ("type", "occurred_at", *_REF_COLUMNS, "payload", "canonical_head", "canonical_tail", "audience")
 _EVENTS_PER_STATEMENT = 500
 
 
@@ -141,11 +139,9 @@ def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[
             head, tail = canonical_parts(new.type, occurred_at, new.refs.as_dict(), payload)
             union = _audience_union(new.refs)
             audience = f"ARRAY({union[0]}) || ?::int[]" if union else "?::int[]"
-            rows.append(f"({sql.marks(10)}, {audience})")
-            values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at, "property_id": new.refs.property_id,
-                                         "contract_id": new.refs.contract_id, "registration_id": new.refs.registration_id,
-                                         "tax_record_id": new.refs.tax_record_id, "mortgage_id": new.refs.mortgage_id,
-                                         "payload": payload})
+            rows.append(f"({sql.marks(len(_PENDING_COLUMNS) - 1)}, {audience})")
+            values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at,
+                                         **{c: getattr(new.refs, c) for c in _REF_COLUMNS}, "payload": payload})
             values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
         statements.append((f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
     return statements
@@ -173,8 +169,6 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
         ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
     ])
 
-
-_REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id", "mortgage_id")
 
 
 # Every party an event's references name (DESIGN §1), in one query.
