@@ -120,7 +120,7 @@ async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], w
     conn = connections.get("default")
     if sql.is_postgres(conn):
         statements = [*writes, *_pending_inserts(occurred_at, events)]
-        if len(statements) > 1 and sql.fits_one_statement(statements):
+        if sql.fits_one_statement(statements):
             return await sql.execute_together(conn, statements)
     async with in_transaction() as conn:
         return await append(conn, occurred_at, events, writes)

@@ -213,7 +213,8 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
     writes = [
         sql.update(Contract, contract.id, {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number}),
         sql.update(Registration, registration.id, {"application_form": registration.application_form}),
-        # The buyers are the contract's: the audience read with the head already names them.
+        # The event's audience is read in this same statement and cannot see these rows;
+        # it names the buyers anyway, as the contract's buyers.
         *sql.insert_many(RegistrationParty, [
             {"registration_id": registration.id, "party_id": b.party.id, "role": role, "position": i, "inquiry_answer": None}
             for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(facts.buyers)

@@ -15,8 +15,7 @@ from domain.services.context import UseCase
 
 
 _FACTS_SQL = """
-SELECT {contract}, pm.supervising_bank_id,
-       EXISTS (SELECT 1 FROM fund_deposit d WHERE d.kind = ? AND d.bank_reference = ?)
+SELECT {contract}, pm.supervising_bank_id
   FROM contract c JOIN property p ON p.id = c.property_id LEFT JOIN permit pm ON pm.id = p.permit_id
  WHERE c.id = ?
 """
@@ -36,10 +35,9 @@ async def record_fund_deposit(
 ) -> tuple[FundDeposit, Contract]:
     """The deposit and the contract it was paid for."""
     use_case.require_role(Role.BANK, Role.HOUSING, action="record deposits")
-    reference = bank_reference.strip() if isinstance(bank_reference, str) else bank_reference
     columns = sql.columns_of(Contract)
     conn = connections.get("default")
-    rows = await sql.fetch(conn, _FACTS_SQL.format(contract=", ".join(f"c.{c}" for c in columns)), [kind.value, reference, contract_id])
+    rows = await sql.fetch(conn, _FACTS_SQL.format(contract=", ".join(f"c.{c}" for c in columns)), [contract_id])
     if not rows:
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
     [row] = rows
@@ -49,9 +47,6 @@ async def record_fund_deposit(
         raise DomainError("INVALID_STATE", "the contract is cancelled", ["input", "contractId"])
     amount = validation.money(amount, ["input", "amount"])
     reference = validation.required_text(bank_reference, ["input", "bankReference"], 64)
-    duplicate = DomainError("DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"])
-    if row[len(columns) + 1]:
-        raise duplicate
     deposit = FundDeposit(contract_id=contract.id, kind=kind, amount=amount, bank_reference=reference,
                           depositor_id=use_case.viewer.party_id, deposited_at=use_case.now())
     refs = eventlog.EventRefs(property_id=contract.property_id, contract_id=contract.id)
@@ -63,6 +58,6 @@ async def record_fund_deposit(
             writes=[sql.insert(FundDeposit, {name: getattr(deposit, name) for name in (
                 "contract_id", "kind", "amount", "bank_reference", "depositor_id", "deposited_at")}, returning="id")],
         )
-    except IntegrityError as exc:  # the same bank reference, recorded at the same moment
-        raise duplicate from exc
+    except IntegrityError as exc:  # the unique (kind, bank reference): recorded already
+        raise DomainError("DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"]) from exc
     return deposit, contract
