@@ -10,15 +10,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from domain.models import APP_LABEL, MODEL_MODULES
-
-
-class PooledConnection(asyncpg.connection.Connection):
-    """asyncpg resets a connection on every return to the pool (advisory locks, LISTEN,
-    cursors, session settings), one more round trip per query. OneWindow uses none of
-    those, so the reset is skipped."""
-
-    def get_reset_query(self) -> str:
-        return ""
+from domain.transactions import PooledConnection
 
 
 DEFAULT_POOL_SIZE = 20

@@ -18,7 +18,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from domain import sql
+from domain import sql, transactions
 from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
 from domain.enums import EventType
 from domain.models import Event, EventLogHead
@@ -111,6 +111,16 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     returned = await sql.execute(conn, list(writes))
     await _chain_now(conn, occurred_at, events)
     return returned
+
+
+async def append_and_commit(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
+                            writes: Sequence[tuple[str, list]] = ()) -> None:
+    """`append` as the last step of a `transactions.transaction()`: on PostgreSQL the writes,
+    the events and the COMMIT travel in one round trip, and nothing more runs in `conn`."""
+    if sql.is_postgres(conn):
+        await transactions.execute_and_commit(conn, [*writes, *_pending_inserts(occurred_at, events)])
+    else:
+        await append(conn, occurred_at, events, writes)
 
 
 async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()) -> list:

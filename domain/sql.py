@@ -7,8 +7,11 @@ reads back through Tortoise exactly like one the ORM wrote.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
+from uuid import UUID
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
@@ -129,3 +132,53 @@ async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[s
     clauses = ", ".join(f"w{n} AS ({text})" for n, (text, _) in enumerate(statements))
     _, rows = await conn.execute_query(for_dialect(conn, f"WITH {clauses} SELECT * FROM w{returning[-1]}"), values)
     return [tuple(row) for row in rows]
+
+
+def literal(value: Any) -> str:
+    """A PostgreSQL literal for a value as `db_row` converts it, for the simple-query protocol
+    (the only one that lets a statement and a COMMIT share a round trip). Strings are escape strings
+    (E'…', backslash and quote doubled), so they mean the same whatever
+    standard_conforming_strings says; a type not listed here is refused, never guessed."""
+    render = _LITERALS.get(type(value))
+    if render is None:
+        raise TypeError(f"no PostgreSQL literal for {type(value).__name__}")
+    return render(value)
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("a NUL character in a text value")
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _number(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    return f"'{value}'"
+
+
+def _timestamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("a timestamp without a time zone")
+    return f"'{value.isoformat()}'"
+
+
+def _int_array(values: list | tuple) -> str:
+    if not all(type(v) is int for v in values):
+        raise TypeError("only arrays of integers have a literal here")
+    return "'{" + ",".join(map(str, values)) + "}'"
+
+
+# Exact types: a subclass (an IntEnum, a str Enum) would need a decision of its own.
+_LITERALS = {
+    type(None): lambda _: "NULL",
+    bool: lambda value: "TRUE" if value else "FALSE",
+    int: lambda value: str(value) if value >= 0 else f"({value})",  # never "--", which starts a comment
+    Decimal: _number,
+    str: _text,
+    datetime: _timestamp,
+    date: lambda value: f"'{value.isoformat()}'",
+    UUID: lambda value: f"'{value}'",
+    list: _int_array,
+    tuple: _int_array,
+}

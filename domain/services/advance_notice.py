@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
+from domain.transactions import transaction
 from domain.canonical import canonical_hash
 from domain.enums import (
     CertificateKind,
@@ -54,7 +54,7 @@ class _Applicant:
 async def submit_advance_registration(use_case: UseCase, registration_id: int, accept_delivery: bool) -> Registration:
     viewer = use_case.viewer
     use_case.require_role(Role.BUYER, action="apply for advance notice registration")
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         locked = await _lock_with_facts(conn, use_case, registration_id)
         if locked is None:
             raise DomainError("NOT_FOUND", "no such advance notice application", ["input", "registrationId"])
@@ -84,7 +84,7 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
         )]
         if not unsigned:
             await _decide(conn, use_case, registration, facts, applicants, mine, writes, events)
-        await eventlog.append(conn, now, events, writes=writes)
+        await eventlog.append_and_commit(conn, now, events, writes=writes)
     return registration
 
 

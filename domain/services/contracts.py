@@ -10,6 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
+from domain.transactions import transaction
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -181,7 +182,7 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
     use_case.require_party()
     prop, seller = await _sellable_property(use_case, property_id)
     terms = await _checked_terms(spec)
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         contract = Contract(property_id=prop.id, seller_id=seller.id, price=terms.price, down_payment=terms.down_payment,
                             payment_method=terms.payment_method, delivery_with_certificate=terms.delivery_with_certificate,
                             status=ContractStatus.DRAFT, document_hash="", created_at=use_case.now())
@@ -190,8 +191,8 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
             "status", "document_hash", "created_at")}, returning="id")])
         writes = await _terms_writes(conn, contract, terms, prop, seller, use_case.now())
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop))],
-                              writes=writes)
+        await eventlog.append_and_commit(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop))],
+                                         writes=writes)
     return contract
 
 
@@ -228,7 +229,7 @@ SIGNING_METHOD = {Role.BUYER: ("face", "FACE"), Role.DEVELOPER: ("ca", "CA")}
 async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str) -> Contract:
     viewer = use_case.viewer
     use_case.require_role(Role.BUYER, Role.DEVELOPER, action="sign sales contracts")
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         locked = await sql.lock(conn, Contract, contract_id)
         if locked is None:
             raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -257,7 +258,7 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
         refs = eventlog.EventRefs(property_id=locked.property_id, contract_id=locked.id)
         payload = {"contractId": locked.id, "signer": viewer.party_id_number, "method": method,
                    "documentHash": locked.document_hash, "allSigned": complete}
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload)], writes=writes)
+        await eventlog.append_and_commit(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload)], writes=writes)
     return locked
 
 

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
+from domain.transactions import transaction
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -168,7 +169,7 @@ def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], s
 async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, Registration]:
     use_case.require_role(Role.DEVELOPER, Role.HOUSING, action="file sales contracts")
     try:
-        async with in_transaction() as conn:
+        async with transaction() as conn:
             prop = await _lock_property_of(conn, contract_id)
             if prop is None:
                 raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -229,7 +230,7 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
         "buyers": [b.party.id_number for b in facts.buyers], "seller": facts.seller.id_number,
         "lenderId": contract.lender_id, "advanceRegistrationId": registration.id,
     }
-    await eventlog.append(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], writes=writes)
+    await eventlog.append_and_commit(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], writes=writes)
     return registration
 
 

@@ -1,9 +1,12 @@
-"""The hand-written SQL helpers: placeholders per dialect and multi-row inserts within limits."""
+"""The hand-written SQL helpers: placeholders per dialect, multi-row inserts within limits, literals."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
 from domain import sql
+from domain.enums import Role
 from domain.models import Property
 
 
@@ -37,3 +40,39 @@ def test_an_update_names_its_columns_and_the_row_last():
     text, values = sql.update(Property, 7, {"address": "新园路1号"})
     assert text == "UPDATE property SET address = ? WHERE id = ?"
     assert values == ["新园路1号", 7]
+
+
+# Literals for the simple-query protocol (domain/transactions.py): each one must mean exactly
+# the value, whatever text a user typed.
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, "NULL"),
+    (True, "TRUE"),
+    (False, "FALSE"),
+    (42, "42"),
+    (-5, "(-5)"),  # "x - ?" must not become "x --5", a comment
+    (Decimal("1000000.00"), "'1000000.00'"),
+    ("息县", "E'息县'"),
+    ("O'Brien", "E'O''Brien'"),
+    ("a\\'); DROP TABLE party; --", "E'a\\\\''); DROP TABLE party; --'"),
+    (datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc), "'2026-11-27T08:00:00+00:00'"),
+    (date(2026, 11, 27), "'2026-11-27'"),
+    ([3, 1, 2], "'{3,1,2}'"),
+    ([], "'{}'"),
+])
+def test_values_become_postgres_literals(value, expected):
+    assert sql.literal(value) == expected
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    (1.5, TypeError),  # money and area are Decimal; a float is a bug, not a value
+    (Decimal("NaN"), ValueError),
+    (datetime(2026, 11, 27, 8, 0), ValueError),  # no time zone
+    ("a\x00b", ValueError),
+    (["1", "2"], TypeError),
+    ([True], TypeError),
+    (Role.BUYER, TypeError),  # an enum goes through its field's to_db_value first
+    ({"a": 1}, TypeError),
+])
+def test_values_without_a_safe_literal_are_refused(value, error):
+    with pytest.raises(error):
+        sql.literal(value)
