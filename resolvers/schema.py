@@ -4,12 +4,11 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from domain.errors import DomainError
 from resolvers import inputs, payloads
-from resolvers.extensions import DomainErrorCodes, FreshLoadersPerOperation
+from resolvers.extensions import OperationExtension
 from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
@@ -95,12 +94,7 @@ schema = OneWindowSchema(
     subscription=Subscription,
     types=_contract_types(),
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        FreshLoadersPerOperation,
-        DomainErrorCodes,
-    ],
+    extensions=[OperationExtension],
 )
 
 
