@@ -14,6 +14,7 @@ import aiohttp
 import asyncpg
 import uvloop
 import httpx
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,7 +99,8 @@ class GraphQLClient:
 
     async def __aenter__(self) -> "GraphQLClient":
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections),
-                                             timeout=aiohttp.ClientTimeout(total=60))
+                                             timeout=aiohttp.ClientTimeout(total=60),
+                                             json_serialize=lambda body: orjson.dumps(body).decode())
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -107,7 +109,7 @@ class GraphQLClient:
     async def post(self, query: str, variables: dict | None = None, headers: dict | None = None) -> Answer:
         started = time.perf_counter()
         async with self.session.post(self.url, json={"query": query, "variables": variables or {}}, headers=headers) as response:
-            body = await response.json()
+            body = await response.json(loads=orjson.loads)
             timing = response.headers.get("server-timing", "dur=nan")
         return Answer(body, (time.perf_counter() - started) * 1000, float(timing.partition("dur=")[2]))
 
