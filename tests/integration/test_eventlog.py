@@ -86,12 +86,12 @@ async def test_fifty_concurrent_transactions_keep_one_gapless_chain_and_a_poller
         async with in_transaction() as conn:
             party = await Party.create(kind="ORGANIZATION", id_number=f"X{i:017d}", name=f"org {i}", using_db=conn)
             await asyncio.sleep(0.01 * (i % 5))
-            await eventlog.append(
-                conn,
-                factories.NOW,
-                [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"writer": i, "k": k}, frozenset({party.id}))
-                 for k in range(events_each)],
-            )
+            events = [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"writer": i, "k": k}, frozenset({party.id}))
+                      for k in range(events_each)]
+            # Appended in two statements: the transaction's events are numbered together, in this order.
+            await eventlog.append(conn, factories.NOW, events[:1])
+            await asyncio.sleep(0.002)
+            await eventlog.append(conn, factories.NOW, events[1:])
             await asyncio.sleep(0.005)
 
     async def poller() -> None:
@@ -119,10 +119,12 @@ async def test_fifty_concurrent_transactions_keep_one_gapless_chain_and_a_poller
     report = await eventlog.verify_chain()
     assert report.ok and report.count == total
     # Each writer's events are contiguous: one transaction's appends are never interleaved.
-    writers_in_order = [e["writer"] for e in await Event.all().order_by("seq").values_list("payload", flat=True)]
+    payloads = await Event.all().order_by("seq").values_list("payload", flat=True)
     for i in range(writers):
-        positions = [p for p, w in enumerate(writers_in_order) if w == i]
+        positions = [p for p, payload in enumerate(payloads) if payload["writer"] == i]
         assert positions == list(range(positions[0], positions[0] + events_each))
+        assert [payloads[p]["k"] for p in positions] == list(range(events_each))
+    assert await EventAudience.filter(party_id__isnull=False).count() == total
 
 
 @pytest.mark.postgres
