@@ -1,6 +1,7 @@
 """The migrations in migrations/ build the schema the models describe, on either backend."""
 from __future__ import annotations
 
+import pytest
 from tortoise import connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -45,3 +46,11 @@ async def test_the_unique_filed_property_column_refuses_a_second_filed_contract(
     world = await factories.World().build()
     with pytest.raises(IntegrityError):
         await factories.contract(world.properties[0], world.developer, [world.other_buyer], status=ContractStatus.FILED)
+
+
+@pytest.mark.postgres
+async def test_pending_events_are_not_written_to_the_wal(db):
+    """Rows that never outlive their transaction (migration 0006)."""
+    _, rows = await connections.get("default").execute_query(
+        "SELECT relpersistence FROM pg_class WHERE relname = 'event_pending'")
+    assert rows[0][0] == "u"
