@@ -88,3 +88,22 @@ async def test_proof_numbers_are_gapless_per_year(sale):
         numbers.append((await sale.submit(registration["id"], sale.actors.zhang))["registration"]["number"])
     assert [n[-8:] for n in numbers] == ["0000001号", "0000002号"]
     assert await Registration.filter(kind="ADVANCE_NOTICE", right_status="IN_FORCE").count() == 2
+
+
+async def test_a_submission_that_approves_nothing_keeps_no_proof_number(sale):
+    """A rejection or a refusal keeps no proof number: the numbers stay gapless."""
+    _, units = await sale.permit_with_units(units=4)
+    _, first = await sale.filed_contract(units[0]["id"])
+    assert (await sale.submit(first["id"], sale.actors.zhang))["registration"]["number"].endswith("第0000001号")
+
+    _, mismatched = await sale.filed_contract(units[1]["id"], buyer_tokens={ids.LI_SI: sale.actors.li})
+    await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
+    rejected = (await sale.submit(mismatched["id"], sale.actors.li))["registration"]
+    assert (rejected["status"], rejected["number"]) == ("REJECTED", None)
+
+    _, seized = await sale.filed_contract(units[2]["id"])
+    await seize(units[2]["id"])
+    assert error_codes(await sale.submit(seized["id"], sale.actors.zhang)) == ["ENCUMBERED"]
+
+    _, last = await sale.filed_contract(units[3]["id"])
+    assert (await sale.submit(last["id"], sale.actors.zhang))["registration"]["number"].endswith("第0000002号")
