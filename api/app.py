@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
+from api.admission import AdmissionLimit
 from api.auth import TokenVerifier
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(ServerTiming)],
+        # Outermost first: the wait for admission is part of the request's Server-Timing.
+        middleware=[Middleware(ServerTiming), Middleware(AdmissionLimit, limit=settings.max_concurrent_requests)],
     )
 
 

@@ -28,6 +28,17 @@ def _decimal(name: str, default: str) -> Decimal:
         raise SettingsError(f"{name} must be a decimal number, got {raw!r}") from exc
 
 
+def _count(name: str, default: str) -> int:
+    raw = os.environ.get(name) or default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise SettingsError(f"{name} must be a whole number, 0 or more, got {raw!r}")
+    return value
+
+
 def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
     """ONEWINDOW_DEED_TAX_BRACKETS: JSON list of [homesBefore, rateUpTo140, rateAbove140]."""
     raw = os.environ.get("ONEWINDOW_DEED_TAX_BRACKETS")
@@ -51,6 +62,7 @@ class Settings:
     log_poll_seconds: float = 1.0
     sweep_seconds: float = 3600.0
     subscriber_queue: int = 1000
+    max_concurrent_requests: int = 4  # per worker; 0: no limit (api/admission.py)
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -76,6 +88,7 @@ class Settings:
             log_poll_seconds=float(env("ONEWINDOW_LOG_POLL_SECONDS", "1.0")),
             sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
             subscriber_queue=int(env("ONEWINDOW_SUBSCRIBER_QUEUE", "1000")),
+            max_concurrent_requests=_count("ONEWINDOW_MAX_CONCURRENT_REQUESTS", "4"),
             policy=CountyPolicy(**policy_kwargs),
         )
 
