@@ -10,13 +10,14 @@ per second and the slowest wait less (bench/README.md). The wait for admission c
 the request's Server-Timing.
 
 Only POST and GET on /graphql are limited: subscriptions over WebSocket are long-lived and
-mostly idle, and the health checks must answer while the worker is busy.
+mostly idle, and the health checks must answer while the worker is busy. A request's body is
+read before it waits for a slot, so a client sending slowly holds none.
 """
 from __future__ import annotations
 
 import asyncio
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class AdmissionLimit:
@@ -30,5 +31,23 @@ class AdmissionLimit:
         if self.slots is None or scope["type"] != "http" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
+        receive = await _body_read_first(receive)
         async with self.slots:
             await self.app(scope, receive, send)
+
+
+async def _body_read_first(receive: Receive) -> Receive:
+    """Reads the whole request body now; returns a `receive` that hands it out again, then
+    whatever comes after it (a disconnect)."""
+    received: list[Message] = []
+    while True:
+        message = await receive()
+        received.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    pending = iter(received)
+
+    async def replay() -> Message:
+        return next(pending, None) or await receive()
+
+    return replay

@@ -31,6 +31,10 @@ def http(name: str, path: str = "/graphql", kind: str = "http") -> dict:
     return {"type": kind, "path": path, "name": name}
 
 
+async def empty_body() -> dict:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
 async def settle() -> None:
     for _ in range(10):
         await asyncio.sleep(0)
@@ -39,7 +43,7 @@ async def settle() -> None:
 async def test_requests_beyond_the_limit_wait_and_are_let_in_by_arrival():
     app = HeldRequests()
     limited = AdmissionLimit(app, limit=3)
-    requests = [asyncio.create_task(limited(http(f"r{n}"), None, None)) for n in range(8)]
+    requests = [asyncio.create_task(limited(http(f"r{n}"), empty_body, None)) for n in range(8)]
     await settle()
     assert app.started == ["r0", "r1", "r2"]
     app.release.set()
@@ -52,8 +56,8 @@ async def test_requests_beyond_the_limit_wait_and_are_let_in_by_arrival():
 async def test_subscriptions_and_health_checks_are_never_held_back(scope):
     app = HeldRequests()
     limited = AdmissionLimit(app, limit=1)
-    busy = asyncio.create_task(limited(http("busy"), None, None))
-    other = asyncio.create_task(limited(scope, None, None))
+    busy = asyncio.create_task(limited(http("busy"), empty_body, None))
+    other = asyncio.create_task(limited(scope, empty_body, None))
     await settle()
     assert app.started == ["busy", scope["name"]]
     app.release.set()
@@ -63,7 +67,7 @@ async def test_subscriptions_and_health_checks_are_never_held_back(scope):
 async def test_a_limit_of_zero_admits_everything():
     app = HeldRequests()
     limited = AdmissionLimit(app, limit=0)
-    requests = [asyncio.create_task(limited(http(f"r{n}"), None, None)) for n in range(20)]
+    requests = [asyncio.create_task(limited(http(f"r{n}"), empty_body, None)) for n in range(20)]
     await settle()
     assert len(app.running) == 20
     app.release.set()
@@ -73,9 +77,9 @@ async def test_a_limit_of_zero_admits_everything():
 async def test_a_cancelled_waiter_gives_up_its_place():
     app = HeldRequests()
     limited = AdmissionLimit(app, limit=1)
-    first = asyncio.create_task(limited(http("first"), None, None))
-    gone = asyncio.create_task(limited(http("gone"), None, None))
-    last = asyncio.create_task(limited(http("last"), None, None))
+    first = asyncio.create_task(limited(http("first"), empty_body, None))
+    gone = asyncio.create_task(limited(http("gone"), empty_body, None))
+    last = asyncio.create_task(limited(http("last"), empty_body, None))
     await settle()
     gone.cancel()  # the client went away while waiting
     app.release.set()
@@ -94,3 +98,31 @@ def test_a_bad_limit_is_refused_naming_the_variable(monkeypatch, raw):
     monkeypatch.setenv("ONEWINDOW_MAX_CONCURRENT_REQUESTS", raw)
     with pytest.raises(SettingsError, match="ONEWINDOW_MAX_CONCURRENT_REQUESTS"):
         Settings.from_env()
+
+
+async def test_a_slowly_sent_body_holds_no_slot_and_reaches_the_app_whole():
+    bodies: list[bytes] = []
+
+    async def app(scope, receive, send) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        bodies.append(body)
+
+    limited = AdmissionLimit(app, limit=1)
+    trickle: asyncio.Queue = asyncio.Queue()
+    slow = asyncio.create_task(limited(http("slow"), trickle.get, None))
+    await trickle.put({"type": "http.request", "body": b'{"query": ', "more_body": True})
+    await settle()
+
+    async def whole() -> dict:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+    # The slow client is still sending: the next request goes ahead of it.
+    await asyncio.wait_for(limited(http("quick"), whole, None), timeout=1)
+    assert bodies == [b"{}"]
+    await trickle.put({"type": "http.request", "body": b'"{ viewer { role } }"}', "more_body": False})
+    await slow
+    assert bodies == [b"{}", b'{"query": "{ viewer { role } }"}']
