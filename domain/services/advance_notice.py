@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import eventlog, sql
-from domain.transactions import transaction
 from domain.canonical import canonical_hash
 from domain.enums import (
     CertificateKind,
@@ -32,6 +31,7 @@ from domain.services.certificates import certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
 from domain.services.property_status import derive_status
+from domain.transactions import transaction
 
 
 @dataclass(frozen=True)

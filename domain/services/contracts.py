@@ -10,7 +10,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
-from domain.transactions import transaction
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -26,6 +25,7 @@ from domain.rules import identity, validation
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 from domain.services.context import UseCase
 from domain.services.permits import registered_organization
+from domain.transactions import transaction
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
-from domain.transactions import transaction
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -45,6 +44,7 @@ from domain.services import encumbrances
 from domain.services.context import UseCase
 from domain.services.property_status import derive_status, refresh_property_status
 from domain.services.sequences import next_value
+from domain.transactions import transaction
 
 ALREADY_SOLD = DomainError("ALREADY_SOLD", "this home is sold already: another contract for it is filed")
 
