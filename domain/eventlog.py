@@ -113,14 +113,42 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     return returned
 
 
+class Outbox:
+    """What a transaction writes and logs last, sent with its COMMIT: on PostgreSQL in a
+    `transactions.transaction()`, in one round trip (`transactions.commit_rendered`), and
+    each part is made ready as it is added. A use case adds what it can before it takes a
+    hot counter, so the counter's holder only prepares what depends on the number. Elsewhere
+    the parts wait for `commit` and go through `append`; the transaction's context commits."""
+
+    def __init__(self, conn: BaseDBAsyncClient, occurred_at: datetime) -> None:
+        self.conn = conn
+        self.occurred_at = occurred_at
+        self.ahead = transactions.renders_ahead(conn)
+        self.calls: list[str] = []
+        self.writes: list[tuple[str, list]] = []
+        self.events: list[NewEvent] = []
+
+    async def add(self, writes: Sequence[tuple[str, list]] = (), events: Sequence[NewEvent] = ()) -> None:
+        if self.ahead:
+            self.calls += await transactions.rendered(self.conn, [*writes, *_pending_inserts(self.occurred_at, events)])
+        else:
+            self.writes += writes
+            self.events += events
+
+    async def commit(self) -> None:
+        if self.ahead:
+            await transactions.commit_rendered(self.conn, self.calls)
+        else:
+            await append(self.conn, self.occurred_at, self.events, self.writes)
+
+
 async def append_and_commit(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
                             writes: Sequence[tuple[str, list]] = ()) -> None:
     """`append` as the last step of a `transactions.transaction()`: on PostgreSQL the writes,
     the events and the COMMIT travel in one round trip, and nothing more runs in `conn`."""
-    if sql.is_postgres(conn):
-        await transactions.execute_and_commit(conn, [*writes, *_pending_inserts(occurred_at, events)])
-    else:
-        await append(conn, occurred_at, events, writes)
+    outbox = Outbox(conn, occurred_at)
+    await outbox.add(writes, events)
+    await outbox.commit()
 
 
 async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()) -> list:

@@ -4,14 +4,14 @@ A use case on the sale path ends with one statement holding everything it writes
 events. With Tortoise's `in_transaction` the COMMIT follows in a round trip of its own, and a
 transaction holding a hot row (a gapless counter, DESIGN §3) holds it across one more turn
 of the event loop, which every other request for that row waits out. Here BEGIN and COMMIT
-are sent by hand, so `execute_and_commit` can send the last statements and the COMMIT as one
+are sent by hand, so `commit_rendered` can send the last statements and the COMMIT as one
 simple-query message, the only protocol message that takes several statements. That
 protocol has no parameters: each statement is prepared once per connection with SQL
 `PREPARE` and called as `EXECUTE name(literals)` (`sql.literal`), so PostgreSQL parses and
 plans it no more often than asyncpg's own prepared statements.
 
 SQLite has one writer at a time and nothing to gain: there `transaction()` is Tortoise's own
-and `execute_and_commit` runs the statements, leaving the COMMIT to the context.
+(`eventlog.Outbox` runs the statements and leaves the COMMIT to the context).
 """
 from __future__ import annotations
 
@@ -98,14 +98,21 @@ def transaction() -> TransactionContext:
     return TransactionContextPooled(_HandManagedTransaction(client), client._pool_init_lock)
 
 
-async def execute_and_commit(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> None:
-    """The transaction's last writes and its COMMIT, on PostgreSQL in one round trip; nothing
-    runs in `conn` afterwards. (Each statement sees the writes of those before it.)"""
-    if not isinstance(conn, _HandManagedTransaction):
-        await sql.execute_together(conn, statements)
-        return
-    script = [await _prepared_call(conn, text, values) for text, values in statements]
-    await conn._finish("; ".join([*script, "COMMIT"]))
+def renders_ahead(conn: BaseDBAsyncClient) -> bool:
+    """Whether `conn`'s last statements are made ready as they come (`rendered`) and sent with
+    the COMMIT (`commit_rendered`)."""
+    return isinstance(conn, _HandManagedTransaction)
+
+
+async def rendered(conn: _HandManagedTransaction, statements: Sequence[tuple[str, list[Any]]]) -> list[str]:
+    """The statements as `EXECUTE name(literals)` calls, for `commit_rendered`."""
+    return [await _prepared_call(conn, text, values) for text, values in statements]
+
+
+async def commit_rendered(conn: _HandManagedTransaction, calls: Sequence[str]) -> None:
+    """The transaction's last statements (from `rendered`, in order; each sees the writes of
+    those before it) and its COMMIT, in one round trip. Nothing runs in `conn` afterwards."""
+    await conn._finish("; ".join([*calls, "COMMIT"]))
 
 
 # Statements kept prepared per connection, as asyncpg keeps its own (the least recently used go).

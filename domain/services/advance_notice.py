@@ -2,8 +2,10 @@
 
 The decision is on the hot path of every sale, so it costs few round trips: the application
 is locked and the property's facts read in one statement, the applicants in a second, and
-everything the submission and the decision write goes to the database in one more (with the
-events). Only an approval adds a statement, for the certificate number.
+everything the submission and the decision write goes to the database with the events and
+the COMMIT in one more. Only an approval adds a statement, for the certificate number; that
+counter is held from then until the commit, so what does not depend on the number is made
+ready before it is taken (`eventlog.Outbox`).
 """
 from __future__ import annotations
 
@@ -71,20 +73,23 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
             raise DomainError("ENCUMBERED", "the property is seized (查封): the application waits for the release")
         now = use_case.now()
         answer = {"acceptDeliveryWithCertificate": accept_delivery, "answeredAt": now.isoformat()}
-        writes = [
-            sql.update(RegistrationParty, mine.answer_id, {"inquiry_answer": answer}),
-            sql.insert(Signature, {"registration_id": registration.id, "signer_id": mine.party.id, "method": "FACE",
-                                   "signed_at": now, "document_hash": canonical_hash(registration.application_form)}),
-        ]
         unsigned = [a for a in applicants if not a.signed and a is not mine]
-        events = [eventlog.NewEvent(
-            EventType.REGISTRATION_SUBMITTED, _refs(registration),
-            {"registrationId": registration.id, "applicant": viewer.party_id_number,
-             "acceptDeliveryWithCertificate": accept_delivery, "allSigned": not unsigned},
-        )]
+        outbox = eventlog.Outbox(conn, now)
+        await outbox.add(
+            writes=[
+                sql.update(RegistrationParty, mine.answer_id, {"inquiry_answer": answer}),
+                sql.insert(Signature, {"registration_id": registration.id, "signer_id": mine.party.id, "method": "FACE",
+                                       "signed_at": now, "document_hash": canonical_hash(registration.application_form)}),
+            ],
+            events=[eventlog.NewEvent(
+                EventType.REGISTRATION_SUBMITTED, _refs(registration),
+                {"registrationId": registration.id, "applicant": viewer.party_id_number,
+                 "acceptDeliveryWithCertificate": accept_delivery, "allSigned": not unsigned},
+            )],
+        )
         if not unsigned:
-            await _decide(conn, use_case, registration, facts, applicants, mine, writes, events)
-        await eventlog.append_and_commit(conn, now, events, writes=writes)
+            await _decide(conn, use_case, registration, facts, applicants, mine, outbox)
+        await outbox.commit()
     return registration
 
 
@@ -150,9 +155,9 @@ async def _applicants(conn: BaseDBAsyncClient, registration_id: int) -> list[_Ap
 
 
 async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Registration, facts: _PropertyFacts,
-                  applicants: list[_Applicant], signing: _Applicant, writes: list, events: list[eventlog.NewEvent]) -> None:
+                  applicants: list[_Applicant], signing: _Applicant, outbox: eventlog.Outbox) -> None:
     """Run every rule at once; complete with a signed proof, or reject naming the failures.
-    What the decision writes and logs joins the submission's own `writes` and `events`."""
+    What the decision writes and logs goes to the submission's `outbox`."""
     now = use_case.now()
     checks = advance_notice_checks(AdvanceNoticeFacts(
         contract_filed=facts.contract_filed,
@@ -162,33 +167,34 @@ async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Regi
         identity_mismatches=tuple(a.party.name for a in applicants
                                   if a.name_in_shared_data is not None and a.name_in_shared_data != a.party.name),
     ))
-    writes += sql.insert_many(RuleCheck, [
+    recorded = sql.insert_many(RuleCheck, [
         {"registration_id": registration.id, "rule": c.rule, "passed": c.passed, "message": c.message, "position": i}
         for i, c in enumerate(checks)
     ])
     registration.submitted_at, registration.decided_by = now, Decider.SYSTEM
     if not approved(checks):
         registration.status = RegistrationStatus.REJECTED
-        writes.append(_save(registration))
-        events.append(eventlog.NewEvent(EventType.REGISTRATION_REJECTED, _refs(registration), {
-            "registrationId": registration.id, "kind": registration.kind, "failedChecks": [c.rule for c in checks if not c.passed]}))
+        await outbox.add([*recorded, _save(registration)], [eventlog.NewEvent(EventType.REGISTRATION_REJECTED, _refs(registration), {
+            "registrationId": registration.id, "kind": registration.kind, "failedChecks": [c.rule for c in checks if not c.passed]})])
         return
     prop = facts.property
     registration.status, registration.right_status, registration.completed_at = RegistrationStatus.COMPLETED, RightStatus.IN_FORCE, now
     status = derive_status(ownership_in_force=facts.ownership_in_force, advance_notice_in_force=True, contract_filed=facts.contract_filed)
     if status != prop.status:
         prop.status = status
-        writes.append(sql.update(Property, prop.id, {"status": status}))
+        recorded.append(sql.update(Property, prop.id, {"status": status}))
+    await outbox.add(recorded)
     # The county-wide certificate counter is a hot row, locked until commit: taken last.
     [registration.number] = await certificate_numbers(conn, use_case, CertificateKind.REGISTRATION_PROOF, 1)
     certificate = signed_certificate(
         use_case, registration, CertificateKind.REGISTRATION_PROOF, [a.party for a in applicants], prop,
         {"right": "预购商品房预告登记", "contractNumber": registration.application_form.get("contractNumber")},
     )
-    writes.append(_save(registration))
-    writes.append(sql.insert(Certificate, {name: getattr(certificate, name) for name in (
-        "number", "kind", "registration_id", "issued_at", "content", "content_hash", "signature", "signing_key_id")}))
-    events += [completed_event(registration, unitCode=prop.unit_code), certificate_event(registration, certificate)]
+    await outbox.add(
+        [_save(registration), sql.insert(Certificate, {name: getattr(certificate, name) for name in (
+            "number", "kind", "registration_id", "issued_at", "content", "content_hash", "signature", "signing_key_id")})],
+        [completed_event(registration, unitCode=prop.unit_code), certificate_event(registration, certificate)],
+    )
 
 
 def _save(registration: Registration) -> tuple[str, list]:

@@ -206,31 +206,32 @@ async def _file(conn: BaseDBAsyncClient, use_case: UseCase, contract: Contract, 
         name: getattr(registration, name) for name in
         ("kind", "status", "right_status", "property_id", "contract_id", "application_form", "created_at")}, returning="id")])
     refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, registration_id=registration.id)
-    # The county-wide contract counter is a hot row, locked until commit: taken last, and
-    # everything else is written in one statement after it.
-    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
-    contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
-    registration.application_form = {**form, "contractNumber": contract.number}
-    writes = [
-        sql.update(Contract, contract.id, {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number}),
-        sql.update(Registration, registration.id, {"application_form": registration.application_form}),
-        # The event's audience is read in this same statement and cannot see these rows;
-        # it names the buyers anyway, as the contract's buyers.
-        *sql.insert_many(RegistrationParty, [
-            {"registration_id": registration.id, "party_id": b.party.id, "role": role, "position": i, "inquiry_answer": None}
-            for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(facts.buyers)
-        ]),
-    ]
+    outbox = eventlog.Outbox(conn, now)
+    ready = sql.insert_many(RegistrationParty, [
+        {"registration_id": registration.id, "party_id": b.party.id, "role": role, "position": i, "inquiry_answer": None}
+        for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(facts.buyers)
+    ])
     status = derive_status(facts.ownership_in_force, facts.advance_notice_in_force, contract_filed=True)
     if status != prop.status:
         prop.status = status
-        writes.append(sql.update(Property, prop.id, {"status": status}))
+        ready.append(sql.update(Property, prop.id, {"status": status}))
+    await outbox.add(ready)
+    # The county-wide contract counter is a hot row, locked until commit: taken last, and
+    # only what carries the number is prepared after it.
+    contract.number = contract_number(use_case.policy, year, await next_value(conn, contract_sequence_name(year)))
+    contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
+    registration.application_form = {**form, "contractNumber": contract.number}
     payload = {
         "contractId": contract.id, "number": contract.number, "unitCode": prop.unit_code, "price": contract.price,
         "buyers": [b.party.id_number for b in facts.buyers], "seller": facts.seller.id_number,
         "lenderId": contract.lender_id, "advanceRegistrationId": registration.id,
     }
-    await eventlog.append_and_commit(conn, now, [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)], writes=writes)
+    await outbox.add(
+        [sql.update(Contract, contract.id, {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number}),
+         sql.update(Registration, registration.id, {"application_form": registration.application_form})],
+        [eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload)],
+    )
+    await outbox.commit()
     return registration
 
 
