@@ -98,11 +98,11 @@ async def sweep_periodically(services: Services, every_seconds: float) -> None:
 def app_from_env() -> Starlette:
     """Factory for uvicorn (`api.app:app_from_env`, factory=True), one per worker process."""
     logging.basicConfig(level=logging.INFO)
-    # Garbage-collector pacing, measured (bench/README.md): almost everything a request
-    # allocates ends in reference cycles (GraphQL execution, tasks), so a young-generation
-    # pass frees about as many objects as its threshold, at 1-2 µs each: 50,000 meant pauses
-    # of 40-80 ms in the middle of requests. Small young passes keep each pause to a few ms;
-    # full passes stay as rare as before (every 20 million allocations), because thousands of
-    # long-lived WebSocket subscribers make each one long.
+    # Garbage-collector pacing, measured (bench/README.md): a young-generation pass costs
+    # about 1-2 µs per object it looks at, and with a threshold of 50,000 passes took 40-80 ms
+    # in the middle of requests. At 5,000 a pass takes about 2 ms (40-50 passes per worker in
+    # a benchmark run of 800 sales, ~1 % of its time); full passes stay as rare as before
+    # (every 20 million allocations), because thousands of long-lived WebSocket subscribers
+    # make each one long.
     gc.set_threshold(5_000, 40, 100)
     return create_app()

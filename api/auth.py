@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jwt
-from tortoise import connections
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from tortoise import connections
 
 from api.settings import Settings, SettingsError
-from domain.enums import Role
 from domain import sql
+from domain.enums import Role
 from domain.viewer import Viewer
 
 REQUIRED_CLAIMS = ["sub", "role", "exp", "iss"]

@@ -76,6 +76,7 @@ def event_refs(event: Event) -> dict[str, int | None]:
         event.property_id, event.contract_id, event.registration_id, event.tax_record_id, event.mortgage_id
     ).as_dict()
 
+
 _REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id", "mortgage_id")
 _EVENT_COLUMNS = ("seq", "type", "occurred_at", *_REF_COLUMNS, "payload", "previous_hash", "hash")
 
@@ -206,7 +207,6 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
         *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
         ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
     ])
-
 
 
 # Every party an event's references name (DESIGN §1), in one query.

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from domain import eventlog, sql
 from domain.enums import (
@@ -209,7 +208,7 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
     terms = await _checked_terms(spec)
     prop = await Property.get(id=contract.property_id)
     seller = await Party.get(id=contract.seller_id)
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         locked = await Contract.select_for_update().using_db(conn).get(id=contract.id)
         if locked.status not in (ContractStatus.DRAFT, ContractStatus.SIGNED):
             raise DomainError("INVALID_STATE", "the contract was filed meanwhile", ["input", "contractId"])
@@ -219,7 +218,8 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
         writes = await _terms_writes(conn, locked, terms, prop, seller, use_case.now())
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=locked.id)
         payload = {**_snapshot(locked, terms, prop), "revised": True}
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload)], writes=writes)
+        await eventlog.append_and_commit(conn, use_case.now(), [eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload)],
+                                         writes=writes)
     return locked
 
 
