@@ -10,6 +10,7 @@ from domain.certificates import KeyRing
 from domain.clock import Clock
 from domain.policy import CountyPolicy
 from domain.viewer import Viewer
+from resolvers.limits import QueryLimits
 from resolvers.loaders import Loaders
 
 
@@ -27,6 +28,7 @@ class Services:
     keyring: KeyRing
     clock: Clock
     delivery: Notifier | None = None
+    limits: QueryLimits = QueryLimits()
 
     def committed(self) -> None:
         if self.delivery is not None:
@@ -41,6 +43,8 @@ class Context:
         # Set by strawberry on WebSocket connections from the connection_init payload.
         self.connection_params: dict | None = None
         self.auth_error: str | None = None
+        # Set by the HTTP layer (api/admission.py); errors and logs name the request by it.
+        self.request_id: str | None = None
         self.last_seq: int | None = None
         self.loaders = Loaders(viewer)
 

@@ -9,22 +9,26 @@ from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
 from domain.viewer import Viewer
+from resolvers import errors
 from resolvers.context import Info
+from resolvers.errors import SIGN_IN_FIRST
 
 
 class IsAuthenticated(BasePermission):
-    message = "sign in first: send 'Authorization: Bearer <token>'"
+    # One instance serves every request: the reason a request is refused (an expired token,
+    # say) is raised with that request's error, never kept here.
+    message = SIGN_IN_FIRST
     error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if info.context.auth_error:
-            self.message = info.context.auth_error
-        return info.context.viewer is not None
+        if info.context.viewer is None:
+            raise not_signed_in(info)
+        return True
 
 
 def not_signed_in(info: Info) -> GraphQLError:
     """The error IsAuthenticated gives, for code that checks sign-in itself."""
-    return GraphQLError(info.context.auth_error or IsAuthenticated.message, extensions=IsAuthenticated.error_extensions)
+    return errors.not_signed_in(info.context)
 
 
 signed_in_field = functools.partial(strawberry.field, permission_classes=[IsAuthenticated])

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from domain.errors import DomainError
 from resolvers import inputs, payloads
-from resolvers.extensions import OperationExtension
+from resolvers.errors import code_errors, log_faults
+from resolvers.extensions import OperationExtension, limits_of
 from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
@@ -78,14 +77,10 @@ def _contract_types() -> list[type]:
 
 class OneWindowSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
-        """Log only unexpected errors; refused sign-ins and rule errors are answers, not faults."""
-        unexpected = [e for e in errors if not _is_expected(e)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
-
-
-def _is_expected(error: GraphQLError) -> bool:
-    return isinstance(error.original_error, DomainError) or (error.extensions or {}).get("code") == "UNAUTHENTICATED"
+        """Every error gets its code here, before it is answered (resolvers/errors.py); only
+        faults are logged, with their request id: refusals and rule errors are answers."""
+        context = execution_context.context if execution_context is not None else None
+        log_faults(code_errors(errors, context, limits_of(context).suggestions), context)
 
 
 schema = OneWindowSchema(

@@ -1,0 +1,232 @@
+"""Limits on what one GraphQL document may ask, checked before it executes (DESIGN §8).
+
+Tokens are counted by graphql-core's parser (the `max_tokens` strawberry's MaxTokensLimiter
+sets); depth and aliases by the validators of strawberry's QueryDepthLimiter and
+MaxAliasesLimiter; the cost rule is ours. The cost rule runs first and alone: it walks each
+fragment once (memoised), so a document whose fragments multiply each other is refused in
+time linear in its size, before strawberry's walkers, which expand every fragment spread,
+and graphql-core's own rules (OverlappingFieldsCanBeMerged is quadratic) see it. A document
+within the cost limit expands to at most `max_cost` fields, which bounds those walks.
+
+Results are cached with the document's validation (resolvers/extensions.py), so a front
+end's fixed operations pay for the limits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    is_object_type,
+    is_interface_type,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import max_aliases, query_depth_limiter
+
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+
+# Each a setting (api/settings.py); at least as strict as graphql-armor's defaults.
+DEFAULT_MAX_DEPTH = 10
+DEFAULT_MAX_ALIASES = 15
+DEFAULT_MAX_TOKENS = 2000
+# The costliest query in the tests, README and benchmarks costs 2,745 (a permit with 100
+# properties, each with its owners and history); GraphiQL's introspection costs 3.
+DEFAULT_MAX_COST = 5000
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_aliases: int = DEFAULT_MAX_ALIASES
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    max_cost: int = DEFAULT_MAX_COST
+    introspection: bool = True
+    suggestions: bool = True
+    # Fields a request without a token may ask at the top (DESIGN §1).
+    anonymous_fields: frozenset[str] = field(default=frozenset({"verifyCertificate", "__typename"}))
+
+    @cached_property
+    def cost_rule(self) -> type[ValidationRule]:
+        return cost_validator(self.max_cost)
+
+    @cached_property
+    def shape_rules(self) -> tuple[tuple[str, int, type[ValidationRule]], ...]:
+        """Depth and aliases, strawberry's own validators, each with the name and maximum its
+        refusal reports: run once the cost is known to be bounded."""
+        rules = []
+        if self.max_depth:
+            rules.append(("depth", self.max_depth, query_depth_limiter.create_validator(self.max_depth, None, None)))
+        if self.max_aliases:
+            rules.append(("aliases", self.max_aliases, max_aliases.create_validator(self.max_aliases)))
+        return tuple(rules)
+
+    @cached_property
+    def extra_rules(self) -> tuple[type[ValidationRule], ...]:
+        """Run with graphql-core's own rules."""
+        return () if self.introspection else (NoSchemaIntrospectionCustomRule,)
+
+    def anonymous_may_ask(self, top_fields: set[str]) -> bool:
+        allowed = self.anonymous_fields | ({"__schema", "__type"} if self.introspection else frozenset())
+        return top_fields <= allowed
+
+
+def top_level_fields(document, operation_name: str | None) -> set[str]:
+    """Names of the fields the chosen operation selects at its root (through fragments)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    names: set[str] = set()
+    seen: set[str] = set()
+
+    def collect(selection_set: SelectionSetNode) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                collect(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    collect(fragment.selection_set)
+
+    for operation in operations:
+        collect(operation.selection_set)
+    return names
+
+
+def _is_connection(type_) -> bool:
+    named = get_named_type(type_)
+    return is_object_type(named) and "edges" in named.fields and "pageInfo" in named.fields
+
+
+def _page_size(node: FieldNode, variables: dict[str, int | None]) -> int:
+    """What a connection may return: its `first` (capped), the default page when absent,
+    the largest page when it comes from a variable without a default."""
+    for argument in node.arguments or ():
+        if argument.name.value != "first":
+            continue
+        value = argument.value
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            return MAX_PAGE_SIZE if given is None else min(given, MAX_PAGE_SIZE)
+        if isinstance(value, IntValueNode):
+            return max(0, min(int(value.value), MAX_PAGE_SIZE))
+        return DEFAULT_PAGE_SIZE
+    return DEFAULT_PAGE_SIZE
+
+
+def _list_length(node: FieldNode) -> int:
+    """`nodes(ids: [...])` returns one object per id."""
+    for argument in node.arguments or ():
+        if argument.name.value == "ids":
+            return len(argument.value.values) if isinstance(argument.value, ListValueNode) else MAX_PAGE_SIZE
+    return 1
+
+
+def document_cost(schema: GraphQLSchema, document, stop_above: int | None = None) -> int:
+    """A field costs 1 plus what it selects; a connection multiplies what it selects by its
+    page size. Fragments are costed once per type they are spread on."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    memo: dict[tuple[str, str], int] = {}
+    in_progress: set[str] = set()
+    variables: dict[str, int | None] = {}
+
+    def selection_cost(selection_set: SelectionSetNode | None, parent) -> int:
+        if selection_set is None or parent is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += field_cost(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = schema.get_type(condition.name.value) if condition else parent
+                total += selection_cost(selection.selection_set, target or parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += fragment_cost(selection.name.value)
+            if stop_above is not None and total > stop_above:
+                return total
+        return total
+
+    def fragment_cost(name: str) -> int:
+        fragment = fragments.get(name)
+        if fragment is None or name in in_progress:  # unknown or cyclic: validation reports it
+            return 0
+        key = (name, fragment.type_condition.name.value)
+        if key not in memo:
+            in_progress.add(name)
+            memo[key] = selection_cost(fragment.selection_set, schema.get_type(key[1]))
+            in_progress.discard(name)
+        return memo[key]
+
+    def field_cost(node: FieldNode, parent) -> int:
+        if node.name.value.startswith("__"):
+            return 1 + _introspection_cost(node)
+        fields = getattr(parent, "fields", None)
+        definition = fields.get(node.name.value) if (is_object_type(parent) or is_interface_type(parent)) else None
+        if definition is None:  # not in the schema: validation reports it
+            return 1
+        child = get_named_type(definition.type)
+        inner = selection_cost(node.selection_set, child)
+        if _is_connection(definition.type):
+            return 1 + _page_size(node, variables) * inner
+        return 1 + _list_length(node) * inner
+
+    total = 0
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            variables.clear()
+            for variable in definition.variable_definitions or ():
+                default = variable.default_value
+                variables[variable.variable.name.value] = int(default.value) if isinstance(default, IntValueNode) else None
+            root = schema.get_root_type(definition.operation)
+            total += selection_cost(definition.selection_set, root)
+            if stop_above is not None and total > stop_above:
+                break
+    return total
+
+
+def _introspection_cost(node: FieldNode) -> int:
+    """Introspection reads the schema in memory: it counts one per field, however nested,
+    so GraphiQL's own query passes and a deep one is still bounded by the token limit."""
+    if node.selection_set is None:
+        return 0
+    return sum(1 + (_introspection_cost(s) if isinstance(s, FieldNode) else 0) for s in node.selection_set.selections)
+
+
+def cost_validator(max_cost: int) -> type[ValidationRule]:
+    class CostLimitValidator(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            cost = document_cost(context.schema, context.document, stop_above=max_cost)
+            if cost > max_cost:
+                context.report_error(GraphQLError(
+                    f"the query costs more than {max_cost} (every connection counts its page size "
+                    f"times what it selects); ask for smaller pages or fewer fields",
+                    extensions={"code": TOO_COMPLEX, "limit": "cost", "max": max_cost},
+                ))
+
+    return CostLimitValidator
+
+
+def too_complex(error: GraphQLError, limit: str, maximum: int) -> GraphQLError:
+    error.extensions = {**(error.extensions or {}), "code": TOO_COMPLEX, "limit": limit, "max": maximum}
+    return error
