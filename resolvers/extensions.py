@@ -26,7 +26,9 @@ DEFAULT_LIMITS = QueryLimits()
 
 
 def _parse(query: str, max_tokens: int) -> DocumentNode:
-    return parse(query, max_tokens=max_tokens or None)
+    # Empty selection sets are refused as the GraphQL spec has them: strawberry's depth
+    # walker cannot measure past one.
+    return parse(query, max_tokens=max_tokens or None, allow_empty_selection_sets=False)
 
 
 _cached_parse = lru_cache(maxsize=CACHED_QUERIES)(_parse)
@@ -89,7 +91,7 @@ class OperationExtension(SchemaExtension):
                 context.graphql_document = parsed(context.query, limits.max_tokens)
             except GraphQLError:
                 # Strawberry parses again and answers the error (parse failures are not cached).
-                context.parse_options["max_tokens"] = limits.max_tokens or None
+                context.parse_options.update(max_tokens=limits.max_tokens or None, allow_empty_selection_sets=False)
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -45,8 +45,9 @@ TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_MAX_ALIASES = 15
 DEFAULT_MAX_TOKENS = 2000
-# The costliest query in the tests, README and benchmarks costs 2,745 (a permit with 100
-# properties, each with its owners and history); GraphiQL's introspection costs 3.
+# graphql-armor's default number, counted more strictly (page sizes multiply). The costliest
+# query in the tests, README and benchmarks costs 701 (a page of 100 properties with their
+# facts, bench/sale_pipeline.py); GraphiQL's introspection query costs 18.
 DEFAULT_MAX_COST = 5000
 
 
