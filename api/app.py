@@ -15,7 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
 from api.admission import AdmissionLimit
-from api.auth import TokenVerifier
+from api.auth import TokenVerifier, request_identity
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
@@ -35,12 +35,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings.from_env()
     settings.check_production_keys()
     delivery = Delivery(settings.broadcast_url, settings.log_poll_seconds, settings.subscriber_queue)
-    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(), delivery=delivery)
-    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings), settings.subscriber_queue)
+    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(),
+                        delivery=delivery, limits=settings.query_limits())
+    verifier = TokenVerifier.from_settings(settings)
+    graphql = OneWindowGraphQL(services, verifier, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        await init_orm(settings.database_url)
+        await init_orm(settings.database_url, statement_timeout=settings.statement_timeout)
         await delivery.start()
         # What start-up built (schema, models, caches) lives as long as the process: full
         # collections need not walk it again.
@@ -77,7 +79,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         ],
         lifespan=lifespan,
         # Outermost first: the wait for admission is part of the request's Server-Timing.
-        middleware=[Middleware(ServerTiming), Middleware(AdmissionLimit, limit=settings.max_concurrent_requests)],
+        middleware=[Middleware(ServerTiming),
+                    Middleware(AdmissionLimit, limit=settings.max_concurrent_requests, identify=request_identity(verifier),
+                               max_body_bytes=settings.max_body_bytes,
+                               max_anonymous_body_bytes=settings.max_anonymous_body_bytes)],
     )
 
 

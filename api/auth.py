@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,14 +10,17 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from starlette.types import Scope
 from tortoise import connections
 
+from api.admission import Identity, anonymous
 from api.settings import Settings, SettingsError
 from domain import sql
 from domain.enums import Role
 from domain.viewer import Viewer
 
 REQUIRED_CLAIMS = ["sub", "role", "exp", "iss"]
+NUMERIC_CLAIMS = ("exp", "nbf", "iat")
 DEFAULT_TTL_SECONDS = 8 * 3600
 
 
@@ -73,11 +77,33 @@ class TokenVerifier:
             raise AuthenticationError("the token has expired") from exc
         except jwt.InvalidTokenError as exc:
             raise AuthenticationError(f"the token is not valid: {exc}") from exc
+        for name in NUMERIC_CLAIMS:
+            # PyJWT reads a numeric string as a number; the JWT spec (NumericDate) does not.
+            if name in claims and (isinstance(claims[name], bool) or not isinstance(claims[name], (int, float))):
+                raise AuthenticationError(f"the token is not valid: the {name!r} claim must be a number")
         try:
             Role(claims["role"])
         except ValueError as exc:
             raise AuthenticationError(f"unknown role {claims['role']!r}") from exc
         return claims
+
+
+def request_identity(verifier: TokenVerifier) -> Callable[[Scope], Identity]:
+    """Who a request is, for admission and its body limit (api/admission.py): the subject of
+    a valid token, or anonymous at its address."""
+
+    def identify(scope: Scope) -> Identity:
+        header = next((v for k, v in scope.get("headers", ()) if k == b"authorization"), None)
+        if header:
+            try:
+                token = bearer_token(header.decode("latin-1"))
+                if token:
+                    return Identity(f"sub:{verifier.claims(token)['sub']}", True)
+            except AuthenticationError:
+                pass  # get_context tells the request why
+        return anonymous(scope)
+
+    return identify
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -37,6 +37,7 @@ def serve(
     settings = _settings()
     try:
         settings.check_production_keys()
+        settings.check_exposed_binding(host)
     except SettingsError as error:
         typer.echo(f"onewindow: refusing to start: {error}", err=True)
         raise typer.Exit(2) from error
@@ -45,7 +46,7 @@ def serve(
     typer.echo(f"OneWindow GraphQL (GraphiQL in a browser): http://{host}:{port}/graphql")
     typer.echo("Get a development token with:  onewindow token --role REGISTRAR")
     typer.echo("and send it as the header  Authorization: Bearer <token>")
-    serve_workers(ServeOptions(host, port, log_level, access_log), workers)
+    serve_workers(ServeOptions(host, port, log_level, access_log, settings.ws_max_message_bytes or 16 * 1024 * 1024), workers)
 
 
 @cli.command()

@@ -15,19 +15,23 @@ from domain.transactions import PooledConnection
 DEFAULT_POOL_SIZE = 20
 
 
-def _connection(database_url: str) -> str | dict:
+def _connection(database_url: str, statement_timeout: float | None = None) -> str | dict:
     url = _connection_url(database_url)
     if not url.startswith("postgres://"):
         return url
     config = expand_db_url(url)
     config["credentials"]["connection_class"] = PooledConnection
     config["credentials"].setdefault("maxsize", DEFAULT_POOL_SIZE)
+    if statement_timeout:
+        # The server's connections only (migrations and imports may run longer): below the
+        # request deadline, so PostgreSQL stops a statement before the request is abandoned.
+        config["credentials"]["server_settings"] = {"statement_timeout": str(int(statement_timeout * 1000))}
     return config
 
 
-def tortoise_config(database_url: str) -> dict:
+def tortoise_config(database_url: str, statement_timeout: float | None = None) -> dict:
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {"default": _connection(database_url, statement_timeout)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,
@@ -59,9 +63,9 @@ async def apply_migrations(database_url: str) -> None:
     await Tortoise.close_connections()
 
 
-async def init_orm(database_url: str) -> None:
+async def init_orm(database_url: str, statement_timeout: float | None = None) -> None:
     ensure_sqlite_directory(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(database_url, statement_timeout), _enable_global_fallback=True)
 
 
 # For Tortoise's own CLI (`tortoise -c api.db.TORTOISE_ORM makemigrations`).

@@ -1,6 +1,7 @@
 """Settings from the environment (prefix ONEWINDOW_, DESIGN §6)."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from domain.policy import CountyPolicy, DeedTaxBracket
+from resolvers.limits import DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, QueryLimits
 
 DEFAULT_DATABASE_URL = "sqlite://var/onewindow.sqlite3"
 DEFAULT_BROADCAST_URL = "memory://"
@@ -51,6 +53,39 @@ def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
         raise SettingsError(f"ONEWINDOW_DEED_TAX_BRACKETS is not a list of [n, rate, rate]: {exc}") from exc
 
 
+def _seconds(name: str, default: str) -> float:
+    raw = os.environ.get(name) or default
+    if not raw:
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise SettingsError(f"{name} must be a number of seconds, 0 or more, got {raw!r}")
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _switch(name: str) -> bool | None:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -63,6 +98,20 @@ class Settings:
     sweep_seconds: float = 3600.0
     subscriber_queue: int = 1000
     max_concurrent_requests: int = 4  # per worker; 0: no limit (api/admission.py)
+    # Query limits (resolvers/limits.py) and request limits (api/admission.py); 0: no limit.
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_aliases: int = DEFAULT_MAX_ALIASES
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    max_cost: int = DEFAULT_MAX_COST
+    max_body_bytes: int = 1_048_576
+    max_anonymous_body_bytes: int = 8192
+    request_deadline_seconds: float = 10.0
+    statement_timeout_seconds: float | None = None  # default: 80 % of the deadline
+    ws_init_timeout_seconds: float = 5.0
+    ws_max_message_bytes: int = 65_536
+    environment: str = "development"
+    introspection: bool | None = None  # default: on in development on SQLite only
+    graphiql: bool | None = None
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -89,12 +138,59 @@ class Settings:
             sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
             subscriber_queue=int(env("ONEWINDOW_SUBSCRIBER_QUEUE", "1000")),
             max_concurrent_requests=_count("ONEWINDOW_MAX_CONCURRENT_REQUESTS", "4"),
+            max_depth=_count("ONEWINDOW_MAX_DEPTH", str(DEFAULT_MAX_DEPTH)),
+            max_aliases=_count("ONEWINDOW_MAX_ALIASES", str(DEFAULT_MAX_ALIASES)),
+            max_tokens=_count("ONEWINDOW_MAX_TOKENS", str(DEFAULT_MAX_TOKENS)),
+            max_cost=_count("ONEWINDOW_MAX_COST", str(DEFAULT_MAX_COST)),
+            max_body_bytes=_count("ONEWINDOW_MAX_BODY_BYTES", "1048576"),
+            max_anonymous_body_bytes=_count("ONEWINDOW_MAX_ANONYMOUS_BODY_BYTES", "8192"),
+            request_deadline_seconds=_seconds("ONEWINDOW_REQUEST_DEADLINE_SECONDS", "10"),
+            statement_timeout_seconds=_seconds("ONEWINDOW_STATEMENT_TIMEOUT_SECONDS", "") or None,
+            ws_init_timeout_seconds=_seconds("ONEWINDOW_WS_INIT_TIMEOUT_SECONDS", "5"),
+            ws_max_message_bytes=_count("ONEWINDOW_WS_MAX_MESSAGE_BYTES", "65536"),
+            environment=env("ONEWINDOW_ENV", "development"),
+            introspection=_switch("ONEWINDOW_INTROSPECTION"),
+            graphiql=_switch("ONEWINDOW_GRAPHIQL"),
             policy=CountyPolicy(**policy_kwargs),
         )
 
     @property
     def is_embedded(self) -> bool:
         return self.database_url.startswith("sqlite://")
+
+    @property
+    def is_production(self) -> bool:
+        """A shared database, or said so: introspection, suggestions and GraphiQL are off."""
+        return not self.is_embedded or self.environment.lower() == "production"
+
+    @property
+    def introspection_on(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.is_production
+
+    @property
+    def statement_timeout(self) -> float:
+        """Below the request deadline, so the database stops first and the answer is TIMEOUT."""
+        if self.statement_timeout_seconds:
+            return self.statement_timeout_seconds
+        return 0.8 * self.request_deadline_seconds
+
+    def query_limits(self) -> QueryLimits:
+        return QueryLimits(max_depth=self.max_depth, max_aliases=self.max_aliases, max_tokens=self.max_tokens,
+                           max_cost=self.max_cost, introspection=self.introspection_on,
+                           suggestions=not self.is_production)
+
+    def check_exposed_binding(self, host: str) -> None:
+        """Anyone who reads the source can mint tokens with the development secret: it may
+        serve a loopback address only."""
+        if self.effective_jwt_secret() == DEVELOPMENT_JWT_SECRET and not _is_loopback(host):
+            raise SettingsError(
+                f"serving {host} with the development token secret would let anyone mint tokens: set "
+                "ONEWINDOW_JWT_SECRET or ONEWINDOW_JWT_PUBLIC_KEY, or bind to 127.0.0.1"
+            )
 
     def effective_jwt_secret(self) -> str | None:
         if self.jwt_secret:

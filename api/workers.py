@@ -25,13 +25,14 @@ class ServeOptions:
     port: int
     log_level: str = "info"
     access_log: bool = True
+    ws_max_size: int = 16 * 1024 * 1024  # uvicorn's frame limit
 
 
 def serve(options: ServeOptions, workers: int = 1) -> None:
     """Serve until interrupted; with more than one worker, supervise them and stop them all together."""
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
-                    log_level=options.log_level, access_log=options.access_log)
+                    log_level=options.log_level, access_log=options.access_log, ws_max_size=options.ws_max_size)
         return
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_worker, args=(options,), name=f"onewindow-worker-{n}") for n in range(workers)]
@@ -55,5 +56,6 @@ def _worker(options: ServeOptions) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind((options.host, options.port))
-    config = uvicorn.Config(APP, factory=True, log_level=options.log_level, access_log=options.access_log)
+    config = uvicorn.Config(APP, factory=True, log_level=options.log_level, access_log=options.access_log,
+                            ws_max_size=options.ws_max_size)
     uvicorn.Server(config).run(sockets=[listener])

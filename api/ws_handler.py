@@ -5,14 +5,40 @@ from __future__ import annotations
 import json
 from contextlib import suppress
 
-from starlette.websockets import WebSocketDisconnect
-from strawberry.http.exceptions import WebSocketDisconnected
+from json import JSONDecodeError
+
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived, WebSocketDisconnected
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types.execution import PreExecutionError
 
 from resolvers.context import Context
 from subscriptions.shared import shared_key
+
+
+class BoundedWebSocketAdapter(ASGIWebSocketAdapter):
+    """Refuses a message over ONEWINDOW_WS_MAX_MESSAGE_BYTES: closes with 1009 (message too
+    big) before parsing it. uvicorn's ws_max_size bounds frames too, where it is set."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False):
+        limit = getattr(self.view, "ws_max_message_bytes", 0)
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                try:
+                    text = await self.ws.receive_text()
+                    if limit and len(text) > limit:
+                        await self.close(1009, f"message larger than {limit} bytes")
+                        return
+                    yield self.view.decode_json(text)
+                except JSONDecodeError as error:
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived from error
+        except KeyError as error:
+            raise NonTextMessageReceived from error
+        except WebSocketDisconnect:
+            pass
 
 
 class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):

@@ -87,8 +87,10 @@ def code_errors(errors: list[GraphQLError], context, suggestions: bool = True) -
                 extensions["code"] = TIMEOUT
             elif isinstance(error, GraphQLSyntaxError):
                 extensions["code"] = PARSE_FAILED
+            elif error.path is None and error.message.startswith("Variable "):
+                extensions["code"] = INVALID_INPUT  # a variable its type refused (the scalar's reason in the message)
             elif error.path is None and original is None:
-                extensions["code"] = INVALID_INPUT if error.message.startswith("Variable ") else VALIDATION_FAILED
+                extensions["code"] = VALIDATION_FAILED
             else:
                 faults.append((error, error.message))
                 request_id = request_id_of(context)
