@@ -14,6 +14,7 @@ import uuid
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from domain.errors import DomainError
+from resolvers.limits import TOO_COMPLEX
 
 log = logging.getLogger("onewindow.errors")
 
@@ -29,6 +30,7 @@ SIGN_IN_FIRST = "sign in first: send 'Authorization: Bearer <token>'"
 ECHO_MAX = 100
 _QUOTED = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
 _LONG_WORD = re.compile(r"\S{%d,}" % (ECHO_MAX + 1))
+_TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
 
 
@@ -85,6 +87,8 @@ def code_errors(errors: list[GraphQLError], context, suggestions: bool = True) -
             elif _cancelled_by_database(original):
                 error.message = "the request took too long and was stopped"
                 extensions["code"] = TIMEOUT
+            elif isinstance(error, GraphQLSyntaxError) and (tokens := _TOO_MANY_TOKENS.search(error.message)):
+                extensions.update(code=TOO_COMPLEX, limit="tokens", max=int(tokens.group(1)))
             elif isinstance(error, GraphQLSyntaxError):
                 extensions["code"] = PARSE_FAILED
             elif error.path is None and error.message.startswith("Variable "):
