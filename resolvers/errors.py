@@ -29,7 +29,7 @@ SIGN_IN_FIRST = "sign in first: send 'Authorization: Bearer <token>'"
 # Input a message may quote (DESIGN §8: never more than 100 characters of it).
 ECHO_MAX = 100
 _QUOTED = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
-_LONG_WORD = re.compile(r"\S{%d,}" % (ECHO_MAX + 1))
+_LONG_WORD = re.compile(r"[^\s'\"]{%d,}" % (ECHO_MAX + 1))
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
 

@@ -86,11 +86,15 @@ async def test_fragments_that_multiply_each_other_are_refused_quickly(gql):
     assert time.perf_counter() - started < 2
 
 
-async def test_graphiql_introspection_and_the_queries_of_clients_pass(gql):
-    body = (await post(gql, get_introspection_query(descriptions=True))).json()  # anonymous, as GraphiQL loads
-    assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"
-    body = (await post(gql, "{ viewer { role } }", REGISTRAR)).json()
-    assert body == {"data": {"viewer": {"role": "REGISTRAR"}}}
+async def test_graphiql_introspection_and_the_queries_of_clients_pass(settings, db):
+    # Introspection on, as in development (on PostgreSQL it is off unless asked for).
+    app = create_app(dataclasses.replace(settings, introspection=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        gql = GraphQLClient(http)
+        body = (await post(gql, get_introspection_query(descriptions=True))).json()  # anonymous, as GraphiQL loads
+        assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"
+        body = (await post(gql, "{ viewer { role } }", REGISTRAR)).json()
+        assert body == {"data": {"viewer": {"role": "REGISTRAR"}}}
 
 
 async def test_limits_are_settings(monkeypatch, settings, db):
