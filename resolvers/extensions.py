@@ -16,7 +16,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, TypeInfo, Validat
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import VALIDATION_FAILED, not_signed_in
-from resolvers.limits import QueryLimits, top_level_fields, too_complex
+from resolvers.limits import QueryLimits, more_tokens_than, top_level_fields, too_complex
 
 # Distinct query texts remembered (front ends send a fixed set of operations).
 CACHED_QUERIES = 256
@@ -26,6 +26,9 @@ DEFAULT_LIMITS = QueryLimits()
 
 
 def _parse(query: str, max_tokens: int) -> DocumentNode:
+    if max_tokens and more_tokens_than(query, max_tokens):
+        # graphql-core's lexer would stop there too, after tens of milliseconds of Python.
+        raise too_complex(GraphQLError(f"the document has more than {max_tokens} tokens"), "tokens", max_tokens)
     # Empty selection sets are refused as the GraphQL spec has them: strawberry's depth
     # walker cannot measure past one.
     return parse(query, max_tokens=max_tokens or None, allow_empty_selection_sets=False)
@@ -87,11 +90,9 @@ class OperationExtension(SchemaExtension):
         context = self.execution_context
         limits = limits_of(context.context)
         if context.graphql_document is None:
-            try:
-                context.graphql_document = parsed(context.query, limits.max_tokens)
-            except GraphQLError:
-                # Strawberry parses again and answers the error (parse failures are not cached).
-                context.parse_options.update(max_tokens=limits.max_tokens or None, allow_empty_selection_sets=False)
+            # A syntax error or a refusal propagates: strawberry answers it as a pre-execution
+            # error (through process_errors, so it is coded), without parsing again.
+            context.graphql_document = parsed(context.query, limits.max_tokens)
         yield
 
     def on_validate(self) -> Iterator[None]:

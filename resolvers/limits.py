@@ -13,6 +13,8 @@ end's fixed operations pay for the limits once.
 """
 from __future__ import annotations
 
+import re
+from itertools import islice
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -85,6 +87,21 @@ class QueryLimits:
     def anonymous_may_ask(self, top_fields: set[str]) -> bool:
         allowed = self.anonymous_fields | ({"__schema", "__type"} if self.introspection else frozenset())
         return top_fields <= allowed
+
+
+# One GraphQL lexical token per match, as graphql-core's `max_tokens` counts them: what the
+# lexer ignores before it (whitespace, commas, comments) is part of the match, a string is one
+# token. Matched and counted by C code (finditer, islice), none of it a Python loop.
+_TOKEN = re.compile(r'(?:[\s,\ufeff]|#[^\n\r]*)*'
+                    r'(?:"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*'
+                    r'|-?[0-9][0-9.eE+-]*|[!$&():=@\[\]{|}])')
+
+
+def more_tokens_than(text: str, limit: int) -> bool:
+    """Stops counting at the limit: the work is bounded by it, not by the document's size."""
+    if len(text) <= limit:  # every token takes a character at least
+        return False
+    return next(islice(_TOKEN.finditer(text), limit, None), None) is not None
 
 
 def top_level_fields(document, operation_name: str | None) -> set[str]:
