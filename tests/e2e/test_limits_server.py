@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import time
 
 import asyncpg
@@ -10,7 +13,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.support import ServerProcess, server_env, token
+from tests.support import ROOT, ServerProcess, free_port, server_env, token
 
 VIEWER = {"query": "{ viewer { role } }"}
 
@@ -137,3 +140,12 @@ async def test_one_subjects_slow_requests_do_not_starve_another(limited_server, 
         await admin.close()
     for answer in answers:  # PostgreSQL's statement_timeout (80 % of the deadline) stopped them
         assert answer["errors"][0]["extensions"]["code"] == "TIMEOUT", answer
+
+
+def test_serve_refuses_the_development_secret_on_a_public_address(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
+    env["PYTHONPATH"] = str(ROOT)
+    refused = subprocess.run([sys.executable, "-m", "api.cli", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+                             env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert "development token secret" in refused.stderr and "refusing to start" in refused.stderr

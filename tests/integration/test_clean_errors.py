@@ -6,7 +6,6 @@ import dataclasses
 import logging
 import time
 
-import asyncpg
 import httpx
 import jwt
 import pytest
@@ -17,7 +16,7 @@ from api.db import init_orm
 from api.settings import DEVELOPMENT_JWT_SECRET, Settings, SettingsError
 from domain.enums import Role
 from resolvers.errors import _cancelled_by_database, truncate_echo
-from tests.support import POSTGRES_URL, TEST_JWT_SECRET, GraphQLClient, on_postgres, token
+from tests.support import TEST_JWT_SECRET, token
 
 REGISTRAR = {"Authorization": f"Bearer {token(Role.REGISTRAR)}"}
 
@@ -138,4 +137,3 @@ async def test_the_pool_has_a_statement_timeout_and_its_cancel_is_a_timeout(data
         assert _cancelled_by_database(cancelled.value)
     finally:
         await Tortoise.close_connections()
-    assert POSTGRES_URL and on_postgres() and asyncpg
