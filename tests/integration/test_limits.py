@@ -14,7 +14,11 @@ from api.settings import Settings, SettingsError
 from domain.enums import Role
 from tests.support import GraphQLClient, token
 
-REGISTRAR = {"Authorization": f"Bearer {token(Role.REGISTRAR)}"}
+
+
+def registrar() -> dict:
+    """Minted when sent: a token minted at import would expire before a long run's last tests."""
+    return {"Authorization": f"Bearer {token(Role.REGISTRAR)}"}
 VERIFY = '{ verifyCertificate(number: "豫(2026)息县不动产权第0000001号", contentHash: "00") { valid reason } }'
 
 
@@ -42,21 +46,21 @@ def nested(levels: int) -> str:
 async def test_a_query_deeper_than_the_limit_is_refused(gql):
     deep = "{ node(id: \"x\") { ... on PresalePermit { " + "properties(first: 1) { edges { node { permit { " * 3 \
         + "number" + " } } } }" * 3 + " } } }"
-    error = await refused_twice(gql, deep, REGISTRAR)
+    error = await refused_twice(gql, deep, registrar())
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "depth", "max": 10}
 
 
 async def test_more_aliases_than_the_limit_are_refused(gql):
     fifteen = "{ " + " ".join(f"a{n}: viewer {{ role }}" for n in range(15)) + " }"
-    assert (await post(gql, fifteen, REGISTRAR)).json()["data"]["a14"] == {"role": "REGISTRAR"}
+    assert (await post(gql, fifteen, registrar())).json()["data"]["a14"] == {"role": "REGISTRAR"}
     sixteen = "{ " + " ".join(f"a{n}: viewer {{ role }}" for n in range(16)) + " }"
-    error = await refused_twice(gql, sixteen, REGISTRAR)
+    error = await refused_twice(gql, sixteen, registrar())
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "aliases", "max": 15}
 
 
 async def test_more_tokens_than_the_limit_are_refused_while_parsing(gql):
     many = "{ viewer { " + "role " * 2000 + "} }"
-    error = await refused_twice(gql, many, REGISTRAR)
+    error = await refused_twice(gql, many, registrar())
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "tokens", "max": 2000}
 
 
@@ -64,15 +68,15 @@ async def test_connections_multiply_the_cost_of_what_they_select(gql):
     # 100 properties, each its permit's 100 properties: 10,000 rows asked for.
     costly = ("{ properties(first: 100) { edges { node { permit { properties(first: 100) { edges { node "
               "{ unitCode address } } } } } } } }")
-    error = await refused_twice(gql, costly, REGISTRAR)
+    error = await refused_twice(gql, costly, registrar())
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "cost", "max": 5000}
     # Without `first`, a connection counts the default page (20): 20 × 20 × 4 fits.
     fits = "{ properties { edges { node { permit { properties { edges { node { unitCode } } } } } } } }"
-    assert (await post(gql, fits, REGISTRAR)).json() == {"data": {"properties": {"edges": []}}}
+    assert (await post(gql, fits, registrar())).json() == {"data": {"properties": {"edges": []}}}
     # A variable page size counts as the largest page.
     by_variable = ("query($n: Int) { properties(first: $n) { edges { node { permit { properties(first: $n) "
                    "{ edges { node { unitCode } } } } } } } }")
-    error = (await post(gql, by_variable, REGISTRAR, {"n": 2})).json()["errors"][0]
+    error = (await post(gql, by_variable, registrar(), {"n": 2})).json()["errors"][0]
     assert error["extensions"]["limit"] == "cost"
 
 
@@ -81,7 +85,7 @@ async def test_fragments_that_multiply_each_other_are_refused_quickly(gql):
     fragments = " ".join(f"fragment F{n} on Viewer {{ " + (f"...F{n + 1} " * 12 if n < 9 else "role ") + "}"
                          for n in range(10))
     started = time.perf_counter()
-    error = await refused_twice(gql, "{ viewer { ...F0 } } " + fragments, REGISTRAR)
+    error = await refused_twice(gql, "{ viewer { ...F0 } } " + fragments, registrar())
     assert error["extensions"]["limit"] == "cost"
     assert time.perf_counter() - started < 2
 
@@ -93,7 +97,7 @@ async def test_graphiql_introspection_and_the_queries_of_clients_pass(settings, 
         gql = GraphQLClient(http)
         body = (await post(gql, get_introspection_query(descriptions=True))).json()  # anonymous, as GraphiQL loads
         assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"
-        body = (await post(gql, "{ viewer { role } }", REGISTRAR)).json()
+        body = (await post(gql, "{ viewer { role } }", registrar())).json()
         assert body == {"data": {"viewer": {"role": "REGISTRAR"}}}
 
 
@@ -107,10 +111,10 @@ async def test_limits_are_settings(monkeypatch, settings, db):
     strict = dataclasses.replace(settings, max_depth=2, max_aliases=1, max_cost=10)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(strict)), base_url="http://t") as http:
         client = GraphQLClient(http)
-        assert (await refused_twice(client, "{ a: viewer { role } b: viewer { role } }", REGISTRAR))["extensions"]["limit"] == "aliases"
-        assert (await refused_twice(client, "{ permits { edges { node { number } } } }", REGISTRAR))["extensions"]["limit"] == "cost"
-        assert (await refused_twice(client, "{ permits(first: 1) { edges { node { number } } } }", REGISTRAR))["extensions"]["limit"] == "depth"
-        assert (await post(client, "{ viewer { role } }", REGISTRAR)).json()["data"] == {"viewer": {"role": "REGISTRAR"}}
+        assert (await refused_twice(client, "{ a: viewer { role } b: viewer { role } }", registrar()))["extensions"]["limit"] == "aliases"
+        assert (await refused_twice(client, "{ permits { edges { node { number } } } }", registrar()))["extensions"]["limit"] == "cost"
+        assert (await refused_twice(client, "{ permits(first: 1) { edges { node { number } } } }", registrar()))["extensions"]["limit"] == "depth"
+        assert (await post(client, "{ viewer { role } }", registrar())).json()["data"] == {"viewer": {"role": "REGISTRAR"}}
     monkeypatch.setenv("ONEWINDOW_MAX_DEPTH", "deep")
     with pytest.raises(SettingsError, match="ONEWINDOW_MAX_DEPTH"):
         Settings.from_env()
@@ -124,10 +128,10 @@ async def test_a_body_over_the_limit_is_refused_with_413(gql):
     # An invalid token is no token: the small limit applies.
     forged = await gql.http.post("/graphql", json={"query": padding + VERIFY}, headers={"Authorization": "Bearer x.y.z"})
     assert forged.status_code == 413
-    signed_in = await gql.http.post("/graphql", json={"query": padding + "{ viewer { role } }"}, headers=REGISTRAR)
+    signed_in = await gql.http.post("/graphql", json={"query": padding + "{ viewer { role } }"}, headers=registrar())
     assert signed_in.json() == {"data": {"viewer": {"role": "REGISTRAR"}}}
     huge = await gql.http.post("/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 1_100_000}},
-                               headers=REGISTRAR)
+                               headers=registrar())
     assert huge.status_code == 413
     assert huge.json()["errors"][0]["extensions"] == {"code": "REQUEST_TOO_LARGE", "limit": 1_048_576}
     long_get = await gql.http.get("/graphql", params={"query": padding + VERIFY})
@@ -155,15 +159,15 @@ async def test_an_expired_token_is_that_requests_reason_only(gql):
 async def test_a_field_repeated_past_reason_is_refused_before_the_quadratic_rule(gql):
     # graphql-core compares every pair of same-named fields: 990 of them took it 0.25 s.
     started = time.perf_counter()
-    error = await refused_twice(gql, "{ viewer { " + "role " * 990 + "} }", REGISTRAR)
+    error = await refused_twice(gql, "{ viewer { " + "role " * 990 + "} }", registrar())
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "repeats", "max": 25}
     through_fragments = "{ viewer { ...A ...B } } fragment A on Viewer { " + "role " * 15 + "} fragment B on Viewer { " \
         + "role " * 15 + "}"
-    assert (await refused_twice(gql, through_fragments, REGISTRAR))["extensions"]["limit"] == "repeats"
+    assert (await refused_twice(gql, through_fragments, registrar()))["extensions"]["limit"] == "repeats"
     assert time.perf_counter() - started < 2
-    assert (await post(gql, "{ viewer { role role } }", REGISTRAR)).json() == {"data": {"viewer": {"role": "REGISTRAR"}}}
+    assert (await post(gql, "{ viewer { role role } }", registrar())).json() == {"data": {"viewer": {"role": "REGISTRAR"}}}
 
 
 async def test_a_spread_of_an_unknown_fragment_is_a_validation_error(gql):
-    error = await refused_twice(gql, "{ viewer { ...Missing } }", REGISTRAR)
+    error = await refused_twice(gql, "{ viewer { ...Missing } }", registrar())
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "Missing" in error["message"]
