@@ -11,7 +11,7 @@ from domain.services.homes import contract_buyer_id_numbers_of_lender, homes_own
 from domain.timeutil import business_date
 from resolvers.context import Info
 from resolvers.enums import HomesScope
-from resolvers.inputs import TaxRecordFilter
+from resolvers.inputs import TaxRecordFilter, check_input
 from resolvers.pagination import Connection, paginate
 from resolvers.permissions import signed_in_field, viewer_of
 from resolvers.types.parties import Party
@@ -26,6 +26,7 @@ class TaxQuery:
     ) -> Connection[TaxRecord]:
         query = visibility.tax_records(viewer_of(info), m.TaxRecord.all())
         if filter is not None:
+            check_input(filter, ("filter",))
             if filter.status is not None:
                 query = query.filter(status=filter.status)
             if filter.taxpayer_id_number is not None:
