@@ -30,6 +30,7 @@ from domain.models import (
     TaxRecord,
 )
 from domain.viewer import Viewer
+from resolvers.access_log import AccessLog
 
 Filter = Callable[[Viewer, QuerySet], QuerySet]
 OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
@@ -83,11 +84,22 @@ class Loaders:
 
     def __init__(self, viewer: Viewer | None) -> None:
         self.viewer = viewer
+        self.access_log = AccessLog(viewer)
 
     @cached_property
     def party(self) -> DataLoader:
         # Rows by id. Parties and public property facts are for every signed-in viewer.
         return by_id(Party, self.viewer)
+
+    @cached_property
+    def party_by_id_number(self) -> DataLoader:
+        """Parties by ID number (None for numbers no party has), for ID numbers inside event payloads."""
+
+        async def load(numbers: list[str]) -> list[Any]:
+            rows = {row.id_number: row for row in await Party.filter(id_number__in=list(set(numbers)))}
+            return [rows.get(n) for n in numbers]
+
+        return DataLoader(load_fn=load)
 
     @cached_property
     def property(self) -> DataLoader:

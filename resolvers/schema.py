@@ -8,6 +8,7 @@ from strawberry.tools import merge_types
 
 from domain.errors import DomainError
 from resolvers import inputs, payloads
+from resolvers.access_log import AccessLogExtension
 from resolvers.extensions import OperationExtension
 from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
@@ -28,6 +29,7 @@ from resolvers.mutations.register_organization import RegisterOrganizationMutati
 from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
 from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
+from resolvers.queries.access import AccessLogQuery
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.mortgages import MortgageQuery
@@ -41,7 +43,7 @@ from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
-    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery),
+    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, AccessLogQuery),
 )
 Mutation = merge_types(
     "Mutation",
@@ -94,7 +96,7 @@ schema = OneWindowSchema(
     subscription=Subscription,
     types=_contract_types(),
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[OperationExtension],
+    extensions=[OperationExtension, AccessLogExtension],
 )
 
 

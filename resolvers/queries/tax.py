@@ -45,6 +45,9 @@ class TaxQuery:
         services = info.context.services
         now = services.clock.now()
         result = await homes_owned(number, HomesScopeValue(scope or HomesScopeValue.FAMILY), now, business_date(now, services.policy))
+        audit = info.context.loaders.access_log
+        for person in dict.fromkeys([number, *(p.id_number for p in result.members)]):
+            audit.note(person, "homesOwned")  # the family's count tells each member's holdings
         members_by_number = {p.id_number: p for p in result.members}
         for party in result.members:  # the homes' holders are among them: no second lookup
             info.context.loaders.party.prime(party.id, party)
