@@ -3,12 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.first_registration import apply_first_registration
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
 from resolvers.inputs import ApplyFirstRegistrationInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown_all, ApplyFirstRegistrationPayload
+from resolvers.payloads import ApplyFirstRegistrationPayload, shown_all
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type

@@ -3,12 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.mortgages import approve_mortgage
-from resolvers.types.mortgages import Mortgage
 from resolvers.context import Info
 from resolvers.inputs import ApproveMortgageInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, MortgagePayload
+from resolvers.payloads import MortgagePayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.mortgages import Mortgage
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ from domain.services.tax import assess_deed_tax
 from resolvers.context import Info
 from resolvers.inputs import AssessDeedTaxInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown_all, AssessDeedTaxPayload
+from resolvers.payloads import AssessDeedTaxPayload, shown_all
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.tax import TaxRecord
 

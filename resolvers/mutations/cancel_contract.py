@@ -6,7 +6,7 @@ from domain.services.filing import cancel_contract
 from resolvers.context import Info
 from resolvers.inputs import CancelContractInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, CancelContractPayload
+from resolvers.payloads import CancelContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 

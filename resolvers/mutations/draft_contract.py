@@ -6,7 +6,7 @@ from domain.services.contracts import BuyerSpec, ContractSpec, draft_contract
 from resolvers.context import Info
 from resolvers.inputs import DraftContractInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, DraftContractPayload
+from resolvers.payloads import DraftContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 

@@ -6,7 +6,7 @@ from domain.services.filing import file_contract
 from resolvers.context import Info
 from resolvers.inputs import FileContractInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, FileContractPayload
+from resolvers.payloads import FileContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 from resolvers.types.registrations import Registration

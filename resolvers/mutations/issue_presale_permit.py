@@ -5,8 +5,8 @@ import strawberry
 from domain.services.permits import PermitSpec, PropertySpec, issue_presale_permit
 from resolvers.context import Info
 from resolvers.inputs import IssuePresalePermitInput
-from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, IssuePresalePermitPayload
+from resolvers.mutations.common import respond
+from resolvers.payloads import IssuePresalePermitPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.permits import PresalePermit
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.first_registration import record_completion_acceptance
-from resolvers.types.permits import PresalePermit
 from resolvers.context import Info
 from resolvers.inputs import RecordCompletionAcceptanceInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, RecordCompletionAcceptancePayload
+from resolvers.payloads import RecordCompletionAcceptancePayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.permits import PresalePermit
 
 
 @strawberry.type

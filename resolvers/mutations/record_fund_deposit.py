@@ -6,7 +6,7 @@ from domain.services.funds import record_fund_deposit
 from resolvers.context import Info
 from resolvers.inputs import RecordFundDepositInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, RecordFundDepositPayload
+from resolvers.payloads import RecordFundDepositPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract, FundDeposit
 

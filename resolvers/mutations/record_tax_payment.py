@@ -6,7 +6,7 @@ from domain.services.tax import record_tax_payment
 from resolvers.context import Info
 from resolvers.inputs import RecordTaxPaymentInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, RecordTaxPaymentPayload
+from resolvers.payloads import RecordTaxPaymentPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.tax import TaxRecord
 

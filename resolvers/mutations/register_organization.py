@@ -5,8 +5,8 @@ import strawberry
 from domain.services.organizations import register_organization
 from resolvers.context import Info
 from resolvers.inputs import RegisterOrganizationInput
-from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, RegisterOrganizationPayload
+from resolvers.mutations.common import respond
+from resolvers.payloads import RegisterOrganizationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.parties import Party
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.seizures import release_seizure
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
 from resolvers.inputs import ReleaseSeizureInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, SubmitRegistrationPayload
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from resolvers.context import Info
 from resolvers.inputs import ReviseContractInput
 from resolvers.mutations.common import Target, respond
 from resolvers.mutations.draft_contract import contract_spec
-from resolvers.payloads import shown, ReviseContractPayload
+from resolvers.payloads import ReviseContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 

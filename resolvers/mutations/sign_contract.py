@@ -6,7 +6,7 @@ from domain.services.contracts import sign_contract
 from resolvers.context import Info
 from resolvers.inputs import SignContractInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, SignContractPayload
+from resolvers.payloads import SignContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 

@@ -6,7 +6,7 @@ from domain.services.advance_notice import submit_advance_registration
 from resolvers.context import Info
 from resolvers.inputs import SubmitAdvanceRegistrationInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import shown, SubmitRegistrationPayload
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 

@@ -11,7 +11,6 @@ from resolvers.ids import to_global_id
 from tests import ids
 from tests.mutations.conftest import error_fields
 from tests.story import Life, property_input
-from tests.support import token
 
 REGISTER = "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code field message } } }"
 
