@@ -4,18 +4,27 @@ Departments see everything. A developer sees its permits and everything on their
 properties. A lender sees the contracts that chose it and everything on their properties,
 and the permits it supervises. A buyer sees what it is a party to. Public property facts
 are for every signed-in viewer and need no filter.
+
+`rule_for(model)` is the one check: loaders, payloads, `node`, subscriptions and replay all
+ask it, so an object is visible in the same cases wherever it is returned. Without a viewer
+(an anonymous certificate verifier) nothing but public content is visible.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from tortoise.expressions import Q, Subquery
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain.enums import Role
 from domain.models import (
+    Certificate,
     Contract,
     ContractBuyer,
     Event,
     EventAudience,
+    FundDeposit,
     Mortgage,
     MortgageBorrower,
     Permit,
@@ -122,7 +131,22 @@ def mortgages(viewer: Viewer, query: QuerySet[Mortgage]) -> QuerySet[Mortgage]:
     if party is None:
         return nothing(query)
     own = Q(lender_id=party) | Q(id__in=Subquery(MortgageBorrower.filter(party_id=party).values("mortgage_id")))
+    if viewer.is_lender:
+        # DESIGN §7: a lender sees another lender's mortgage only as a right in force, never its terms.
+        return query.filter(own)
     return _on_visible_properties_or(viewer, query, own)
+
+
+def fund_deposits(viewer: Viewer, query: QuerySet[FundDeposit]) -> QuerySet[FundDeposit]:
+    if viewer.sees_everything:
+        return query
+    return query.filter(contract_id__in=Subquery(contracts(viewer, Contract.all()).values("id")))
+
+
+def certificates(viewer: Viewer, query: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    if viewer.sees_everything:
+        return query
+    return query.filter(registration_id__in=Subquery(registrations(viewer, Registration.all()).values("id")))
 
 
 def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:
@@ -131,7 +155,52 @@ def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:
     if viewer.party_id is None:
         return nothing(query)
     own = Q(seq__in=Subquery(EventAudience.filter(party_id=viewer.party_id).values("event_id")))
-    return _on_visible_properties_or(viewer, query, own)
+    visible = _on_visible_properties_or(viewer, query, own)
+    if viewer.is_lender:
+        # Events about another lender's mortgage carry its terms (DESIGN §7).
+        visible = visible.filter(
+            Q(mortgage_id__isnull=True) | Q(mortgage_id__in=Subquery(mortgages(viewer, Mortgage.all()).values("id")))
+        )
+    return visible
+
+
+Rule = Callable[[Viewer, QuerySet], QuerySet]
+# Models whose rows some signed-in viewers may not see. Party and Property rows are public
+# (a person's ID number is masked separately, see `unmasked_person_ids`).
+RULES: dict[type[Model], Rule] = {
+    Permit: permits,
+    Contract: contracts,
+    FundDeposit: fund_deposits,
+    Registration: registrations,
+    Certificate: certificates,
+    TaxRecord: tax_records,
+    Mortgage: mortgages,
+    Event: events,
+}
+
+
+def rule_for(model: type[Model]) -> Rule | None:
+    """The filter for `model`, or None when its rows are public to every signed-in viewer."""
+    return RULES.get(model)
+
+
+def filtered(viewer: Viewer | None, query: QuerySet) -> QuerySet:
+    """`query` narrowed to what `viewer` may see; nothing at all without a viewer."""
+    if viewer is None:
+        return nothing(query)
+    rule = rule_for(query.model)
+    return rule(viewer, query) if rule is not None else query
+
+
+async def visible_pks(viewer: Viewer | None, model: type[Model], pks: Iterable[int]) -> set[int]:
+    """Of these primary keys, those the viewer may see (one query; none for public models)."""
+    wanted = list(set(pks))
+    if viewer is None or not wanted:
+        return set()
+    if rule_for(model) is None or viewer.sees_everything:
+        return set(wanted)
+    pk = model._meta.pk_attr
+    return set(await filtered(viewer, model.filter(**{f"{pk}__in": wanted})).values_list(pk, flat=True))
 
 
 def homes_owned_allowed(viewer: Viewer, id_number: str, buyer_ids_of_lender: set[str] | None = None) -> bool:

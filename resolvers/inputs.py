@@ -1,10 +1,16 @@
 """Mutation inputs of the contract (names fixed by ../shared/contract)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
+import enum
+from typing import Any
 
 import strawberry
+
+from domain import models as m
+from domain.rules import validation
 
 from resolvers.enums import (
     ContractStatus,
@@ -203,3 +209,95 @@ class ReviseContractInput:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None = None
+
+
+# ---------------------------------------------------------------- length limits
+
+
+def column(model: type, name: str) -> int:
+    """The length of a text column: an input stored there may not be longer."""
+    return model._meta.fields_map[name].max_length
+
+
+def fits(model: type, name: str, value: str) -> bool:
+    """Whether `value` could be stored in the column at all: a lookup by a longer one finds nothing."""
+    return len(value) <= column(model, name)
+
+
+# Every global ID this server gives out is far shorter ("Type:pk" in base64).
+ID_LENGTH = 64
+# Free text kept in a TEXT column or inside a registration's application form.
+REASON_LENGTH = 1000
+COURT_LENGTH = 200
+COURT_DOCUMENT_LENGTH = 100
+
+# Per input type, the longest text each string field may carry (python field name -> length).
+MAX_LENGTHS: dict[type, dict[str, int]] = {
+    RegisterOrganizationInput: {"name": column(m.Party, "name"), "id_number": column(m.Party, "id_number")},
+    PropertyInput: {"unit_code": column(m.Property, "unit_code"), "address": column(m.Property, "address"),
+                    "building": column(m.Property, "building"), "room": column(m.Property, "room")},
+    IssuePresalePermitInput: {"number": column(m.Permit, "number"), "developer_id_number": column(m.Party, "id_number"),
+                              "project_name": column(m.Permit, "project_name"),
+                              "supervised_account": column(m.Permit, "supervised_account"),
+                              "supervising_bank_id_number": column(m.Party, "id_number")},
+    ContractBuyerInput: {"id_number": column(m.Party, "id_number"), "name": column(m.Party, "name")},
+    DraftContractInput: {"property_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
+    ReviseContractInput: {"contract_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
+    SignContractInput: {"contract_id": ID_LENGTH, "document_hash": column(m.Contract, "document_hash")},
+    RecordFundDepositInput: {"contract_id": ID_LENGTH, "bank_reference": column(m.FundDeposit, "bank_reference")},
+    FileContractInput: {"contract_id": ID_LENGTH},
+    CancelContractInput: {"contract_id": ID_LENGTH, "reason": REASON_LENGTH},
+    SubmitAdvanceRegistrationInput: {"registration_id": ID_LENGTH},
+    AssessDeedTaxInput: {"contract_id": ID_LENGTH},
+    RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
+    ApproveMortgageInput: {"contract_id": ID_LENGTH},
+    SignMortgageInput: {"mortgage_id": ID_LENGTH},
+    ApplyAdvanceMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},
+    DischargeMortgageInput: {"mortgage_id": ID_LENGTH},
+    RecordCompletionAcceptanceInput: {"permit_id": ID_LENGTH,
+                                      "acceptance_number": column(m.Permit, "completion_acceptance_number")},
+    ApplyFirstRegistrationInput: {"permit_id": ID_LENGTH},
+    RegisterSeizureInput: {"property_id": ID_LENGTH, "court": COURT_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
+    ReleaseSeizureInput: {"registration_id": ID_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
+    PropertyFilter: {"permit_id": ID_LENGTH, "owner_id_number": column(m.Party, "id_number")},
+    ContractFilter: {"property_id": ID_LENGTH, "buyer_id_number": column(m.Party, "id_number")},
+    RegistrationFilter: {"property_id": ID_LENGTH},
+    TaxRecordFilter: {"taxpayer_id_number": column(m.Party, "id_number")},
+    MortgageFilter: {"lender_id": ID_LENGTH},
+}
+# Integers the services do not range-check themselves, and the range they may take
+# (a floor: the deepest basement to above the tallest tower; termMonths is the service's rule).
+INT_RANGES: dict[type, dict[str, tuple[int, int]]] = {
+    PropertyInput: {"floor": (-10, 300)},
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
+    """Every text of `value` within its column, every integer within its range: else
+    INVALID_INPUT naming the field, before anything reads the database."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            check_input(item, (*path, str(index)))
+        return
+    if not dataclasses.is_dataclass(value):
+        return
+    lengths = MAX_LENGTHS.get(type(value), {})
+    ranges = INT_RANGES.get(type(value), {})
+    for item in dataclasses.fields(value):
+        given = getattr(value, item.name)
+        field = [*path, _camel(item.name)]
+        if isinstance(given, str) and not isinstance(given, enum.Enum):
+            limit = lengths[item.name]
+            if len(given.strip()) > limit:
+                raise validation.InvalidInput(f"must be at most {limit} characters", field)
+        elif isinstance(given, int) and not isinstance(given, bool) and item.name in ranges:
+            low, high = ranges[item.name]
+            if not low <= given <= high:
+                raise validation.InvalidInput(f"must be between {low} and {high}", field)
+        elif isinstance(given, list) or dataclasses.is_dataclass(given):
+            check_input(given, tuple(field))

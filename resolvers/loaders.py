@@ -30,6 +30,7 @@ from domain.models import (
     TaxRecord,
 )
 from domain.viewer import Viewer
+from resolvers.access_log import AccessLog
 
 Filter = Callable[[Viewer, QuerySet], QuerySet]
 OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
@@ -57,6 +58,11 @@ def by_id(model: type[Model], viewer: Viewer | None, allowed: Filter = _everythi
     return DataLoader(load_fn=load)
 
 
+def visible_by_id(model: type[Model], viewer: Viewer | None) -> DataLoader:
+    """Rows by primary key through the one visibility rule of `model`."""
+    return by_id(model, viewer, lambda vw, q: visibility.filtered(vw, q))
+
+
 def grouped(
     query: Callable[[list[Any]], QuerySet], key: str, viewer: Viewer | None, allowed: Filter = _everything
 ) -> DataLoader:
@@ -78,6 +84,7 @@ class Loaders:
 
     def __init__(self, viewer: Viewer | None) -> None:
         self.viewer = viewer
+        self.access_log = AccessLog(viewer)
 
     @cached_property
     def party(self) -> DataLoader:
@@ -85,12 +92,22 @@ class Loaders:
         return by_id(Party, self.viewer)
 
     @cached_property
+    def party_by_id_number(self) -> DataLoader:
+        """Parties by ID number (None for numbers no party has), for ID numbers inside event payloads."""
+
+        async def load(numbers: list[str]) -> list[Any]:
+            rows = {row.id_number: row for row in await Party.filter(id_number__in=list(set(numbers)))}
+            return [rows.get(n) for n in numbers]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
     def property(self) -> DataLoader:
         return by_id(Property, self.viewer)
 
     @cached_property
     def permit(self) -> DataLoader:
-        return by_id(Permit, self.viewer, visibility.permits)
+        return visible_by_id(Permit, self.viewer)
 
     @cached_property
     def permit_facts(self) -> DataLoader:
@@ -99,31 +116,31 @@ class Loaders:
 
     @cached_property
     def contract(self) -> DataLoader:
-        return by_id(Contract, self.viewer, visibility.contracts)
+        return visible_by_id(Contract, self.viewer)
 
     @cached_property
     def registration(self) -> DataLoader:
-        return by_id(Registration, self.viewer, visibility.registrations)
+        return visible_by_id(Registration, self.viewer)
 
     @cached_property
     def tax_record(self) -> DataLoader:
-        return by_id(TaxRecord, self.viewer, visibility.tax_records)
+        return visible_by_id(TaxRecord, self.viewer)
 
     @cached_property
     def mortgage(self) -> DataLoader:
-        return by_id(Mortgage, self.viewer, visibility.mortgages)
+        return visible_by_id(Mortgage, self.viewer)
 
     @cached_property
     def event(self) -> DataLoader:
-        return by_id(Event, self.viewer, visibility.events)
+        return visible_by_id(Event, self.viewer)
 
     @cached_property
     def fund_deposit(self) -> DataLoader:
-        return by_id(FundDeposit, self.viewer, lambda vw, q: q.filter(contract_id__in=visibility.contracts(vw, Contract.all()).values("id")))
+        return visible_by_id(FundDeposit, self.viewer)
 
     @cached_property
     def certificate(self) -> DataLoader:
-        return by_id(Certificate, self.viewer, lambda vw, q: q.filter(registration_id__in=visibility.registrations(vw, Registration.all()).values("id")))
+        return visible_by_id(Certificate, self.viewer)
 
     @cached_property
     def contract_buyers(self) -> DataLoader:

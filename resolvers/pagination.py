@@ -8,7 +8,7 @@ import strawberry
 from tortoise.queryset import QuerySet
 
 from domain.errors import DomainError
-from resolvers.ids import decode_cursor, encode_cursor
+from resolvers.ids import MAX_PK, MAX_SEQ, decode_cursor, encode_cursor
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
@@ -53,7 +53,7 @@ async def paginate(
 ) -> Connection[T]:
     """Rows of `query` ordered by `key`, `first` of them after the cursor `after`."""
     size = page_size(first)
-    after_key = decode_cursor(after)
+    after_key = decode_cursor(after, MAX_SEQ if key == "seq" else MAX_PK)
     total = await query.count()
     page_query = query.filter(**{f"{key}__gt": after_key}) if after_key is not None else query
     rows = await page_query.order_by(key).limit(size + 1)

@@ -1,9 +1,14 @@
 """Mutation payloads: the result, or `userErrors` naming what was wrong (never a raise)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
 import strawberry
 
+from domain import visibility
 from domain.errors import DomainError
+from resolvers.context import Info
 from resolvers.enums import ErrorCode
 from resolvers.types.contracts import Contract, FundDeposit
 from resolvers.types.mortgages import Mortgage
@@ -121,3 +126,23 @@ class ApplyFirstRegistrationPayload:
 
 def user_errors(error: DomainError) -> list[UserError]:
     return [UserError.from_domain(error)]
+
+
+N = TypeVar("N")
+
+
+async def shown(info: Info, row: Any, node_type: type[N]) -> N | None:
+    """The payload's object if the viewer may see it, else null (the one rule of DESIGN §1)."""
+    if row is None:
+        return None
+    visible = await visibility.visible_pks(info.context.viewer, type(row), [row.pk])
+    return node_type.from_row(row) if row.pk in visible else None
+
+
+async def shown_all(info: Info, rows: Iterable[Any], node_type: type[N]) -> list[N]:
+    """Those of the payload's objects the viewer may see, in order."""
+    rows = list(rows)
+    if not rows:
+        return []
+    visible = await visibility.visible_pks(info.context.viewer, type(rows[0]), [r.pk for r in rows])
+    return [node_type.from_row(r) for r in rows if r.pk in visible]

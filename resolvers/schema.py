@@ -6,6 +6,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers import inputs, payloads
+from resolvers.access_log import AccessLogExtension
 from resolvers.errors import code_errors, log_faults
 from resolvers.extensions import OperationExtension, limits_of
 from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
@@ -27,6 +28,7 @@ from resolvers.mutations.register_organization import RegisterOrganizationMutati
 from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
 from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
+from resolvers.queries.access import AccessLogQuery
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.mortgages import MortgageQuery
@@ -40,7 +42,7 @@ from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
-    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery),
+    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, AccessLogQuery),
 )
 Mutation = merge_types(
     "Mutation",
@@ -89,7 +91,7 @@ schema = OneWindowSchema(
     subscription=Subscription,
     types=_contract_types(),
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[OperationExtension],
+    extensions=[OperationExtension, AccessLogExtension],
 )
 
 

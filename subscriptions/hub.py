@@ -11,12 +11,12 @@ import contextlib
 import logging
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-
-from domain.enums import EventType, RegistrationKind, Role
+from domain import visibility
+from domain.enums import EventType, RegistrationKind
 from domain.eventlog import last_seq
-from domain.models import Contract, Event, EventAudience, Mortgage, Party, Property
+from domain.models import Event, Party
 from domain.viewer import Viewer
 
 log = logging.getLogger("onewindow.hub")
@@ -137,21 +137,24 @@ class EventHub:
 
     async def _fan_out(self, events: list[Event]) -> None:
         await _resolve_parties(self.subscribers)
-        audience: dict[int, set[int]] = defaultdict(set)
-        for seq, party in await EventAudience.filter(event_id__in=[e.seq for e in events]).values_list("event_id", "party_id"):
-            audience[seq].add(party)
-        deep = await _deep_pairs(self.subscribers, events)
-        for event in events:
-            for subscriber in list(self.subscribers):
-                if subscriber.filter.matches(event) and _may_see(subscriber, event, audience[event.seq], deep):
-                    subscriber.offer(event)
+        by_sight: dict[tuple, list[Subscriber]] = defaultdict(list)
+        for subscriber in self.subscribers:
+            by_sight[sight(subscriber.viewer, subscriber.party_id)].append(subscriber)
+        seqs = [e.seq for e in events]
+        for key, members in by_sight.items():
+            # One query per distinct sight and batch: the domain's rule decides, as for `events`.
+            viewer = replace(members[0].viewer, party_id=members[0].party_id)
+            visible = await visibility.visible_pks(viewer, Event, seqs)
+            for event in events:
+                if event.seq in visible:
+                    for subscriber in members:
+                        if subscriber.filter.matches(event):
+                            subscriber.offer(event)
 
 
-def _may_see(subscriber: Subscriber, event: Event, audience: set[int], deep: set[tuple[int, int]]) -> bool:
-    if subscriber.viewer.sees_everything:
-        return True
-    party = subscriber.party_id
-    return party is not None and (party in audience or (party, event.property_id) in deep)
+def sight(viewer: Viewer, party_id: int | None) -> tuple:
+    """What decides what a viewer sees: subscribers of one sight see the same events."""
+    return ("everything",) if viewer.sees_everything else (viewer.role, party_id)
 
 
 async def _resolve_parties(subscribers: Iterable[Subscriber]) -> None:
@@ -161,22 +164,3 @@ async def _resolve_parties(subscribers: Iterable[Subscriber]) -> None:
             for subscriber in subscribers:
                 if subscriber.viewer.party_id_number == id_number:
                     subscriber.party_id = party_id
-
-
-async def _deep_pairs(subscribers: Iterable[Subscriber], events: list[Event]) -> set[tuple[int, int]]:
-    """(party, property) pairs where a developer or lender subscriber sees everything on the property."""
-    property_ids = {e.property_id for e in events if e.property_id is not None}
-    developers = {s.party_id for s in subscribers if s.viewer.role == Role.DEVELOPER and s.party_id}
-    lenders = {s.party_id for s in subscribers if s.viewer.is_lender and s.party_id}
-    pairs: set[tuple[int, int]] = set()
-    if not property_ids:
-        return pairs
-    if developers:
-        pairs |= {(d, p) for p, d in await Property.filter(id__in=property_ids, permit__developer_id__in=developers)
-                  .values_list("id", "permit__developer_id")}
-    if lenders:
-        pairs |= {(lender, p) for p, lender in await Contract.filter(property_id__in=property_ids, lender_id__in=lenders)
-                  .values_list("property_id", "lender_id")}
-        pairs |= {(lender, p) for p, lender in await Mortgage.filter(property_id__in=property_ids, lender_id__in=lenders)
-                  .values_list("property_id", "lender_id")}
-    return pairs

@@ -7,6 +7,7 @@ from domain.models.tax import TaxRecord
 from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.sequences import NumberSequence
+from domain.models.access import AccessRecord
 
 APP_LABEL = "onewindow"
 MODEL_MODULES = [
@@ -18,10 +19,12 @@ MODEL_MODULES = [
     "domain.models.mortgages",
     "domain.models.events",
     "domain.models.sequences",
+    "domain.models.access",
 ]
 
 __all__ = [
     "APP_LABEL",
+    "AccessRecord",
     "MODEL_MODULES",
     "Certificate",
     "Contract",

@@ -25,22 +25,32 @@ def required_text(value: str, field: Field, max_length: int = 200) -> str:
     return text
 
 
-def _positive_hundredths(value: Decimal, field: Field, what: str) -> Decimal:
+# Digits of the columns (domain/models/_fields.py): money DECIMAL(16,2), area DECIMAL(10,2).
+MONEY_DIGITS = 16
+AREA_DIGITS = 10
+
+
+def _positive_hundredths(value: Decimal, field: Field, what: str, digits: int) -> Decimal:
+    if not value.is_finite():
+        raise InvalidInput(f"{what} must be a number", field)
     if value <= 0:
         raise InvalidInput(f"{what} must be positive", field)
     if value.as_tuple().exponent < -2:
         raise InvalidInput(f"{what} must have at most 2 decimals", field)
+    bound = Decimal(10) ** (digits - 2)
+    if value >= bound:
+        raise InvalidInput(f"{what} must be less than {bound:,.0f}", field)
     return value.quantize(Decimal("0.01"))
 
 
 def money(value: Decimal, field: Field) -> Decimal:
-    """A positive amount of CNY with at most two decimals (分)."""
-    return _positive_hundredths(value, field, "the amount")
+    """A positive amount of CNY with at most two decimals (分), within its column."""
+    return _positive_hundredths(value, field, "the amount", MONEY_DIGITS)
 
 
 def area(value: Decimal, field: Field) -> Decimal:
-    """A positive area in m² with at most two decimals."""
-    return _positive_hundredths(value, field, "the area")
+    """A positive area in m² with at most two decimals, within its column."""
+    return _positive_hundredths(value, field, "the area", AREA_DIGITS)
 
 
 def not_more_than(value: Decimal, limit: Decimal, field: Field, what: str) -> None:
@@ -74,8 +84,10 @@ def shares(values: Sequence[Decimal | None], field_of: callable) -> list[Decimal
     for index, value in enumerate(values):
         if value is None:
             raise InvalidInput("give a share for every buyer, or for none (joint ownership)", field_of(index))
-        if value <= 0:
+        if not value.is_finite() or value <= 0:
             raise InvalidInput("a share must be positive", field_of(index))
+        if value > 1:
+            raise InvalidInput("a share is at most 1", field_of(index))
         if value.as_tuple().exponent < -6:
             raise InvalidInput("a share has at most 6 decimals", field_of(index))
     if sum(given) != Decimal(1):

@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.first_registration import apply_first_registration
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ApplyFirstRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import ApplyFirstRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import ApplyFirstRegistrationPayload, shown_all
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type
@@ -18,7 +17,15 @@ class ApplyFirstRegistrationMutation:
     async def apply_first_registration(self, info: Info, input: ApplyFirstRegistrationInput) -> ApplyFirstRegistrationPayload:
         return await respond(
             ApplyFirstRegistrationPayload,
-            lambda uc: apply_first_registration(uc, pk_of(input.permit_id, "PresalePermit", ["input", "permitId"])),
-            lambda result: ApplyFirstRegistrationPayload(registrations=[Registration.from_row(r) for r in result[0]], transfers=[Registration.from_row(r) for r in result[1]]),
+            apply_first_registration,
+            lambda result: _built(info, *result),
             info,
+            input=input,
+            target=Target("PresalePermit", input.permit_id, ["input", "permitId"]),
         )
+
+
+async def _built(info: Info, registrations, transfers) -> ApplyFirstRegistrationPayload:
+    return ApplyFirstRegistrationPayload(
+        registrations=await shown_all(info, registrations, Registration), transfers=await shown_all(info, transfers, Registration)
+    )

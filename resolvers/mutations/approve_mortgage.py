@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.mortgages import approve_mortgage
-from resolvers.types.mortgages import Mortgage
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ApproveMortgageInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import MortgagePayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import MortgagePayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.mortgages import Mortgage
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class ApproveMortgageMutation:
     async def approve_mortgage(self, info: Info, input: ApproveMortgageInput) -> MortgagePayload:
         return await respond(
             MortgagePayload,
-            lambda uc: approve_mortgage(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.principal, input.term_months),
-            lambda mortgage: MortgagePayload(mortgage=Mortgage.from_row(mortgage)),
+            lambda uc, pk: approve_mortgage(uc, pk, input.principal, input.term_months),
+            lambda mortgage: _built(info, mortgage),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, mortgage) -> MortgagePayload:
+    return MortgagePayload(mortgage=await shown(info, mortgage, Mortgage))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.tax import assess_deed_tax
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import AssessDeedTaxInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import AssessDeedTaxPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import AssessDeedTaxPayload, shown_all
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.tax import TaxRecord
 
@@ -18,7 +17,13 @@ class AssessDeedTaxMutation:
     async def assess_deed_tax(self, info: Info, input: AssessDeedTaxInput) -> AssessDeedTaxPayload:
         return await respond(
             AssessDeedTaxPayload,
-            lambda uc: assess_deed_tax(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"])),
-            lambda records: AssessDeedTaxPayload(tax_records=[TaxRecord.from_row(r) for r in records]),
+            assess_deed_tax,
+            lambda records: _built(info, records),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, records) -> AssessDeedTaxPayload:
+    return AssessDeedTaxPayload(tax_records=await shown_all(info, records, TaxRecord))

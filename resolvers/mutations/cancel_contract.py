@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.filing import cancel_contract
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import CancelContractInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import CancelContractPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import CancelContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 
@@ -18,7 +17,13 @@ class CancelContractMutation:
     async def cancel_contract(self, info: Info, input: CancelContractInput) -> CancelContractPayload:
         return await respond(
             CancelContractPayload,
-            lambda uc: cancel_contract(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.reason),
-            lambda contract: CancelContractPayload(contract=Contract.from_row(contract)),
+            lambda uc, pk: cancel_contract(uc, pk, input.reason),
+            lambda contract: _built(info, contract),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, contract) -> CancelContractPayload:
+    return CancelContractPayload(contract=await shown(info, contract, Contract))

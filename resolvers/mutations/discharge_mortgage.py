@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.mortgages import discharge_mortgage
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import DischargeMortgageInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class DischargeMortgageMutation:
     async def discharge_mortgage(self, info: Info, input: DischargeMortgageInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: discharge_mortgage(uc, pk_of(input.mortgage_id, "Mortgage", ["input", "mortgageId"])),
-            lambda registration: SubmitRegistrationPayload(registration=Registration.from_row(registration)),
+            discharge_mortgage,
+            lambda registration: _built(info, registration),
             info,
+            input=input,
+            target=Target("Mortgage", input.mortgage_id, ["input", "mortgageId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

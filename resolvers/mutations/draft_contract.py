@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.contracts import BuyerSpec, ContractSpec, draft_contract
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import DraftContractInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import DraftContractPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import DraftContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 
@@ -29,7 +28,13 @@ class DraftContractMutation:
     async def draft_contract(self, info: Info, input: DraftContractInput) -> DraftContractPayload:
         return await respond(
             DraftContractPayload,
-            lambda uc: draft_contract(uc, pk_of(input.property_id, "Property", ["input", "propertyId"]), contract_spec(input)),
-            lambda contract: DraftContractPayload(contract=Contract.from_row(contract)),
+            lambda uc, pk: draft_contract(uc, pk, contract_spec(input)),
+            lambda contract: _built(info, contract),
             info,
+            input=input,
+            target=Target("Property", input.property_id, ["input", "propertyId"]),
         )
+
+
+async def _built(info: Info, contract) -> DraftContractPayload:
+    return DraftContractPayload(contract=await shown(info, contract, Contract))

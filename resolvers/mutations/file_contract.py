@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.filing import file_contract
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import FileContractInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import FileContractPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import FileContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 from resolvers.types.registrations import Registration
@@ -19,7 +18,15 @@ class FileContractMutation:
     async def file_contract(self, info: Info, input: FileContractInput) -> FileContractPayload:
         return await respond(
             FileContractPayload,
-            lambda uc: file_contract(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"])),
-            lambda result: FileContractPayload(contract=Contract.from_row(result[0]), advance_registration=Registration.from_row(result[1])),
+            file_contract,
+            lambda result: _built(info, *result),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, contract, registration) -> FileContractPayload:
+    return FileContractPayload(
+        contract=await shown(info, contract, Contract), advance_registration=await shown(info, registration, Registration)
+    )

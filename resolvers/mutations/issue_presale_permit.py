@@ -6,7 +6,7 @@ from domain.services.permits import PermitSpec, PropertySpec, issue_presale_perm
 from resolvers.context import Info
 from resolvers.inputs import IssuePresalePermitInput
 from resolvers.mutations.common import respond
-from resolvers.payloads import IssuePresalePermitPayload
+from resolvers.payloads import IssuePresalePermitPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.permits import PresalePermit
 
@@ -33,6 +33,11 @@ class IssuePresalePermitMutation:
         return await respond(
             IssuePresalePermitPayload,
             lambda uc: issue_presale_permit(uc, _spec(input)),
-            lambda permit: IssuePresalePermitPayload(permit=PresalePermit.from_row(permit)),
+            lambda permit: _built(info, permit),
             info,
+            input=input,
         )
+
+
+async def _built(info: Info, permit) -> IssuePresalePermitPayload:
+    return IssuePresalePermitPayload(permit=await shown(info, permit, PresalePermit))

@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.first_registration import record_completion_acceptance
-from resolvers.types.permits import PresalePermit
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RecordCompletionAcceptanceInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import RecordCompletionAcceptancePayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import RecordCompletionAcceptancePayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.permits import PresalePermit
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class RecordCompletionAcceptanceMutation:
     async def record_completion_acceptance(self, info: Info, input: RecordCompletionAcceptanceInput) -> RecordCompletionAcceptancePayload:
         return await respond(
             RecordCompletionAcceptancePayload,
-            lambda uc: record_completion_acceptance(uc, pk_of(input.permit_id, "PresalePermit", ["input", "permitId"]), input.acceptance_number),
-            lambda permit: RecordCompletionAcceptancePayload(permit=PresalePermit.from_row(permit)),
+            lambda uc, pk: record_completion_acceptance(uc, pk, input.acceptance_number),
+            lambda permit: _built(info, permit),
             info,
+            input=input,
+            target=Target("PresalePermit", input.permit_id, ["input", "permitId"]),
         )
+
+
+async def _built(info: Info, permit) -> RecordCompletionAcceptancePayload:
+    return RecordCompletionAcceptancePayload(permit=await shown(info, permit, PresalePermit))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.tax import record_tax_payment
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RecordTaxPaymentInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import RecordTaxPaymentPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import RecordTaxPaymentPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.tax import TaxRecord
 
@@ -18,9 +17,13 @@ class RecordTaxPaymentMutation:
     async def record_tax_payment(self, info: Info, input: RecordTaxPaymentInput) -> RecordTaxPaymentPayload:
         return await respond(
             RecordTaxPaymentPayload,
-            lambda uc: record_tax_payment(
-                uc, pk_of(input.tax_record_id, "TaxRecord", ["input", "taxRecordId"]), input.amount, input.voucher_number
-            ),
-            lambda record: RecordTaxPaymentPayload(tax_record=TaxRecord.from_row(record)),
+            lambda uc, pk: record_tax_payment(uc, pk, input.amount, input.voucher_number),
+            lambda record: _built(info, record),
             info,
+            input=input,
+            target=Target("TaxRecord", input.tax_record_id, ["input", "taxRecordId"]),
         )
+
+
+async def _built(info: Info, record) -> RecordTaxPaymentPayload:
+    return RecordTaxPaymentPayload(tax_record=await shown(info, record, TaxRecord))

@@ -6,7 +6,7 @@ from domain.services.organizations import register_organization
 from resolvers.context import Info
 from resolvers.inputs import RegisterOrganizationInput
 from resolvers.mutations.common import respond
-from resolvers.payloads import RegisterOrganizationPayload
+from resolvers.payloads import RegisterOrganizationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.parties import Party
 
@@ -18,6 +18,11 @@ class RegisterOrganizationMutation:
         return await respond(
             RegisterOrganizationPayload,
             lambda uc: register_organization(uc.viewer, uc.clock, input.name, input.id_number),
-            lambda party: RegisterOrganizationPayload(party=Party.from_row(party)),
+            lambda party: _built(info, party),
             info,
+            input=input,
         )
+
+
+async def _built(info: Info, party) -> RegisterOrganizationPayload:
+    return RegisterOrganizationPayload(party=await shown(info, party, Party))

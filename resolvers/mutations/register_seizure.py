@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.seizures import register_seizure
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RegisterSeizureInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class RegisterSeizureMutation:
     async def register_seizure(self, info: Info, input: RegisterSeizureInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: register_seizure(uc, pk_of(input.property_id, "Property", ["input", "propertyId"]), input.court, input.document_number, input.until),
-            lambda registration: SubmitRegistrationPayload(registration=Registration.from_row(registration)),
+            lambda uc, pk: register_seizure(uc, pk, input.court, input.document_number, input.until),
+            lambda registration: _built(info, registration),
             info,
+            input=input,
+            target=Target("Property", input.property_id, ["input", "propertyId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

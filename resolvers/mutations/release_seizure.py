@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.seizures import release_seizure
-from resolvers.types.registrations import Registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ReleaseSeizureInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.registrations import Registration
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class ReleaseSeizureMutation:
     async def release_seizure(self, info: Info, input: ReleaseSeizureInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: release_seizure(uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]), input.document_number),
-            lambda registration: SubmitRegistrationPayload(registration=Registration.from_row(registration)),
+            lambda uc, pk: release_seizure(uc, pk, input.document_number),
+            lambda registration: _built(info, registration),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

@@ -4,11 +4,10 @@ import strawberry
 
 from domain.services.contracts import revise_contract
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ReviseContractInput
-from resolvers.mutations.common import respond
+from resolvers.mutations.common import Target, respond
 from resolvers.mutations.draft_contract import contract_spec
-from resolvers.payloads import ReviseContractPayload
+from resolvers.payloads import ReviseContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 
@@ -19,7 +18,13 @@ class ReviseContractMutation:
     async def revise_contract(self, info: Info, input: ReviseContractInput) -> ReviseContractPayload:
         return await respond(
             ReviseContractPayload,
-            lambda uc: revise_contract(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), contract_spec(input)),
-            lambda contract: ReviseContractPayload(contract=Contract.from_row(contract)),
+            lambda uc, pk: revise_contract(uc, pk, contract_spec(input)),
+            lambda contract: _built(info, contract),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, contract) -> ReviseContractPayload:
+    return ReviseContractPayload(contract=await shown(info, contract, Contract))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.contracts import sign_contract
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import SignContractInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SignContractPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SignContractPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract
 
@@ -18,7 +17,13 @@ class SignContractMutation:
     async def sign_contract(self, info: Info, input: SignContractInput) -> SignContractPayload:
         return await respond(
             SignContractPayload,
-            lambda uc: sign_contract(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.document_hash),
-            lambda contract: SignContractPayload(contract=Contract.from_row(contract)),
+            lambda uc, pk: sign_contract(uc, pk, input.document_hash),
+            lambda contract: _built(info, contract),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, contract) -> SignContractPayload:
+    return SignContractPayload(contract=await shown(info, contract, Contract))

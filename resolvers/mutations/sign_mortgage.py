@@ -3,13 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.services.mortgages import sign_mortgage
-from resolvers.types.mortgages import Mortgage
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import SignMortgageInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import MortgagePayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import MortgagePayload, shown
 from resolvers.permissions import signed_in_mutation
+from resolvers.types.mortgages import Mortgage
 
 
 @strawberry.type
@@ -18,7 +17,13 @@ class SignMortgageMutation:
     async def sign_mortgage(self, info: Info, input: SignMortgageInput) -> MortgagePayload:
         return await respond(
             MortgagePayload,
-            lambda uc: sign_mortgage(uc, pk_of(input.mortgage_id, "Mortgage", ["input", "mortgageId"])),
-            lambda mortgage: MortgagePayload(mortgage=Mortgage.from_row(mortgage)),
+            sign_mortgage,
+            lambda mortgage: _built(info, mortgage),
             info,
+            input=input,
+            target=Target("Mortgage", input.mortgage_id, ["input", "mortgageId"]),
         )
+
+
+async def _built(info: Info, mortgage) -> MortgagePayload:
+    return MortgagePayload(mortgage=await shown(info, mortgage, Mortgage))

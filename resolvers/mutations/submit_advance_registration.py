@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.advance_notice import submit_advance_registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import SubmitAdvanceRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,9 +17,13 @@ class SubmitAdvanceRegistrationMutation:
     async def submit_advance_registration(self, info: Info, input: SubmitAdvanceRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: submit_advance_registration(
-                uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]), input.accept_delivery_with_certificate
-            ),
-            lambda registration: SubmitRegistrationPayload(registration=Registration.from_row(registration)),
+            lambda uc, pk: submit_advance_registration(uc, pk, input.accept_delivery_with_certificate),
+            lambda registration: _built(info, registration),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

@@ -6,7 +6,7 @@ from domain import models as m
 from domain import visibility
 from resolvers.context import Info
 from resolvers.ids import from_global_id
-from resolvers.inputs import MortgageFilter
+from resolvers.inputs import MortgageFilter, check_input
 from resolvers.pagination import Connection, paginate
 from resolvers.permissions import signed_in_field, viewer_of
 from resolvers.types.mortgages import Mortgage
@@ -20,6 +20,7 @@ class MortgageQuery:
     ) -> Connection[Mortgage]:
         query = visibility.mortgages(viewer_of(info), m.Mortgage.all())
         if filter is not None:
+            check_input(filter, ("filter",))
             if filter.status is not None:
                 query = query.filter(status=filter.status)
             if filter.lender_id is not None:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import strawberry
+from tortoise.expressions import Subquery
 
 from domain import models as m
 from domain import visibility
 from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus
 from resolvers.context import Info
 from resolvers.ids import from_global_id
-from resolvers.inputs import PropertyFilter
+from resolvers.inputs import PropertyFilter, check_input, fits
 from resolvers.pagination import Connection, paginate
 from resolvers.permissions import signed_in_field, viewer_of
 from resolvers.types.permits import PresalePermit, Property
@@ -19,6 +20,8 @@ OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
 class PermitQuery:
     @signed_in_field
     async def permit(self, info: Info, number: str) -> PresalePermit | None:
+        if not fits(m.Permit, "number", number):
+            return None
         row = await visibility.permits(viewer_of(info), m.Permit.filter(number=number)).first()
         return PresalePermit.from_row(row) if row else None
 
@@ -29,7 +32,8 @@ class PermitQuery:
     @signed_in_field
     async def property(self, info: Info, unit_code: str) -> Property | None:
         viewer_of(info)
-        row = await m.Property.get_or_none(unit_code=unit_code.strip().upper())
+        code = unit_code.strip().upper()
+        row = await m.Property.get_or_none(unit_code=code) if fits(m.Property, "unit_code", code) else None
         return Property.from_row(row) if row else None
 
     @signed_in_field
@@ -39,6 +43,7 @@ class PermitQuery:
         viewer = viewer_of(info)
         query = m.Property.all()
         if filter is not None:
+            check_input(filter, ("filter",))
             if filter.permit_id is not None:
                 decoded = from_global_id(filter.permit_id)
                 query = query.filter(permit_id=decoded[1] if decoded and decoded[0] == "PresalePermit" else -1)
@@ -51,6 +56,7 @@ class PermitQuery:
                     registration__kind__in=OWNERSHIP_KINDS,
                     registration__right_status=RightStatus.IN_FORCE,
                 ).values("registration__property_id")
+                owned = Subquery(owned)
                 query = query.filter(id__in=owned)
                 # Who owns what is not public: others' holdings only on properties the viewer sees fully.
                 deep = visibility.deep_property_ids(viewer)

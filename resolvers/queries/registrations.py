@@ -1,21 +1,45 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from domain import models as m
 from domain import visibility
 from resolvers.context import Info
 from resolvers.ids import from_global_id
-from resolvers.inputs import RegistrationFilter
+from resolvers.inputs import RegistrationFilter, check_input, fits
 from resolvers.pagination import Connection, paginate
 from resolvers.permissions import signed_in_field, viewer_of
 from resolvers.types.registrations import Certificate, CertificateVerification, Registration
+
+
+async def _as_verified(info: Info, row: m.Certificate) -> Certificate | None:
+    """The certificate as its verifier may see it: its own content always; the registration
+    behind it only for who may read the register — to anyone else who asks for it, no
+    certificate (its `registration` cannot be null)."""
+    if row.registration_id in await visibility.visible_pks(info.context.viewer, m.Registration, [row.registration_id]):
+        return Certificate.from_row(row)
+    [verify] = info.selected_fields
+    return None if selects(verify.selections, ("certificate", "registration")) else Certificate.from_row(row)
+
+
+def selects(selections, path: tuple[str, ...]) -> bool:
+    """Whether the selection (fragments included) asks for the field at `path`."""
+    for selection in selections or ():
+        if isinstance(selection, SelectedField):
+            if selection.name == path[0] and (len(path) == 1 or selects(selection.selections, path[1:])):
+                return True
+        elif selects(selection.selections, path):  # a fragment spread or inline fragment
+            return True
+    return False
 
 
 @strawberry.type
 class RegistrationQuery:
     @signed_in_field
     async def registration(self, info: Info, number: str) -> Registration | None:
+        if not fits(m.Registration, "number", number):
+            return None
         row = await visibility.registrations(viewer_of(info), m.Registration.filter(number=number)).first()
         return Registration.from_row(row) if row else None
 
@@ -25,6 +49,7 @@ class RegistrationQuery:
     ) -> Connection[Registration]:
         query = visibility.registrations(viewer_of(info), m.Registration.all())
         if filter is not None:
+            check_input(filter, ("filter",))
             if filter.kind is not None:
                 query = query.filter(kind=filter.kind)
             if filter.status is not None:
@@ -36,11 +61,11 @@ class RegistrationQuery:
 
     @strawberry.field(description="Public: anyone holding a certificate may check it")
     async def verify_certificate(self, info: Info, number: str, content_hash: str) -> CertificateVerification:
-        row = await m.Certificate.get_or_none(number=number.strip())
+        number = number.strip()
+        row = await m.Certificate.get_or_none(number=number) if fits(m.Certificate, "number", number) else None
         if row is None:
             return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number")
         if content_hash.strip().lower() != row.content_hash:
             return CertificateVerification(valid=False, certificate=None, reason="the content hash is not this certificate's")
         reason = info.context.services.keyring.verify(row.content, row.content_hash, row.signature, row.signing_key_id)
-        certificate = Certificate.from_row(row)
-        return CertificateVerification(valid=reason is None, certificate=certificate, reason=reason)
+        return CertificateVerification(valid=reason is None, certificate=await _as_verified(info, row), reason=reason)

@@ -11,7 +11,7 @@ from domain.services.homes import contract_buyer_id_numbers_of_lender, homes_own
 from domain.timeutil import business_date
 from resolvers.context import Info
 from resolvers.enums import HomesScope
-from resolvers.inputs import TaxRecordFilter
+from resolvers.inputs import TaxRecordFilter, check_input
 from resolvers.pagination import Connection, paginate
 from resolvers.permissions import signed_in_field, viewer_of
 from resolvers.types.parties import Party
@@ -26,6 +26,7 @@ class TaxQuery:
     ) -> Connection[TaxRecord]:
         query = visibility.tax_records(viewer_of(info), m.TaxRecord.all())
         if filter is not None:
+            check_input(filter, ("filter",))
             if filter.status is not None:
                 query = query.filter(status=filter.status)
             if filter.taxpayer_id_number is not None:
@@ -44,6 +45,9 @@ class TaxQuery:
         services = info.context.services
         now = services.clock.now()
         result = await homes_owned(number, HomesScopeValue(scope or HomesScopeValue.FAMILY), now, business_date(now, services.policy))
+        audit = info.context.loaders.access_log
+        for person in dict.fromkeys([number, *(p.id_number for p in result.members)]):
+            audit.note(person, "homesOwned")  # the family's count tells each member's holdings
         members_by_number = {p.id_number: p for p in result.members}
         for party in result.members:  # the homes' holders are among them: no second lookup
             info.context.loaders.party.prime(party.id, party)

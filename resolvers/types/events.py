@@ -6,6 +6,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain import models as m
+from domain.masking import mask_id_number
+from domain.rules.identity import is_resident_id
 from resolvers.context import Info
 from resolvers.enums import EventType
 from resolvers.ids import encode_cursor, to_global_id
@@ -28,7 +30,7 @@ class Event(Node):
     cursor: str = strawberry.field(description="Opaque and increasing in log order; pass it as `after` to resume")
     type: EventType
     occurred_at: datetime.datetime
-    payload: JSON = strawberry.field(description="Snapshot of the facts at the time of the event")
+    raw_payload: strawberry.Private[dict]
     hash: str = strawberry.field(description="SHA-256 hex over previousHash and the canonical event")
     previous_hash: str
 
@@ -45,10 +47,15 @@ class Event(Node):
             cursor=encode_cursor(row.seq),
             type=row.type,
             occurred_at=row.occurred_at,
-            payload=row.payload,
+            raw_payload=row.payload,
             hash=row.hash,
             previous_hash=row.previous_hash,
         )
+
+    @strawberry.field(description="Snapshot of the facts at the time of the event; a person's ID number in it "
+                      "is masked as `Party.idNumber` would be")
+    async def payload(self, info: Info) -> JSON:
+        return await _as_seen(info, self.raw_payload)
 
     @strawberry.field
     async def property(self, info: Info) -> Property | None:
@@ -74,3 +81,43 @@ class Event(Node):
     async def mortgage(self, info: Info) -> Mortgage | None:
         row = await info.context.loaders.mortgage.load(self.mortgage_id) if self.mortgage_id else None
         return Mortgage.from_row(row) if row else None
+
+
+def _resident_ids(value) -> set[str]:
+    if isinstance(value, str):
+        return {value} if len(value) == 18 and is_resident_id(value) else set()
+    if isinstance(value, dict):
+        return set().union(*map(_resident_ids, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(_resident_ids, value))
+    return set()
+
+
+def _replaced(value, masks: dict[str, str]):
+    if isinstance(value, str):
+        return masks.get(value, value)
+    if isinstance(value, dict):
+        return {k: _replaced(v, masks) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, masks) for v in value]
+    return value
+
+
+async def _as_seen(info: Info, payload: dict) -> dict:
+    """The payload with each person's ID number as the viewer may read it; an unmasked one
+    delivered is recorded (查询留痕) like `Party.idNumber`."""
+    numbers = _resident_ids(payload)
+    if not numbers:
+        return payload
+    loaders = info.context.loaders
+    numbers = sorted(numbers)
+    parties = await loaders.party_by_id_number.load_many(numbers)
+    known = [p for p in parties if p is not None]
+    unmasked = {p.id_number for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known])) if shown}
+    masks: dict[str, str] = {}
+    for number in numbers:
+        if number in unmasked:
+            loaders.access_log.note(number, "Event.payload")
+        else:
+            masks[number] = mask_id_number(number)
+    return _replaced(payload, masks) if masks else payload

@@ -4,10 +4,13 @@ import strawberry
 
 from domain import models as m
 from domain.enums import PartyKind as PartyKindValue
+from domain.enums import Role as RoleValue
 from domain.masking import mask_id_number
 from resolvers.context import Info
 from resolvers.enums import PartyKind, Role
 from resolvers.ids import to_global_id
+from resolvers.pagination import Connection, paginate
+from resolvers.types.access import AccessRecord, records_for
 from resolvers.types.node import Node
 
 
@@ -30,6 +33,7 @@ class Party(Node):
         if self.kind == PartyKindValue.ORGANIZATION:
             return self.raw_id_number
         if await info.context.loaders.unmasked_person.load(self.db_id):
+            info.context.loaders.access_log.note(self.raw_id_number, "Party.idNumber")
             return self.raw_id_number
         return mask_id_number(self.raw_id_number)
 
@@ -55,3 +59,10 @@ class Viewer:
     @strawberry.field(description="The party the token speaks for (a buyer, a developer, a bank); null for department staff")
     async def party(self, info: Info) -> Party | None:
         return await load_party(info, self.party_id)
+
+    @strawberry.field(description="查询留痕 about the viewer (a buyer): who received their unmasked ID number or home count")
+    async def access_log(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccessRecord]:
+        viewer = info.context.require_viewer()
+        # Records about the viewer as a person: a buyer's; SUPERVISOR reads all with `accessLog`.
+        own = records_for(viewer) if viewer.role == RoleValue.BUYER else m.AccessRecord.filter(id__in=[])
+        return await paginate(own, first, after, AccessRecord.from_row)

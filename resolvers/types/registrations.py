@@ -43,9 +43,7 @@ class Registration(Node):
     kind: RegistrationKind
     status: RegistrationStatus
     right_status: RightStatus
-    application_form: JSON = strawberry.field(
-        description="The electronic application form, filled in automatically from linked records"
-    )
+    form: strawberry.Private[dict]
     submitted_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     decided_by: Decider | None
@@ -63,11 +61,18 @@ class Registration(Node):
             kind=row.kind,
             status=row.status,
             right_status=row.right_status,
-            application_form=row.application_form,
+            form=row.application_form,
             submitted_at=row.submitted_at,
             completed_at=row.completed_at,
             decided_by=row.decided_by,
         )
+
+    @strawberry.field(description="The electronic application form, filled in automatically from linked records")
+    async def application_form(self, info: Info) -> JSON:
+        if self.mortgage_id and await info.context.loaders.mortgage.load(self.mortgage_id) is None:
+            # Another lender's mortgage: a right in force, never its terms (DESIGN §7).
+            return {"registrationType": self.form.get("registrationType")}
+        return self.form
 
     @strawberry.field
     async def property(self, info: Info) -> Property:
@@ -147,12 +152,9 @@ class Certificate(Node):
 
     @strawberry.field
     async def registration(self, info: Info) -> Registration:
-        row = await info.context.loaders.registration.load(self.registration_id)
-        if row is None:
-            # verifyCertificate is public: a holder who may not read the register still sees
-            # the registration as the certificate states it.
-            row = await m.Registration.get(id=self.registration_id)
-        return Registration.from_row(row)
+        # Certificates are returned only with a registration the viewer may see (verifyCertificate
+        # checks before), so this row is there.
+        return Registration.from_row(await info.context.loaders.registration.load(self.registration_id))
 
     @strawberry.field
     async def holders(self, info: Info) -> list[Party]:

@@ -24,10 +24,12 @@ async def test_the_supervising_bank_records_a_payment(sale, contract):
     assert await Event.filter(type="FUNDS_DEPOSITED").count() == 1
 
 
-@pytest.mark.parametrize("bearer_args", [("BANK", ids.OTHER_BANK), ("HOUSING", None), ("TAX", None), ("BUYER", ids.ZHANG_SAN)])
-async def test_only_the_supervising_bank_records_supervised_payments(sale, contract, bearer_args):
+@pytest.mark.parametrize("bearer_args, error", [(("BANK", ids.OTHER_BANK), ("NOT_FOUND", ["input", "contractId"])),
+                                               (("HOUSING", None), ("FORBIDDEN", None)), (("TAX", None), ("FORBIDDEN", None)),
+                                               (("BUYER", ids.ZHANG_SAN), ("FORBIDDEN", None))])
+async def test_only_the_supervising_bank_records_supervised_payments(sale, contract, bearer_args, error):
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "1.00", "X", bearer=token(*bearer_args))
-    assert error_fields(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [error]
     assert await FundDeposit.all().count() == 0
 
 

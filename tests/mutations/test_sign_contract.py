@@ -41,10 +41,12 @@ async def test_a_developer_without_its_ca_certificate_is_unverified(sale, draft)
     assert error_fields(payload) == [("IDENTITY_UNVERIFIED", None)]
 
 
-@pytest.mark.parametrize("role, party", [("BUYER", ids.WANG_WU), ("DEVELOPER", ids.OTHER_DEVELOPER), ("HOUSING", None), ("BANK", ids.BANK)])
-async def test_no_one_else_signs(sale, draft, role, party):
+@pytest.mark.parametrize("role, party, error", [("BUYER", ids.WANG_WU, ("NOT_FOUND", ["input", "contractId"])),
+                                               ("DEVELOPER", ids.OTHER_DEVELOPER, ("NOT_FOUND", ["input", "contractId"])),
+                                               ("HOUSING", None, ("FORBIDDEN", None)), ("BANK", ids.BANK, ("FORBIDDEN", None))])
+async def test_no_one_else_signs(sale, draft, role, party, error):
     payload = await sale.sign(draft["id"], draft["documentHash"], token(role, party, ["face", "ca"]))
-    assert error_fields(payload) == [("FORBIDDEN", None)]
+    assert error_fields(payload) == [error]
     assert await Signature.all().count() == 0
 
 
