@@ -19,6 +19,8 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics import ADMISSION_WAITING
+
 
 class AdmissionLimit:
     def __init__(self, app: ASGIApp, limit: int, path: str = "/graphql") -> None:
@@ -32,8 +34,15 @@ class AdmissionLimit:
             await self.app(scope, receive, send)
             return
         receive = await _body_read_first(receive)
-        async with self.slots:
+        ADMISSION_WAITING.inc()
+        try:
+            await self.slots.acquire()
+        finally:
+            ADMISSION_WAITING.dec()
+        try:
             await self.app(scope, receive, send)
+        finally:
+            self.slots.release()
 
 
 async def _body_read_first(receive: Receive) -> Receive:

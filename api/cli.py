@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -27,13 +28,15 @@ def serve(
     port: int = typer.Option(8000, help="port to listen on"),
     workers: int = typer.Option(1, min=1, help="worker processes, each with its own listening socket"),
     log_level: str = typer.Option("info", help="uvicorn's log level"),
-    access_log: bool = typer.Option(True, help="log every request"),
+    access_log: bool = typer.Option(True, help="log every request (one line each; ONEWINDOW_ACCESS_LOG)"),
 ) -> None:
     """Serve /graphql, /healthz and /readyz (migrating the embedded database first)."""
     from api.db import apply_migrations
     from api.workers import ServeOptions
     from api.workers import serve as serve_workers
 
+    if not access_log:
+        os.environ["ONEWINDOW_ACCESS_LOG"] = "false"  # read by every worker's app (api/logs.py)
     settings = _settings()
     try:
         settings.check_production_keys()

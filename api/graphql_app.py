@@ -9,6 +9,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
+from api import logs
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
 from api.ws_handler import SharedStreamsWSHandler
 from resolvers.context import Context, Services
@@ -44,7 +45,13 @@ class OneWindowGraphQL(GraphQL):
                 context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
         except AuthenticationError as error:
             context.auth_error = str(error)
+        logs.note_viewer(context.viewer)
         return context
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        logs.note_result(request_data.query, request_data.operation_name, result)  # the request's log line and metrics
+        return result
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params or {}
@@ -54,6 +61,7 @@ class OneWindowGraphQL(GraphQL):
             if token:
                 context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
                 context.fresh_loaders()
+                logs.note_viewer(context.viewer)
         except AuthenticationError as error:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(error)}) from error
         return {"role": context.viewer.role.value} if context.viewer else None

@@ -39,6 +39,13 @@ def _count(name: str, default: str) -> int:
     return value
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> str | None:
+    raw = os.environ.get(name) or None
+    if raw is not None and raw.lower() not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.lower() if raw else None
+
+
 def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
     """ONEWINDOW_DEED_TAX_BRACKETS: JSON list of [homesBefore, rateUpTo140, rateAbove140]."""
     raw = os.environ.get("ONEWINDOW_DEED_TAX_BRACKETS")
@@ -63,6 +70,9 @@ class Settings:
     sweep_seconds: float = 3600.0
     subscriber_queue: int = 1000
     max_concurrent_requests: int = 4  # per worker; 0: no limit (api/admission.py)
+    log_format: str | None = None  # json | text; None: text on the embedded default, else json (api/logs.py)
+    access_log: bool = True  # one log line per request
+    metrics_token: str | None = None  # bearer token for /metrics; None: no /metrics (api/metrics.py)
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -89,12 +99,19 @@ class Settings:
             sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
             subscriber_queue=int(env("ONEWINDOW_SUBSCRIBER_QUEUE", "1000")),
             max_concurrent_requests=_count("ONEWINDOW_MAX_CONCURRENT_REQUESTS", "4"),
+            log_format=_choice("ONEWINDOW_LOG_FORMAT", ("json", "text")),
+            access_log=env("ONEWINDOW_ACCESS_LOG", "true").lower() not in ("false", "0", "no"),
+            metrics_token=env("ONEWINDOW_METRICS_TOKEN") or None,
             policy=CountyPolicy(**policy_kwargs),
         )
 
     @property
     def is_embedded(self) -> bool:
         return self.database_url.startswith("sqlite://")
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("text" if self.is_embedded else "json")
 
     def effective_jwt_secret(self) -> str | None:
         if self.jwt_secret:

@@ -9,10 +9,14 @@ connections across the processes by their addresses.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
@@ -33,6 +37,7 @@ def serve(options: ServeOptions, workers: int = 1) -> None:
         uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
                     log_level=options.log_level, access_log=options.access_log)
         return
+    metrics_dir = _metrics_directory()
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_worker, args=(options,), name=f"onewindow-worker-{n}") for n in range(workers)]
     for process in processes:
@@ -47,7 +52,30 @@ def serve(options: ServeOptions, workers: int = 1) -> None:
     signal.signal(signal.SIGINT, stop)
     for process in processes:
         process.join()
+    if metrics_dir is not None:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+    else:
+        from prometheus_client import multiprocess
+
+        for process in processes:  # their live gauges stop counting
+            multiprocess.mark_process_dead(process.pid)
     sys.exit(max((p.exitcode or 0) for p in processes))
+
+
+def _metrics_directory() -> Path | None:
+    """The workers' shared directory for prometheus-client's multiprocess mode (api/metrics.py):
+    PROMETHEUS_MULTIPROC_DIR if set (emptied of an earlier run's files), else a temporary one,
+    returned so that it is removed when the workers have stopped."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        return None
+    path = Path(tempfile.mkdtemp(prefix="onewindow-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)  # inherited by the spawned workers
+    return path
 
 
 def _worker(options: ServeOptions) -> None:
