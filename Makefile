@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := chromium nginx poppler-utils zbar-tools fonts-wqy-zenhei font
 
 $(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install -qq --upgrade pip
 	$(BIN)/pip install -qq --require-hashes --no-deps -r $(LOCK)
 	@# The project itself, built by the locked setuptools (no unpinned build environment); -qq
 	@# keeps setuptools' notice that every editable install gets off a first `make serve`.
