@@ -83,7 +83,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if not hmac.compare_digest(given.encode(), settings.metrics_token.encode()):
             return Response("a bearer token (ONEWINDOW_METRICS_TOKEN) is required", status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
-        await sampler.sample()
+        try:
+            await sampler.sample()
+        except Exception as error:  # the counters are still worth serving while the database is away
+            log.warning("sampling the metrics failed: %s", error)
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 

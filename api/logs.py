@@ -106,7 +106,8 @@ def _operation_name(query: str | None, given: str | None) -> str:
 
 class RequestLog:
     """Outermost middleware: takes or makes the request id, returns it as X-Request-ID, and when
-    the response is sent writes the request's line and metrics (GraphQL requests only)."""
+    the response is sent writes the request's line (a WebSocket's when it closes) and, for
+    GraphQL requests over HTTP, its metrics."""
 
     def __init__(self, app: ASGIApp, access_log: bool = True, graphql_path: str = "/graphql") -> None:
         self.app = app
@@ -128,6 +129,7 @@ class RequestLog:
                 note.status = message["status"]
                 message["headers"] = [*message.get("headers", []), header]
             elif message["type"] == "websocket.accept":
+                note.status = 101
                 message["headers"] = [*message.get("headers", []), header]
             await send(message)
 
@@ -141,12 +143,16 @@ class RequestLog:
 
     def _done(self, scope: Scope, note: RequestNote) -> None:
         seconds = time.perf_counter() - note.started
+        if scope["type"] == "websocket":  # written when the connection closes
+            note.status = note.status or 403
         if note.outcome is None:
             status = note.status or 500
             note.outcome = "ok" if status < 400 else "bad_request" if status < 500 else "server_error"
-        is_graphql = scope["type"] == "http" and scope["path"] == self.graphql_path and note.operation is not None
-        if is_graphql:
-            metrics.request_done(note.operation, note.outcome, seconds, note.codes)
+        # GraphQL requests: those that ran an operation, and those refused before one could run
+        # (not the GraphiQL page).
+        if scope["type"] == "http" and scope["path"] == self.graphql_path and (
+                note.operation is not None or (note.status or 500) >= 400):
+            metrics.request_done(note.operation or "none", note.outcome, seconds, note.codes)
         if self.access_log:
             REQUEST_LOGGER.info(
                 "%s %s %s", note.method, note.path, note.status or "-",

@@ -33,11 +33,15 @@ class ServeOptions:
 
 def serve(options: ServeOptions, workers: int = 1) -> None:
     """Serve until interrupted; with more than one worker, supervise them and stop them all together."""
+    metrics_dir = _metrics_directory() if workers > 1 else None
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
-                    log_level=options.log_level, access_log=options.access_log)
+        try:
+            uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
+                        log_level=options.log_level, access_log=options.access_log)
+        finally:
+            if metrics_dir is not None:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
         return
-    metrics_dir = _metrics_directory()
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_worker, args=(options,), name=f"onewindow-worker-{n}") for n in range(workers)]
     for process in processes:

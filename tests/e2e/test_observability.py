@@ -1,9 +1,11 @@
 """/metrics and the request log of a real server, during a real sale and subscription."""
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
+import websockets
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -73,6 +75,8 @@ async def test_a_sale_and_a_subscription_show_in_the_metrics(metered):
             await subscriber.wait_for(live)
             bad = await GraphQLClient(http).execute("{ nope }", bearer=sale.actors.registrar)
             assert bad["errors"]
+            not_json = await http.post("/graphql", content=b"{oops", headers={"Content-Type": "application/json"})
+            assert not_json.status_code == 400
             after = await scrape(metered.url)
 
     assert value(during, "onewindow_subscribers") == 1
@@ -80,6 +84,7 @@ async def test_a_sale_and_a_subscription_show_in_the_metrics(metered):
     assert value(after, "onewindow_requests_total", operation="mutation fileContract", outcome="user_error") == 1
     assert value(after, "onewindow_requests_total", operation="mutation registerOrganization", outcome="ok") == 4
     assert value(after, "onewindow_requests_total", operation="query nope", outcome="error") == 1
+    assert value(after, "onewindow_requests_total", operation="none", outcome="bad_request") == 1
     assert value(after, "onewindow_errors_total", code="FUNDS_NOT_DEPOSITED") == 1
     assert value(after, "onewindow_errors_total", code="GRAPHQL_ERROR") == 1
     assert value(after, "onewindow_request_duration_seconds_count", operation="mutation signContract") == 2
@@ -145,6 +150,11 @@ async def test_one_json_line_per_request_with_its_id_and_never_a_token_or_an_id_
                                    headers={"Authorization": f"Bearer {buyer}", "X-Request-ID": "bad id with spaces"})
             made_id = made.headers["x-request-id"]
             assert made_id != "bad id with spaces" and len(made_id) == 32
+        async with websockets.connect(server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"],
+                                      additional_headers={"X-Request-ID": "ws-0001"}) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {buyer}"}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await asyncio.sleep(0.5)  # the line is written as the server closes its side
     finally:
         server.stop()
     text = log.read_text(encoding="utf-8")
@@ -156,6 +166,8 @@ async def test_one_json_line_per_request_with_its_id_and_never_a_token_or_an_id_
     assert me["subject"] == "buyer:" + ids.ZHANG_SAN[:4] + "*" * 10 + ids.ZHANG_SAN[-4:]
     assert isinstance(me["duration_ms"], float) and me["level"] == "info" and me["time"].endswith("+00:00")
     assert lines[made_id]["operation"] == "query homesOwned"
+    socket = lines["ws-0001"]  # a WebSocket's line, written when it closes
+    assert (socket["method"], socket["status"], socket["role"], socket["outcome"]) == ("WS", 101, "BUYER", "ok")
 
 
 async def test_text_lines_when_asked_and_the_id_on_every_line(settings, tmp_path):
