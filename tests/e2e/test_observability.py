@@ -108,7 +108,7 @@ async def test_the_pool_in_use_is_measured_on_postgresql(metered):
 
 async def test_two_workers_answer_a_scrape_with_the_sum_of_both(settings, tmp_path):
     env = server_env(settings, ONEWINDOW_METRICS_TOKEN=METRICS_TOKEN, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))
-    server = ServerProcess(env, workers=2).start()
+    server = ServerProcess(env, workers=2).start(timeout=90)  # two spawned workers start slowly on a busy machine
     try:
         workers = set()
         for _ in range(40):  # a new connection each: the kernel spreads them over both workers
