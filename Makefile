@@ -3,18 +3,41 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every Python package, the dev extras and the build backend, pinned with hashes (`make lock`).
+LOCK := requirements.lock
+# What the tests and deploy/ need from Debian (`make install-system`, run by .ci/run).
+DEBIAN_PACKAGES := chromium nginx poppler-utils zbar-tools fonts-wqy-zenhei fonts-noto-cjk
 
-.PHONY: install serve test test-postgres contract-check schema migrations clean
+.PHONY: install install-system lock serve test test-postgres contract-check schema migrations clean
 
-$(STAMP): pyproject.toml clients/js/package.json
+$(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq --require-hashes --no-deps -r $(LOCK)
+	@# The project itself, built by the locked setuptools (no unpinned build environment); -qq
+	@# keeps setuptools' notice that every editable install gets off a first `make serve`.
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) misses a dependency of pyproject.toml: run make lock" >&2; exit 1; }
 	@# The reference JavaScript client for the subscription tests, where node is installed.
-	if command -v npm >/dev/null 2>&1; then cd clients/js && npm install --no-audit --no-fund --silent; fi
+	if command -v npm >/dev/null 2>&1; then cd clients/js && npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Install the Debian packages in DEBIAN_PACKAGES that are missing (as root, or with sudo).
+install-system:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "Debian packages: all present"; exit 0; fi; \
+	sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	echo "installing:" $$missing; \
+	$$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing
+
+## Re-pin every Python dependency (after changing pyproject.toml's lists), hashes included.
+lock:
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --extra dev --strip-extras \
+	  --no-emit-find-links --no-emit-index-url --no-emit-trusted-host -o $(LOCK) pyproject.toml
 
 ## Serve the API on the embedded default (SQLite under var/, in-memory broadcast).
 serve: $(STAMP)

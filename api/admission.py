@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics import ADMISSION_WAITING
+
 REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
 
 
@@ -138,7 +140,11 @@ class AdmissionLimit:
         if self.slots is None:
             await self.app(scope, receive, send)
             return
-        await self.slots.acquire(identity.subject)
+        ADMISSION_WAITING.inc()
+        try:
+            await self.slots.acquire(identity.subject)
+        finally:
+            ADMISSION_WAITING.dec()
         try:
             await self.app(scope, receive, send)
         finally:

@@ -4,16 +4,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hmac
 import logging
 import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
+from api import logs, metrics
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier, request_identity
 from api.db import init_orm
@@ -47,13 +49,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # What start-up built (schema, models, caches) lives as long as the process: full
         # collections need not walk it again.
         gc.freeze()
-        sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))
+        background = [asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))]
+        if settings.metrics_token and metrics.multiprocess():
+            background.append(asyncio.create_task(sampler.run()))
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await delivery.stop()
             await Tortoise.close_connections()
 
@@ -70,16 +75,35 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return JSONResponse({"status": "ok", "database": "ok",
                              "broadcast": "connected" if delivery.doorbell.connected else "polling"})
 
+    sampler = metrics.Sampler(delivery.hub)
+
+    async def metrics_endpoint(request: Request) -> Response:
+        # Not public: only with ONEWINDOW_METRICS_TOKEN set, and only for its bearer.
+        if not settings.metrics_token:
+            return Response("Not Found", status_code=404)
+        given = (request.headers.get("authorization") or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), settings.metrics_token.encode()):
+            return Response("a bearer token (ONEWINDOW_METRICS_TOKEN) is required", status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+        try:
+            await sampler.sample()
+        except Exception as error:  # the counters are still worth serving while the database is away
+            log.warning("sampling the metrics failed: %s", error)
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
-        # Outermost first: the wait for admission is part of the request's Server-Timing.
-        middleware=[Middleware(ServerTiming),
+        # Outermost first: the request's id and log line cover everything; the wait for
+        # admission is part of the request's Server-Timing.
+        middleware=[Middleware(logs.RequestLog, access_log=settings.access_log), Middleware(ServerTiming),
                     Middleware(AdmissionLimit, limit=settings.max_concurrent_requests, identify=request_identity(verifier),
                                max_body_bytes=settings.max_body_bytes,
                                max_anonymous_body_bytes=settings.max_anonymous_body_bytes)],
@@ -102,7 +126,8 @@ async def sweep_periodically(services: Services, every_seconds: float) -> None:
 
 def app_from_env() -> Starlette:
     """Factory for uvicorn (`api.app:app_from_env`, factory=True), one per worker process."""
-    logging.basicConfig(level=logging.INFO)
+    settings = Settings.from_env()
+    logs.configure(settings.effective_log_format)
     # Garbage-collector pacing, measured (bench/README.md): a young-generation pass costs
     # about 1-2 µs per object it looks at, and with a threshold of 50,000 passes took 40-80 ms
     # in the middle of requests. At 5,000 a pass takes about 2 ms (40-50 passes per worker in
@@ -110,4 +135,4 @@ def app_from_env() -> Starlette:
     # (every 20 million allocations), because thousands of long-lived WebSocket subscribers
     # make each one long.
     gc.set_threshold(5_000, 40, 100)
-    return create_app()
+    return create_app(settings)

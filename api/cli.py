@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -25,15 +26,17 @@ def _settings() -> Settings:
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
-    workers: int = typer.Option(1, help="worker processes, each with its own listening socket"),
+    workers: int = typer.Option(1, min=1, help="worker processes, each with its own listening socket"),
     log_level: str = typer.Option("info", help="uvicorn's log level"),
-    access_log: bool = typer.Option(True, help="log every request"),
+    access_log: bool = typer.Option(True, help="log every request (one line each; ONEWINDOW_ACCESS_LOG)"),
 ) -> None:
     """Serve /graphql, /healthz and /readyz (migrating the embedded database first)."""
     from api.db import apply_migrations
     from api.workers import ServeOptions
     from api.workers import serve as serve_workers
 
+    if not access_log:
+        os.environ["ONEWINDOW_ACCESS_LOG"] = "false"  # read by every worker's app (api/logs.py)
     settings = _settings()
     try:
         settings.check_production_keys()
@@ -74,8 +77,10 @@ def token(
     try:
         chosen = Role(role.upper())
     except ValueError as error:
-        typer.echo(f"onewindow: unknown role {role!r}", err=True)
-        raise typer.Exit(2) from error
+        raise typer.BadParameter(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}",
+                                 param_hint="'--role'") from error
+    if ttl <= 0:
+        raise typer.BadParameter(f"must be a positive number of seconds, got {ttl}", param_hint="'--ttl'")
     try:
         typer.echo(mint_token(_settings(), chosen, party, amr or None, ttl, subject))
     except SettingsError as error:
@@ -84,8 +89,14 @@ def token(
 
 
 @cli.command("import-shared-data")
-def import_shared_data(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines export of the big-data platform")) -> None:
-    """Load population and enterprise records; idempotent; reports rejected lines by number."""
+def import_shared_data(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines export of the big-data platform"),
+    allow_rejects: bool = typer.Option(False, "--allow-rejects", help="exit 0 even when some lines were rejected"),
+) -> None:
+    """Load population and enterprise records; idempotent; reports rejected lines by number.
+
+    Exits 1 when any line was rejected (the good lines are loaded all the same), so a nightly
+    job notices a bad export; --allow-rejects exits 0."""
     import time
 
     from tortoise import Tortoise
@@ -116,13 +127,14 @@ def import_shared_data(file: Path = typer.Argument(..., exists=True, dir_okay=Fa
         f"loaded {report.people:,} person and {report.organizations:,} organization records, "
         f"rejected {len(report.rejected):,} lines, in {time.perf_counter() - started:.1f} s"
     )
+    if report.rejected and not allow_rejects:
+        raise typer.Exit(1)
 
 
 @cli.command()
-def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 8601 moment instead of now")) -> None:
+def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 8601 moment instead of now; "
+                                             "without an offset, Asia/Shanghai")) -> None:
     """Apply the time rules now: lapsed advance notices, expired seizures."""
-    from datetime import datetime
-
     from tortoise import Tortoise
 
     from api.db import init_orm
@@ -132,7 +144,7 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
     from domain.services.context import system_use_case
 
     settings = _settings()
-    clock = FixedClock(datetime.fromisoformat(now)) if now else SystemClock()
+    clock = FixedClock(county_moment(now, settings.policy.timezone)) if now else SystemClock()
 
     async def run():
         await init_orm(settings.database_url)
@@ -144,6 +156,19 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
     report = asyncio.run(run())
     typer.echo(f"seizures lapsed: {report.seizures_lapsed}, advance notices lapsed: {report.advance_notices_lapsed}, "
                f"transfers completed: {report.transfers}")
+
+
+def county_moment(text: str, zone: str) -> "datetime":
+    """An ISO 8601 moment; one without an offset is in the county's zone (Asia/Shanghai)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise typer.BadParameter(f"not an ISO 8601 moment: {text!r} (e.g. 2026-12-01T09:00 or 2026-12-01T01:00Z)",
+                                 param_hint="'--now'") from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
 
 
 @cli.command("verify-log")

@@ -13,6 +13,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 
+from api import logs
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
 from api.settings import Settings
 from api.ws_handler import BoundedWebSocketAdapter, SharedStreamsWSHandler
@@ -69,7 +70,13 @@ class OneWindowGraphQL(GraphQL):
                 context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
         except AuthenticationError as error:
             context.auth_error = str(error)
+        logs.note_viewer(context.viewer)
         return context
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        logs.note_result(request_data.query, request_data.operation_name, result)  # the request's log line and metrics
+        return result
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params or {}
@@ -79,6 +86,7 @@ class OneWindowGraphQL(GraphQL):
             if token:
                 context.viewer = await viewer_from_claims(self.verifier.claims(token), self.party_ids)
                 context.fresh_loaders()
+                logs.note_viewer(context.viewer)
         except AuthenticationError as error:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(error)}) from error
         return {"role": context.viewer.role.value} if context.viewer else None

@@ -41,6 +41,13 @@ def _count(name: str, default: str) -> int:
     return value
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> str | None:
+    raw = os.environ.get(name) or None
+    if raw is not None and raw.lower() not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.lower() if raw else None
+
+
 def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
     """ONEWINDOW_DEED_TAX_BRACKETS: JSON list of [homesBefore, rateUpTo140, rateAbove140]."""
     raw = os.environ.get("ONEWINDOW_DEED_TAX_BRACKETS")
@@ -112,6 +119,9 @@ class Settings:
     environment: str = "development"
     introspection: bool | None = None  # default: on in development on SQLite only
     graphiql: bool | None = None
+    log_format: str | None = None  # json | text; None: text on the embedded default, else json (api/logs.py)
+    access_log: bool = True  # one log line per request
+    metrics_token: str | None = None  # bearer token for /metrics; None: no /metrics (api/metrics.py)
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -151,6 +161,9 @@ class Settings:
             environment=env("ONEWINDOW_ENV", "development"),
             introspection=_switch("ONEWINDOW_INTROSPECTION"),
             graphiql=_switch("ONEWINDOW_GRAPHIQL"),
+            log_format=_choice("ONEWINDOW_LOG_FORMAT", ("json", "text")),
+            access_log=env("ONEWINDOW_ACCESS_LOG", "true").lower() not in ("false", "0", "no"),
+            metrics_token=env("ONEWINDOW_METRICS_TOKEN") or None,
             policy=CountyPolicy(**policy_kwargs),
         )
 
@@ -191,6 +204,8 @@ class Settings:
                 f"serving {host} with the development token secret would let anyone mint tokens: set "
                 "ONEWINDOW_JWT_SECRET or ONEWINDOW_JWT_PUBLIC_KEY, or bind to 127.0.0.1"
             )
+    def effective_log_format(self) -> str:
+        return self.log_format or ("text" if self.is_embedded else "json")
 
     def effective_jwt_secret(self) -> str | None:
         if self.jwt_secret:

@@ -9,10 +9,14 @@ connections across the processes by their addresses.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
@@ -30,9 +34,14 @@ class ServeOptions:
 
 def serve(options: ServeOptions, workers: int = 1) -> None:
     """Serve until interrupted; with more than one worker, supervise them and stop them all together."""
+    metrics_dir = _metrics_directory() if workers > 1 else None
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
-                    log_level=options.log_level, access_log=options.access_log, ws_max_size=options.ws_max_size)
+        try:
+            uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
+                        log_level=options.log_level, access_log=options.access_log, ws_max_size=options.ws_max_size)
+        finally:
+            if metrics_dir is not None:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
         return
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_worker, args=(options,), name=f"onewindow-worker-{n}") for n in range(workers)]
@@ -48,7 +57,30 @@ def serve(options: ServeOptions, workers: int = 1) -> None:
     signal.signal(signal.SIGINT, stop)
     for process in processes:
         process.join()
+    if metrics_dir is not None:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+    else:
+        from prometheus_client import multiprocess
+
+        for process in processes:  # their live gauges stop counting
+            multiprocess.mark_process_dead(process.pid)
     sys.exit(max((p.exitcode or 0) for p in processes))
+
+
+def _metrics_directory() -> Path | None:
+    """The workers' shared directory for prometheus-client's multiprocess mode (api/metrics.py):
+    PROMETHEUS_MULTIPROC_DIR if set (emptied of an earlier run's files), else a temporary one,
+    returned so that it is removed when the workers have stopped."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        return None
+    path = Path(tempfile.mkdtemp(prefix="onewindow-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)  # inherited by the spawned workers
+    return path
 
 
 def _worker(options: ServeOptions) -> None:

@@ -50,7 +50,8 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
     if not key.exists():
         key.write_bytes(generate_private_key_pem())
     env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20", "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
-           "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://")}
+           "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://"),
+           "ONEWINDOW_ACCESS_LOG": "false"}  # no request lines (api/logs.py), as --no-access-log says for uvicorn's
     if workers > 1:  # as `onewindow serve` runs them: a listening socket each (api/workers.py)
         assert not extra_args, "uvicorn options apply to a single worker"
         command = [str(Path(sys.executable).parent / "onewindow"), "serve", "--workers", str(workers)]

@@ -83,6 +83,9 @@ class EventHub:
         self.capacity = capacity
         self.position = 0  # seq of the last event read from the log
         self.subscribers: set[Subscriber] = set()
+        # Read by api/metrics.py: events handed to subscribers, subscribers closed as too slow.
+        self.delivered = 0
+        self.closed_too_slow = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -110,6 +113,7 @@ class EventHub:
             yield subscriber, self.position
         finally:
             self.subscribers.discard(subscriber)
+            self.closed_too_slow += subscriber.overflowed
 
     async def _read_forever(self) -> None:
         while True:
@@ -150,6 +154,7 @@ class EventHub:
                     for subscriber in members:
                         if subscriber.filter.matches(event):
                             subscriber.offer(event)
+                            self.delivered += 1
 
 
 def sight(viewer: Viewer, party_id: int | None) -> tuple:

@@ -94,6 +94,6 @@ def test_the_command_reports_rejected_lines(settings, tmp_path, db):
     path.write_text(person(ids.ZHANG_SAN, "张三") + "\n" + "oops\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "api.cli", "import-shared-data", str(path)],
                             env=server_env(settings), cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # a rejected line fails the command (tests/integration/test_cli.py)
     assert "line 2: rejected: bad JSON" in result.stdout
     assert "loaded 1 person and 0 organization records, rejected 1 lines" in result.stdout
