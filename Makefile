@@ -6,12 +6,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install serve test test-postgres contract-check schema migrations clean
 
-$(STAMP): pyproject.toml clients/js/package.json
+# npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
+# OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
+NPM_LOCKED := api/graphiql_assets clients/graphql-http
+
+$(STAMP): pyproject.toml clients/js/package.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@# The reference JavaScript client for the subscription tests, where node is installed.
 	if command -v npm >/dev/null 2>&1; then cd clients/js && npm install --no-audit --no-fund --silent; fi
+	for dir in $(NPM_LOCKED); do (cd $$dir && npm ci --no-audit --no-fund --silent) || exit 1; done
 	touch $(STAMP)
 
 install: $(STAMP)

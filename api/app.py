@@ -9,16 +9,19 @@ import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
+from api import graphiql
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
+from api.persisted import PersistedQueries
 from api.settings import Settings
 from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
@@ -36,7 +39,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings.check_production_keys()
     delivery = Delivery(settings.broadcast_url, settings.log_poll_seconds, settings.subscriber_queue)
     services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(), delivery=delivery)
-    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings), settings.subscriber_queue)
+    persisted = PersistedQueries(settings.persisted_documents_path, settings.persisted_only)
+    graphql = OneWindowGraphQL(services, TokenVerifier.from_settings(settings), settings.subscriber_queue, persisted)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -74,11 +78,22 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *graphiql.routes(),
         ],
         lifespan=lifespan,
         # Outermost first: the wait for admission is part of the request's Server-Timing.
-        middleware=[Middleware(ServerTiming), Middleware(AdmissionLimit, limit=settings.max_concurrent_requests)],
+        middleware=[*cors(settings.cors_origins), Middleware(ServerTiming),
+                    Middleware(AdmissionLimit, limit=settings.max_concurrent_requests)],
     )
+
+
+def cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """Browsers on the allow-listed origins (ONEWINDOW_CORS_ORIGINS) may call /graphql; none by default."""
+    if not origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
+                       allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+                       expose_headers=["Server-Timing", "X-Request-ID"], max_age=600)]
 
 
 async def sweep_periodically(services: Services, every_seconds: float) -> None:

@@ -14,6 +14,7 @@ DEFAULT_BROADCAST_URL = "memory://"
 # Only ever accepted on the embedded SQLite default; see Settings.check_production_keys.
 DEVELOPMENT_JWT_SECRET = "onewindow-development-secret-never-for-production-use"
 DEFAULT_SIGNING_KEY_PATH = "var/signing-key.pem"
+DEFAULT_PERSISTED_DOCUMENTS = "var/persisted-documents.json"
 
 
 class SettingsError(Exception):
@@ -37,6 +38,22 @@ def _count(name: str, default: str) -> int:
     if value < 0:
         raise SettingsError(f"{name} must be a whole number, 0 or more, got {raw!r}")
     return value
+
+
+def _flag(name: str) -> bool:
+    raw = (os.environ.get(name) or "false").strip().lower()
+    if raw not in {"true", "false", "1", "0", "yes", "no"}:
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in {"true", "1", "yes"}
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """ONEWINDOW_CORS_ORIGINS: comma-separated origins such as https://bank.example.cn."""
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(f"ONEWINDOW_CORS_ORIGINS: {origin!r} is not an origin like https://host[:port]")
+    return origins
 
 
 def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
@@ -63,6 +80,9 @@ class Settings:
     sweep_seconds: float = 3600.0
     subscriber_queue: int = 1000
     max_concurrent_requests: int = 4  # per worker; 0: no limit (api/admission.py)
+    cors_origins: tuple[str, ...] = ()
+    persisted_documents: str = DEFAULT_PERSISTED_DOCUMENTS
+    persisted_only: bool = False
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -89,8 +109,15 @@ class Settings:
             sweep_seconds=float(env("ONEWINDOW_SWEEP_SECONDS", "3600")),
             subscriber_queue=int(env("ONEWINDOW_SUBSCRIBER_QUEUE", "1000")),
             max_concurrent_requests=_count("ONEWINDOW_MAX_CONCURRENT_REQUESTS", "4"),
+            cors_origins=_origins(env("ONEWINDOW_CORS_ORIGINS", "")),
+            persisted_documents=env("ONEWINDOW_PERSISTED_DOCUMENTS") or DEFAULT_PERSISTED_DOCUMENTS,
+            persisted_only=_flag("ONEWINDOW_PERSISTED_ONLY"),
             policy=CountyPolicy(**policy_kwargs),
         )
+
+    @property
+    def persisted_documents_path(self) -> Path:
+        return Path(self.persisted_documents)
 
     @property
     def is_embedded(self) -> bool:
