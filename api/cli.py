@@ -145,6 +145,31 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
                f"transfers completed: {report.transfers}")
 
 
+@cli.command()
+def persist(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                               help="GraphQL documents (.graphql: the file's text as clients send it) "
+                                                    "or GraphQL Code Generator's persisted-documents .json")) -> None:
+    """Register documents for ONEWINDOW_PERSISTED_ONLY=true; prints each one's sha256."""
+    import json
+
+    from api.persisted import register
+    from resolvers.schema import schema
+
+    settings = _settings()
+    documents = []
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        documents += list(json.loads(text).values()) if file.suffix == ".json" else [text]
+    try:
+        hashes = register(settings.persisted_documents_path, documents, schema._schema)
+    except ValueError as error:
+        typer.echo(f"onewindow: nothing registered: {error}", err=True)
+        raise typer.Exit(2) from error
+    for sha256 in hashes:
+        typer.echo(sha256)
+    typer.echo(f"{len(hashes)} documents registered in {settings.persisted_documents_path}", err=True)
+
+
 @cli.command("verify-log")
 def verify_log() -> None:
     """Walk the event log's hash chain; name the first broken event."""

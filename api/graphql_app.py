@@ -49,6 +49,10 @@ class OneWindowGraphQL(GraphQL):
         # A party's row id never changes once it exists: spare every request that lookup.
         self.party_ids = PartyIdCache()
 
+    def should_render_graphql_ide(self, request) -> bool:
+        # A GET with only a persisted query's hash is an operation, not a browser.
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+
     async def render_graphql_ide(self, request: Request) -> Response:
         if not graphiql.ENABLED:
             raise HTTPException(404, "Not Found")

@@ -11,6 +11,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types.execution import PreExecutionError
 
+from api.persisted import PersistedQueryError
 from resolvers.context import Context
 from subscriptions.shared import shared_key
 
@@ -18,6 +19,13 @@ from subscriptions.shared import shared_key
 class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):
     async def run_operation(self, operation: Operation) -> None:
         context: Context = self.context
+        persisted = getattr(self.view, "persisted", None)
+        if persisted is not None:  # ONEWINDOW_PERSISTED_ONLY holds over WebSocket too
+            try:
+                persisted.resolve(operation.query, None)
+            except PersistedQueryError as error:
+                await operation.send_initial_errors([error.graphql_error()])
+                return
         key = shared_key(operation.query, operation.variables, operation.operation_name, context.viewer)
         shared = getattr(self.view, "shared_streams", None)
         if key is None or shared is None:
