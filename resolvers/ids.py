@@ -36,9 +36,16 @@ def encode_cursor(position: int) -> str:
     return f"{position:0{CURSOR_WIDTH}d}"
 
 
+# Before every event: `after` set to it replays the whole log (README, docs/tutorial.md).
+OPENING_CURSOR = "0" * CURSOR_WIDTH
+
+
 def decode_cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
+    if cursor == "":  # a client's unset variable, most likely: say what it should send instead
+        raise DomainError("INVALID_INPUT", f'an empty cursor: replay from the start with "{OPENING_CURSOR}", '
+                                           "or leave `after` out for what comes next", ["after"])
     if not cursor.isdigit():
         raise DomainError("INVALID_INPUT", "not a cursor this server gave out", ["after"])
     return int(cursor)
