@@ -146,6 +146,38 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
 
 
 @cli.command()
+def demo() -> None:
+    """Fill the embedded database with a small demo county and print a token for each actor."""
+    from tortoise import Tortoise
+
+    from api.db import apply_migrations, init_orm
+    from api.demo import DemoError, load
+
+    settings = _settings()
+    if not settings.is_embedded:
+        typer.echo("onewindow: the demo county goes only into the embedded SQLite database "
+                   "(unset ONEWINDOW_DATABASE_URL)", err=True)
+        raise typer.Exit(2)
+
+    async def run():
+        await apply_migrations(settings.database_url)
+        await init_orm(settings.database_url)
+        try:
+            return await load(settings)
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        outcome, county = asyncio.run(run())
+    except DemoError as error:
+        typer.echo(f"onewindow: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"demo county {outcome} in {settings.database_url}; tokens (Authorization: Bearer …):")
+    for label, bearer in county.tokens.items():
+        typer.echo(f"{label}\t{bearer}")
+
+
+@cli.command()
 def persist(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                                                help="GraphQL documents (.graphql: the file's text as clients send it) "
                                                     "or GraphQL Code Generator's persisted-documents .json")) -> None:
