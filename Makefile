@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 # npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
 # OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
-NPM_LOCKED := api/graphiql_assets clients/graphql-http
+NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts
 
 $(STAMP): pyproject.toml clients/js/package.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
 	$(PYTHON) -m venv $(VENV)
