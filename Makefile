@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 
 # npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
 # OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
+# Debian packages the tests need (CI installs them): the browser of the GraphiQL test.
+DEBIAN_PACKAGES := chromium
+
 NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts
 
 $(STAMP): pyproject.toml clients/js/package.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
