@@ -10,6 +10,7 @@ seized). Loading twice changes nothing: a county already there is left as it is.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from api.settings import Settings
 from domain.enums import MaritalStatus, Role
 from domain.services.shared_data import import_shared_data
 
-PROJECT_TOKEN_TTL = 30 * 24 * 3600  # demo tokens last a month, long enough for a course
+TOKEN_TTL = 30 * 24 * 3600  # demo tokens last a month, long enough for a course
 
 
 def _credit_code(body17: str) -> str:
@@ -81,8 +82,6 @@ class PopulationRecords:
         self.people = people
 
     def lines(self):
-        import json
-
         for number, person in enumerate(self.people, 1):
             yield number, json.dumps({
                 "type": "person", "idNumber": person.id_number, "name": person.name,
@@ -107,7 +106,7 @@ class County:
 
     def token(self, label: str, role: Role, party: str | None = None, amr: list[str] | None = None) -> str:
         if label not in self.tokens:
-            self.tokens[label] = mint_token(self.settings, role, party, amr, PROJECT_TOKEN_TTL)
+            self.tokens[label] = mint_token(self.settings, role, party, amr, TOKEN_TTL)
         return self.tokens[label]
 
     @property
@@ -122,7 +121,16 @@ class County:
         return self.token(f"{role.value} {dict(ORGANIZATIONS)[id_number]}", role, id_number, ["ca"])
 
     def person(self, buyer: Buyer) -> str:
-        return self.token(f"BUYER {buyer.name}", Role.BUYER, buyer.id_number, ["face"])
+        return self.token(f"BUYER {buyer.name} {buyer.id_number}", Role.BUYER, buyer.id_number, ["face"])
+
+    def mint_every_token(self) -> None:
+        """A token for every actor of the county, whether the data was just made or was there."""
+        for role in (Role.REGISTRAR, Role.HOUSING, Role.TAX):
+            self.token(role.value, role)
+        for id_number, _ in ORGANIZATIONS:
+            self.organization(id_number)
+        for person in buyers(PEOPLE):
+            self.person(person)
 
     async def query(self, document: str, variables: dict, bearer: str) -> dict:
         response = await self.http.post("/graphql", json={"query": document, "variables": variables},
@@ -282,10 +290,5 @@ async def load(settings: Settings) -> tuple[str, County]:
             outcome = "loaded"
         else:
             outcome = "already there"
-        # The tokens of every actor, minted the same way whether the data was just made or not.
-        for id_number, _ in ORGANIZATIONS:
-            county.organization(id_number)
-        _ = county.registrar, county.housing, county.tax
-        for person in buyers(PEOPLE):
-            county.person(person)
+        county.mint_every_token()
         return outcome, county

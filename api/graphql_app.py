@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
-from starlette.responses import Response
-from strawberry.types.unset import UNSET
-
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from api import graphiql
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
@@ -55,7 +54,7 @@ class OneWindowGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         if not graphiql.ENABLED:
-            raise HTTPException(404, "Not Found")
+            raise HTTPException(404)  # Starlette answers it, as for any unknown page
         return graphiql.page()
 
     async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
