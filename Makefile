@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install serve test test-postgres contract-check schema migrations clean
 
-# npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
-# OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
 # Debian packages the tests need (CI installs them): the browser of the GraphiQL test.
 DEBIAN_PACKAGES := chromium
 
+# npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
+# OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
 NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts
 
 $(STAMP): pyproject.toml clients/js/package.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
@@ -51,4 +51,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache clients/js/node_modules
+	rm -rf $(VENV) var .pytest_cache clients/js/node_modules $(addsuffix /node_modules,$(NPM_LOCKED)) clients/ts/src/gql
