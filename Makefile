@@ -10,7 +10,11 @@ DEBIAN_PACKAGES := chromium nginx poppler-utils zbar-tools fonts-wqy-zenhei font
 
 .PHONY: install install-system lock serve test test-postgres contract-check schema migrations clean
 
-$(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock.json
+# npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
+# OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
+NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts
+
+$(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -qq --upgrade pip
 	$(BIN)/pip install -qq --require-hashes --no-deps -r $(LOCK)
@@ -20,6 +24,7 @@ $(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock
 	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) misses a dependency of pyproject.toml: run make lock" >&2; exit 1; }
 	@# The reference JavaScript client for the subscription tests, where node is installed.
 	if command -v npm >/dev/null 2>&1; then cd clients/js && npm ci --no-audit --no-fund --silent; fi
+	for dir in $(NPM_LOCKED); do (cd $$dir && npm ci --no-audit --no-fund --silent) || exit 1; done
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -66,4 +71,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache clients/js/node_modules
+	rm -rf $(VENV) var .pytest_cache clients/js/node_modules $(addsuffix /node_modules,$(NPM_LOCKED)) clients/ts/src/gql

@@ -10,17 +10,19 @@ import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
-from api import logs, metrics
+from api import graphiql, logs, metrics
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier, request_identity
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
+from api.persisted import PersistedQueries
 from api.settings import Settings
 from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
@@ -40,7 +42,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(),
                         delivery=delivery, limits=settings.query_limits())
     verifier = TokenVerifier.from_settings(settings)
-    graphql = OneWindowGraphQL(services, verifier, settings)
+    persisted = PersistedQueries(settings.persisted_documents_path, settings.persisted_only)
+    graphql = OneWindowGraphQL(services, verifier, settings, persisted)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -99,15 +102,26 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            *graphiql.routes(settings.graphiql_on),
         ],
         lifespan=lifespan,
-        # Outermost first: the request's id and log line cover everything; the wait for
-        # admission is part of the request's Server-Timing.
-        middleware=[Middleware(logs.RequestLog, access_log=settings.access_log), Middleware(ServerTiming),
+        # Outermost first: the request's id and log line cover everything (CORS answers a
+        # preflight before admission); the wait for admission is part of the request's Server-Timing.
+        middleware=[Middleware(logs.RequestLog, access_log=settings.access_log), *cors(settings.cors_origins),
+                    Middleware(ServerTiming),
                     Middleware(AdmissionLimit, limit=settings.max_concurrent_requests, identify=request_identity(verifier),
                                max_body_bytes=settings.max_body_bytes,
                                max_anonymous_body_bytes=settings.max_anonymous_body_bytes)],
     )
+
+
+def cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """Browsers on the allow-listed origins (ONEWINDOW_CORS_ORIGINS) may call /graphql; none by default."""
+    if not origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
+                       allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+                       expose_headers=["Server-Timing", "X-Request-ID"], max_age=600)]
 
 
 async def sweep_periodically(services: Services, every_seconds: float) -> None:

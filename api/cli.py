@@ -169,6 +169,61 @@ def county_moment(text: str, zone: str) -> "datetime":
         raise typer.BadParameter(f"not an ISO 8601 moment: {text!r} (e.g. 2026-12-01T09:00 or 2026-12-01T01:00Z)",
                                  param_hint="'--now'") from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+@cli.command()
+def demo() -> None:
+    """Fill the embedded database with a small demo county and print a token for each actor."""
+    from tortoise import Tortoise
+
+    from api.db import apply_migrations, init_orm
+    from api.demo import DemoError, load
+
+    settings = _settings()
+    if not settings.is_embedded:
+        typer.echo("onewindow: the demo county goes only into the embedded SQLite database "
+                   "(unset ONEWINDOW_DATABASE_URL)", err=True)
+        raise typer.Exit(2)
+
+    async def run():
+        await apply_migrations(settings.database_url)
+        await init_orm(settings.database_url)
+        try:
+            return await load(settings)
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        outcome, county = asyncio.run(run())
+    except DemoError as error:
+        typer.echo(f"onewindow: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"demo county {outcome} in {settings.database_url}; tokens (Authorization: Bearer …):")
+    for label, bearer in county.tokens.items():
+        typer.echo(f"{label}\t{bearer}")
+
+
+@cli.command()
+def persist(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                               help="GraphQL documents (.graphql: the file's text as clients send it) "
+                                                    "or GraphQL Code Generator's persisted-documents .json")) -> None:
+    """Register documents for ONEWINDOW_PERSISTED_ONLY=true; prints each one's sha256."""
+    import json
+
+    from api.persisted import register
+    from resolvers.schema import schema
+
+    settings = _settings()
+    documents = []
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        documents += list(json.loads(text).values()) if file.suffix == ".json" else [text]
+    try:
+        hashes = register(settings.persisted_documents_path, documents, schema._schema)
+    except ValueError as error:
+        typer.echo(f"onewindow: nothing registered: {error}", err=True)
+        raise typer.Exit(2) from error
+    for sha256 in hashes:
+        typer.echo(sha256)
+    typer.echo(f"{len(hashes)} documents registered in {settings.persisted_documents_path}", err=True)
 
 
 @cli.command("verify-log")

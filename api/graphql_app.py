@@ -7,30 +7,50 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
-from api import logs
+from api import graphiql, logs
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
+from api.persisted import PersistedQueries, PersistedQueryError
 from api.settings import Settings
 from api.ws_handler import BoundedWebSocketAdapter, SharedStreamsWSHandler
 from resolvers.context import Context, Services
 from resolvers.schema import schema
 from subscriptions.shared import SharedStreams
 
+GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8"
+
+
+def wants_graphql_response(accept: str | None) -> bool:
+    """Whether the Accept header prefers application/graphql-response+json to application/json."""
+    best: dict[str, float] = {}
+    for position, item in enumerate((accept or "").split(",")):
+        media, *params = [part.strip() for part in item.split(";")]
+        quality = next((float(p[2:]) for p in params if p.startswith("q=") and p[2:].replace(".", "", 1).isdigit()), 1.0)
+        best.setdefault(media.lower(), quality - position * 1e-6)  # equal q: the first listed wins
+    ours = best.get("application/graphql-response+json", 0.0)
+    return ours > 0 and ours > best.get("application/json", 0.0)
+
 
 class OneWindowGraphQL(GraphQL):
     graphql_transport_ws_handler_class = SharedStreamsWSHandler
     websocket_adapter_class = BoundedWebSocketAdapter
 
-    def __init__(self, services: Services, verifier: TokenVerifier, settings: Settings | None = None) -> None:
+    def __init__(self, services: Services, verifier: TokenVerifier, settings: Settings | None = None,
+                 persisted: PersistedQueries | None = None) -> None:
         settings = settings or Settings()
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_on else None,
                          # graphql-transport-ws: no connection_init in time closes with 4408.
                          connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds))
+        self.graphiql_on = settings.graphiql_on
+        self.persisted = persisted
         self.deadline = settings.request_deadline_seconds
         self.ws_max_message_bytes = settings.ws_max_message_bytes
         self.shared_streams = SharedStreams(settings.subscriber_queue)
@@ -38,6 +58,43 @@ class OneWindowGraphQL(GraphQL):
         self.verifier = verifier
         # A party's row id never changes once it exists: spare every request that lookup.
         self.party_ids = PartyIdCache()
+
+    def should_render_graphql_ide(self, request) -> bool:
+        # A GET with only a persisted query's hash is an operation, not a browser.
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        if not self.graphiql_on:
+            raise HTTPException(404)  # Starlette answers it, as for any unknown page
+        return graphiql.page()
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        if self.persisted is not None:
+            try:
+                request_data.query = self.persisted.resolve(request_data.query, request_data.extensions)
+            except PersistedQueryError as error:
+                return ExecutionResult(data=None, errors=[error.graphql_error()])
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+
+    # GraphQL over HTTP: a client that asks for application/graphql-response+json gets it, and a
+    # request that never executed (not parsed, not valid, variables not coerced) is a 400
+    # without `data`; with application/json every GraphQL answer stays a 200, as before.
+    async def process_result(self, request: Request, result: ExecutionResult) -> dict:
+        response = await super().process_result(request, result)
+        if wants_graphql_response(request.headers.get("accept")):
+            request.state.graphql_response = True
+            if result.data is None and result.errors and all(error.path is None for error in result.errors):
+                response.pop("data", None)
+                request.state.request_error = True
+        return response
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and getattr(request.state, "graphql_response", False):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if getattr(request.state, "request_error", False):
+                response.status_code = 400
+        return response
 
     # orjson: a fifth of the time of the standard library on every request and response.
     def decode_json(self, data: str | bytes) -> object:

@@ -16,6 +16,7 @@ DEFAULT_BROADCAST_URL = "memory://"
 # Only ever accepted on the embedded SQLite default; see Settings.check_production_keys.
 DEVELOPMENT_JWT_SECRET = "onewindow-development-secret-never-for-production-use"
 DEFAULT_SIGNING_KEY_PATH = "var/signing-key.pem"
+DEFAULT_PERSISTED_DOCUMENTS = "var/persisted-documents.json"
 
 
 class SettingsError(Exception):
@@ -46,6 +47,20 @@ def _choice(name: str, choices: tuple[str, ...]) -> str | None:
     if raw is not None and raw.lower() not in choices:
         raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return raw.lower() if raw else None
+def _flag(name: str) -> bool:
+    raw = (os.environ.get(name) or "false").strip().lower()
+    if raw not in {"true", "false", "1", "0", "yes", "no"}:
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in {"true", "1", "yes"}
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """ONEWINDOW_CORS_ORIGINS: comma-separated origins such as https://bank.example.cn."""
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(f"ONEWINDOW_CORS_ORIGINS: {origin!r} is not an origin like https://host[:port]")
+    return origins
 
 
 def _deed_tax_brackets() -> tuple[DeedTaxBracket, ...] | None:
@@ -122,6 +137,9 @@ class Settings:
     log_format: str | None = None  # json | text; None: text on the embedded default, else json (api/logs.py)
     access_log: bool = True  # one log line per request
     metrics_token: str | None = None  # bearer token for /metrics; None: no /metrics (api/metrics.py)
+    cors_origins: tuple[str, ...] = ()
+    persisted_documents: str = DEFAULT_PERSISTED_DOCUMENTS
+    persisted_only: bool = False
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
@@ -164,8 +182,15 @@ class Settings:
             log_format=_choice("ONEWINDOW_LOG_FORMAT", ("json", "text")),
             access_log=env("ONEWINDOW_ACCESS_LOG", "true").lower() not in ("false", "0", "no"),
             metrics_token=env("ONEWINDOW_METRICS_TOKEN") or None,
+            cors_origins=_origins(env("ONEWINDOW_CORS_ORIGINS", "")),
+            persisted_documents=env("ONEWINDOW_PERSISTED_DOCUMENTS") or DEFAULT_PERSISTED_DOCUMENTS,
+            persisted_only=_flag("ONEWINDOW_PERSISTED_ONLY"),
             policy=CountyPolicy(**policy_kwargs),
         )
+
+    @property
+    def persisted_documents_path(self) -> Path:
+        return Path(self.persisted_documents)
 
     @property
     def is_embedded(self) -> bool:

@@ -14,6 +14,7 @@ from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageRec
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types.execution import PreExecutionError
 
+from api.persisted import PersistedQueryError
 from resolvers.context import Context
 from subscriptions.shared import shared_key
 
@@ -44,6 +45,13 @@ class BoundedWebSocketAdapter(ASGIWebSocketAdapter):
 class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):
     async def run_operation(self, operation: Operation) -> None:
         context: Context = self.context
+        persisted = getattr(self.view, "persisted", None)
+        if persisted is not None:  # ONEWINDOW_PERSISTED_ONLY holds over WebSocket too
+            try:
+                persisted.resolve(operation.query, None)
+            except PersistedQueryError as error:
+                await operation.send_initial_errors([error.graphql_error()])
+                return
         key = shared_key(operation.query, operation.variables, operation.operation_name, context.viewer)
         shared = getattr(self.view, "shared_streams", None)
         if key is None or shared is None:

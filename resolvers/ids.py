@@ -50,10 +50,17 @@ def encode_cursor(position: int) -> str:
     return f"{position:0{CURSOR_WIDTH}d}"
 
 
+# Before every event: `after` set to it replays the whole log (README, docs/tutorial.md).
+OPENING_CURSOR = "0" * CURSOR_WIDTH
+
+
 def decode_cursor(cursor: str | None, limit: int = MAX_SEQ) -> int | None:
     """The position of a cursor; `limit` is the largest its key column holds."""
     if cursor is None:
         return None
+    if cursor == "":  # a client's unset variable, most likely: say what it should send instead
+        raise DomainError("INVALID_INPUT", f'an empty cursor: replay from the start with "{OPENING_CURSOR}", '
+                                           "or leave `after` out for what comes next", ["after"])
     if not _ascii_number(cursor, limit):
         raise DomainError("INVALID_INPUT", "not a cursor this server gave out", ["after"])
     return int(cursor)
