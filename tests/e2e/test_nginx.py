@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests import ids
 from tests.story import Sale
 from tests.support import ROOT, GraphQLClient, ServerProcess, free_port, server_env
 from tests.ws import EVENT_FIELDS, Subscription
