@@ -88,10 +88,11 @@ def _operation_name(query: str | None, given: str | None) -> str:
         return "none"
     from graphql import GraphQLError, OperationDefinitionNode
 
-    from resolvers.extensions import _parsed  # the same cache the execution parses with
+    from resolvers.extensions import parsed  # the same cache the execution parses with
+    from resolvers.limits import DEFAULT_MAX_TOKENS
 
     try:
-        document = _parsed(query)
+        document = parsed(query, DEFAULT_MAX_TOKENS)
     except GraphQLError:
         return "unparsable"
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

@@ -229,6 +229,8 @@ class Settings:
                 f"serving {host} with the development token secret would let anyone mint tokens: set "
                 "ONEWINDOW_JWT_SECRET or ONEWINDOW_JWT_PUBLIC_KEY, or bind to 127.0.0.1"
             )
+
+    @property
     def effective_log_format(self) -> str:
         return self.log_format or ("text" if self.is_embedded else "json")
 
