@@ -38,7 +38,9 @@ async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path,
     database = settings.database_url.partition("?")[0]
     dsn = database.replace("postgres://", "postgresql://", 1)
     await load(database, UNITS, SOLD, MORTGAGED)
-    env = server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))
+    # A whole permit in one request, on a loaded machine longer than the default deadline
+    # (10 s): this test is about the kill, not the deadline.
+    env = server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"), ONEWINDOW_REQUEST_DEADLINE_SECONDS="120")
     permit = to_global_id("PresalePermit", 1)
     bearer = {"Authorization": f"Bearer {token('DEVELOPER', DEVELOPER, ['ca'])}"}
 
