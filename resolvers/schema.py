@@ -30,6 +30,7 @@ from resolvers.mutations.sign_contract import SignContractMutation
 from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
+from resolvers.queries.metrics import MetricsQuery
 from resolvers.queries.mortgages import MortgageQuery
 from resolvers.queries.nodes import NODE_TYPES, NodeQuery
 from resolvers.queries.parties import PartyQuery
@@ -41,7 +42,7 @@ from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
-    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery),
+    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, MetricsQuery),
 )
 Mutation = merge_types(
     "Mutation",

@@ -7,6 +7,7 @@ from domain.models.tax import TaxRecord
 from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.sequences import NumberSequence
+from domain.models.metrics import ApplicationFigures, PermitFigures
 
 APP_LABEL = "onewindow"
 MODEL_MODULES = [
@@ -18,11 +19,13 @@ MODEL_MODULES = [
     "domain.models.mortgages",
     "domain.models.events",
     "domain.models.sequences",
+    "domain.models.metrics",
 ]
 
 __all__ = [
     "APP_LABEL",
     "MODEL_MODULES",
+    "ApplicationFigures",
     "Certificate",
     "Contract",
     "ContractBuyer",
@@ -35,6 +38,7 @@ __all__ = [
     "NumberSequence",
     "Party",
     "Permit",
+    "PermitFigures",
     "Property",
     "Registration",
     "RegistrationParty",
