@@ -19,15 +19,20 @@ from domain.rules.metrics import EFFECTS, Projection, project, to_ms
 
 _COLUMNS = ("registration_id", "kind", "property_id", "filed_ms", "submitted_ms", "applied_ms", "accepted_ms",
             "review_ms", "decided_ms", "decided_by", "outcome")
-# A registration converted in the developer's combined first application (预告转本) starts with
-# the property's first registration; a first transfer also waits from the permit's acceptance.
-_ROW = ("(?, ?, ?, ?, ?, COALESCE(?, (SELECT MIN(f.decided_ms) FROM metrics_application f"
-        " WHERE f.property_id = ? AND f.kind = 'FIRST_OWNERSHIP')),"
-        " (SELECT mp.accepted_ms FROM metrics_permit mp JOIN property p ON p.permit_id = mp.permit_id WHERE p.id = ?),"
-        " ?, ?, ?, ?)")
+_TYPES = ("INTEGER", "VARCHAR(32)", "INTEGER", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
+          "VARCHAR(16)", "VARCHAR(16)")
+_ROW = "(" + ", ".join(f"CAST(? AS {t})" for t in _TYPES) + ")"
 _FIRST = ("filed_ms", "submitted_ms", "review_ms")  # the earliest instant stands
+# A registration converted in the developer's combined first application (预告转本) starts with
+# the property's first registration (column7: its property); a first transfer also waits from
+# the permit's completion acceptance (column8). Joins, not subqueries: one plan for all rows.
 _UPSERT = (
-    "INSERT INTO metrics_application ({columns}) VALUES {rows} ON CONFLICT (registration_id) DO UPDATE SET "
+    "INSERT INTO metrics_application ({columns}) SELECT v.column1, v.column2, v.column3, v.column4, v.column5,"
+    " COALESCE(v.column6, f.decided_ms), mp.accepted_ms, v.column9, v.column10, v.column11, v.column12"
+    " FROM (VALUES {rows}) AS v"
+    " LEFT JOIN metrics_application f ON f.property_id = v.column7 AND f.kind = 'FIRST_OWNERSHIP'"
+    " LEFT JOIN property p ON p.id = v.column8 LEFT JOIN metrics_permit mp ON mp.permit_id = p.permit_id"
+    " WHERE true ON CONFLICT (registration_id) DO UPDATE SET "
     + ", ".join([f"{c} = COALESCE(metrics_application.{c}, excluded.{c})" for c in _FIRST]
                 + [f"{c} = COALESCE(excluded.{c}, metrics_application.{c})" for c in _COLUMNS[1:] if c not in _FIRST])
 )
