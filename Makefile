@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install serve test test-postgres contract-check schema migrations clean
 
-$(STAMP): pyproject.toml clients/js/package.json
+$(STAMP): pyproject.toml clients/js/package.json console/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@# The reference JavaScript client for the subscription tests, where node is installed.
 	if command -v npm >/dev/null 2>&1; then cd clients/js && npm install --no-audit --no-fund --silent; fi
+	@# The console (/console): locked dependencies, built into console/dist.
+	if command -v npm >/dev/null 2>&1; then cd console && npm ci --no-audit --no-fund --silent && npm run build --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -43,4 +45,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache clients/js/node_modules
+	rm -rf $(VENV) var .pytest_cache clients/js/node_modules console/node_modules console/dist

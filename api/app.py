@@ -6,12 +6,14 @@ import contextlib
 import gc
 import logging
 import os
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise, connections
 
 from api.admission import AdmissionLimit
@@ -28,6 +30,8 @@ from resolvers.context import Services
 from subscriptions.delivery import Delivery
 
 log = logging.getLogger("onewindow")
+# The console's build (`make install`: npm ci && npm run build in console/).
+CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console" / "dist"
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
@@ -74,6 +78,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/console", lambda request: RedirectResponse("/console/")),
+            Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False)),
         ],
         lifespan=lifespan,
         # Outermost first: the wait for admission is part of the request's Server-Timing.

@@ -252,14 +252,22 @@ def _filed(p: Projection, at: int, refs: dict, payload: dict) -> None:
         c.kind, c.property_id, c.filed_ms = "ADVANCE_NOTICE", refs.get("propertyId"), c.filed_ms or at
 
 
+def _application(p: Projection, refs: dict, payload: dict) -> Change | None:
+    """The application an event is about; an event that names none changes nothing."""
+    registration_id = refs.get("registrationId") or payload.get("registrationId")
+    return None if registration_id is None else p.change(registration_id)
+
+
 def _submitted(p: Projection, at: int, refs: dict, payload: dict) -> None:
-    c = p.change(refs["registrationId"])
+    if (c := _application(p, refs, payload)) is None:
+        return
     c.property_id, c.submitted_ms = refs.get("propertyId"), c.submitted_ms or at
 
 
 def concluded(outcome: Outcome):
     def apply(p: Projection, at: int, refs: dict, payload: dict) -> None:
-        c = p.change(refs.get("registrationId") or payload["registrationId"])
+        if (c := _application(p, refs, payload)) is None:
+            return
         c.property_id = refs.get("propertyId") or c.property_id
         c.kind = _text(payload.get("kind")) or c.kind
         c.decided_ms, c.outcome = at, outcome.value
@@ -277,11 +285,13 @@ def _withdrawn_with_contract(p: Projection, at: int, refs: dict, payload: dict) 
 
 
 def _accepted(p: Projection, at: int, refs: dict, payload: dict) -> None:
-    p.acceptances.setdefault(payload["permitId"], at)
+    if payload.get("permitId") is not None:
+        p.acceptances.setdefault(payload["permitId"], at)
 
 
 def reviewed(p: Projection, at: int, refs: dict, payload: dict) -> None:
-    c = p.change(refs["registrationId"])
+    if (c := _application(p, refs, payload)) is None:
+        return
     c.kind = _text(payload.get("kind")) or c.kind
     c.review_ms = c.review_ms or at
 

@@ -129,3 +129,10 @@ def test_the_projection_reads_each_event_once_and_new_types_slot_in():
     assert with_review.review_ms == 12
     withdrawn = project([("CONTRACT_CANCELLED", 20, {"propertyId": 7}, {"withdrawnRegistrations": [3, 4]})]).changes
     assert {k: (c.outcome, c.decided_ms) for k, c in withdrawn.items()} == {3: (Outcome.WITHDRAWN.value, 20), 4: (Outcome.WITHDRAWN.value, 20)}
+
+
+def test_an_event_that_names_no_application_changes_nothing():
+    projection = project([("REGISTRATION_SUBMITTED", 1, {"propertyId": 7}, {}),
+                          ("REGISTRATION_COMPLETED", 2, {}, {"kind": "SEIZURE"}),
+                          ("COMPLETION_ACCEPTED", 3, {}, {})])
+    assert projection.changes == {} and projection.acceptances == {}
