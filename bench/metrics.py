@@ -247,8 +247,11 @@ def main() -> None:
             eleven = run(measure(server.url, codes, args.rounds))
         report(f"{args.older_years + 1} years in the log", *eleven)
         change = (eleven[1] - one_year[1]) / one_year[1] * 100
-        print(f"metrics over the same year: {change:+.1f} % with {args.older_years} older years "
-              f"(target < 20 %: {'met' if abs(change) < 20 else 'NOT met'})")
+        # The machine is shared: its speed drifts between the two measurements, and the lookups
+        # measured beside each tell by how much. The cost in lookups is the comparable figure.
+        relative = (eleven[1] / eleven[0]) / (one_year[1] / one_year[0]) * 100 - 100
+        print(f"metrics over the same year with {args.older_years} older years: {change:+.1f} % in time, "
+              f"{relative:+.1f} % in lookups (target < 20 %: {'met' if abs(relative) < 20 else 'NOT met'})")
     print(f"target < 50 lookups: {'met' if one_year[1] < 50 * one_year[0] else 'NOT met'}")
 
 
