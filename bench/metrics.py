@@ -13,7 +13,6 @@ Then it adds ten years of older activity and measures the same year again.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
 import statistics
 import tempfile
