@@ -11,8 +11,8 @@ DEBIAN_PACKAGES := chromium nginx poppler-utils zbar-tools fonts-wqy-zenhei font
 .PHONY: install install-system lock serve test test-postgres contract-check schema migrations clean
 
 # npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
-# OneWindow itself), the GraphQL-over-HTTP audit and the typed TypeScript client.
-NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts
+# OneWindow itself), the GraphQL-over-HTTP audit, the typed TypeScript client and the console.
+NPM_LOCKED := api/graphiql_assets clients/graphql-http clients/ts console
 
 $(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock.json $(addsuffix /package-lock.json,$(NPM_LOCKED))
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml $(LOCK) clients/js/package.json clients/js/package-lock
 	@# The reference JavaScript client for the subscription tests, where node is installed.
 	if command -v npm >/dev/null 2>&1; then cd clients/js && npm ci --no-audit --no-fund --silent; fi
 	for dir in $(NPM_LOCKED); do (cd $$dir && npm ci --no-audit --no-fund --silent) || exit 1; done
+	@# The console (/console), built into console/dist.
+	cd console && npm run build --silent
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -71,4 +73,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache clients/js/node_modules $(addsuffix /node_modules,$(NPM_LOCKED)) clients/ts/src/gql
+	rm -rf $(VENV) var .pytest_cache clients/js/node_modules $(addsuffix /node_modules,$(NPM_LOCKED)) clients/ts/src/gql console/dist

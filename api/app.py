@@ -7,13 +7,15 @@ import gc
 import hmac
 import logging
 import os
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise, connections
 
 from api import graphiql, logs, metrics
@@ -32,6 +34,8 @@ from resolvers.context import Services
 from subscriptions.delivery import Delivery
 
 log = logging.getLogger("onewindow")
+# The console's build (`make install`: npm ci && npm run build in console/).
+CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console" / "dist"
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
@@ -103,6 +107,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             *graphiql.routes(settings.graphiql_on),
+            Route("/console", lambda request: RedirectResponse("/console/")),
+            Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False)),
         ],
         lifespan=lifespan,
         # Outermost first: the request's id and log line cover everything (CORS answers a

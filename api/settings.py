@@ -152,6 +152,8 @@ class Settings:
             county_code=env("ONEWINDOW_COUNTY_CODE", "411528"),
             maintenance_rate_per_m2=_decimal("ONEWINDOW_MAINTENANCE_RATE", "80.00"),
             deed_tax_general_rate=_decimal("ONEWINDOW_DEED_TAX_GENERAL_RATE", "0.03"),
+            statutory_limit_working_days=_count("ONEWINDOW_STATUTORY_LIMIT_WORKING_DAYS", "5"),
+            delivery_with_certificate_days=_count("ONEWINDOW_DELIVERY_WITH_CERTIFICATE_DAYS", "30"),
         )
         if brackets:
             policy_kwargs["deed_tax_brackets"] = brackets

@@ -18,7 +18,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from domain import sql, transactions
+from domain import metrics_projection, sql, transactions
 from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
 from domain.enums import EventType
 from domain.models import Event, EventLogHead
@@ -183,7 +183,7 @@ def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[
                                          **{c: getattr(new.refs, c) for c in _REF_COLUMNS}, "payload": payload})
             values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
         statements.append((f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
-    return statements
+    return statements + metrics_projection.writes(occurred_at, events)
 
 
 async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> None:
@@ -206,6 +206,7 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
         *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
         *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
         ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
+        *metrics_projection.writes(occurred_at, events),
     ])
 
 

@@ -33,3 +33,8 @@ class CountyPolicy:
     # Two or more homes before, or not residential (provincial rate).
     deed_tax_general_rate: Decimal = Decimal("0.03")
     advance_notice_lapse_days: int = 90
+    # Supervision figures (issue 16): the promised time for an application, in working days
+    # (weekends off), and the days after completion acceptance within which a transfer
+    # counts as 交房即交证.
+    statutory_limit_working_days: int = 5
+    delivery_with_certificate_days: int = 30

@@ -31,6 +31,7 @@ from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistr
 from resolvers.queries.access import AccessLogQuery
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
+from resolvers.queries.metrics import MetricsQuery
 from resolvers.queries.mortgages import MortgageQuery
 from resolvers.queries.nodes import NODE_TYPES, NodeQuery
 from resolvers.queries.parties import PartyQuery
@@ -42,7 +43,8 @@ from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
-    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, AccessLogQuery),
+    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, AccessLogQuery,
+     MetricsQuery),
 )
 Mutation = merge_types(
     "Mutation",

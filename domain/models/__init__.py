@@ -8,6 +8,7 @@ from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.sequences import NumberSequence
 from domain.models.access import AccessRecord
+from domain.models.metrics import ApplicationFigures, PermitFigures
 
 APP_LABEL = "onewindow"
 MODEL_MODULES = [
@@ -20,12 +21,14 @@ MODEL_MODULES = [
     "domain.models.events",
     "domain.models.sequences",
     "domain.models.access",
+    "domain.models.metrics",
 ]
 
 __all__ = [
     "APP_LABEL",
     "AccessRecord",
     "MODEL_MODULES",
+    "ApplicationFigures",
     "Certificate",
     "Contract",
     "ContractBuyer",
@@ -38,6 +41,7 @@ __all__ = [
     "NumberSequence",
     "Party",
     "Permit",
+    "PermitFigures",
     "Property",
     "Registration",
     "RegistrationParty",
