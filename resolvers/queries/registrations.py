@@ -4,6 +4,7 @@ import strawberry
 
 from domain import models as m
 from domain import visibility
+from domain.documents.records import verify_certificate
 from resolvers.context import Info
 from resolvers.ids import from_global_id
 from resolvers.inputs import RegistrationFilter
@@ -36,11 +37,7 @@ class RegistrationQuery:
 
     @strawberry.field(description="Public: anyone holding a certificate may check it")
     async def verify_certificate(self, info: Info, number: str, content_hash: str) -> CertificateVerification:
-        row = await m.Certificate.get_or_none(number=number.strip())
-        if row is None:
-            return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number")
-        if content_hash.strip().lower() != row.content_hash:
-            return CertificateVerification(valid=False, certificate=None, reason="the content hash is not this certificate's")
-        reason = info.context.services.keyring.verify(row.content, row.content_hash, row.signature, row.signing_key_id)
-        certificate = Certificate.from_row(row)
-        return CertificateVerification(valid=reason is None, certificate=certificate, reason=reason)
+        verification = await verify_certificate(info.context.services.keyring, number, content_hash)
+        record = verification.record
+        certificate = Certificate.from_row(record.certificate) if record else None
+        return CertificateVerification(valid=verification.valid, certificate=certificate, reason=verification.reason)
