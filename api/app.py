@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz."""
+"""The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz, and the
+documents (certificate and contract PDFs, /verify, the archive: api/documents.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +17,7 @@ from tortoise import Tortoise, connections
 
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier
+from api.documents import DocumentRoutes
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *DocumentRoutes(services, graphql.verifier, graphql.party_ids).routes(),
         ],
         lifespan=lifespan,
         # Outermost first: the wait for admission is part of the request's Server-Timing.

@@ -152,7 +152,10 @@ class KeyRing:
         self.verify_keys[public_key.key_id] = public_key
 
     def sign(self, content: Any) -> "SignedContent":
-        content_hash = canonical_hash(content)
+        return self.sign_hash(canonical_hash(content))
+
+    def sign_hash(self, content_hash: str) -> "SignedContent":
+        """A signature over a SHA-256 hex digest (a certificate's contentHash, an archive's manifest)."""
         signature = self.signing_key.sign(content_hash.encode("ascii"))
         return SignedContent(content_hash, base64.b64encode(signature).decode("ascii"), self.signing_key_id)
 
@@ -163,20 +166,21 @@ class KeyRing:
         return self.verify_hash(content_hash, signature, signing_key_id)
 
     def verify_hash(self, content_hash: str, signature: str, signing_key_id: str) -> str | None:
-        public_key = self.verify_keys.get(signing_key_id)
-        if public_key is None:
-            return f"unknown signing key {signing_key_id}"
-        try:
-            raw = base64.b64decode(signature, validate=True)
-        except ValueError:
-            return "the signature does not match the content hash"
-        if not public_key.verify(raw, content_hash.encode("ascii")):
-            return "the signature does not match the content hash"
-        return None
+        return verify_hash(self.verify_keys, content_hash, signature, signing_key_id)
 
-    def public_pems(self) -> list[bytes]:
-        """Every verification key, PEM: what an offline checker needs (the electronic archive)."""
-        return [public_key_pem(k) for k in self.verify_keys.values()]
+
+def verify_hash(verify_keys: dict[str, VerifyKey], content_hash: str, signature: str, signing_key_id: str) -> str | None:
+    """None when `signature` (base64) is the named key's over `content_hash`, else the reason it is not."""
+    public_key = verify_keys.get(signing_key_id)
+    if public_key is None:
+        return f"unknown signing key {signing_key_id}"
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except ValueError:
+        return "the signature does not match the content hash"
+    if not public_key.verify(raw, content_hash.encode("ascii")):
+        return "the signature does not match the content hash"
+    return None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tortoise.expressions import Subquery
+
 from domain import visibility
 from domain.certificates import KeyRing
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
@@ -48,7 +50,7 @@ async def _record(certificate: Certificate, viewer: Viewer | None) -> Certificat
 
 async def _as_viewer_may_read(viewer: Viewer, registration_id: int, holders: list[Holder]) -> list[Holder]:
     parties = {p.id_number: p for p in await Party.filter(
-        id__in=RegistrationParty.filter(registration_id=registration_id, role=RegistrationPartyRole.RIGHT_HOLDER).values("party_id"))}
+        id__in=Subquery(RegistrationParty.filter(registration_id=registration_id, role=RegistrationPartyRole.RIGHT_HOLDER).values("party_id")))}
     persons = [p.id for p in parties.values() if p.kind == PartyKind.PERSON]
     readable = await visibility.unmasked_person_ids(viewer, persons)
     out = []
@@ -61,7 +63,7 @@ async def _as_viewer_may_read(viewer: Viewer, registration_id: int, holders: lis
 
 async def visible_certificate(viewer: Viewer, number: str) -> CertificateRecord | None:
     certificate = await Certificate.get_or_none(
-        number=number, registration_id__in=visibility.registrations(viewer, Registration.all()).values("id"))
+        number=number, registration_id__in=Subquery(visibility.registrations(viewer, Registration.all()).values("id")))
     return await _record(certificate, viewer) if certificate else None
 
 
