@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Debian packages the tests use (.ci/run installs them): PDF text and pages, QR decoding, the
+# CJK font embedded in PDFs, the browser.
+DEBIAN_PACKAGES := poppler-utils zbar-tools fonts-wqy-zenhei chromium
 
 .PHONY: install serve test test-postgres contract-check schema migrations clean
 

@@ -3,9 +3,12 @@
 
 PDFs and archives need a bearer token, as /graphql does, and show only what the viewer may
 see (DESIGN §1): a document the viewer may not see answers 404, as if it did not exist.
+A PDF takes a few hundred milliseconds of CPU (font subsetting; the first one also parses the
+font): it is laid out in a thread, so the event loop keeps serving meanwhile.
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 from dataclasses import dataclass
@@ -75,7 +78,7 @@ class DocumentRoutes:
         if record is None:
             return _problem(404, *NOT_FOUND)
         url = verification_url(public_base_url(request), record.certificate.number, record.certificate.content_hash)
-        return _pdf(certificate_pdf(record, url))
+        return _pdf(await asyncio.to_thread(certificate_pdf, record, url))
 
     async def contract(self, request: Request) -> Response:
         viewer = await self._viewer(request)
@@ -85,7 +88,7 @@ class DocumentRoutes:
         record = await visible_contract(viewer, decoded[1]) if decoded and decoded[0] == "Contract" else None
         if record is None:
             return _problem(404, *NOT_FOUND)
-        return _pdf(contract_pdf(record))
+        return _pdf(await asyncio.to_thread(contract_pdf, record))
 
     async def archive(self, request: Request) -> Response:
         viewer = await self._viewer(request)

@@ -18,6 +18,7 @@ A zip of:
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -123,7 +124,7 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
     for record in await certificates_of_property(prop.id, registrar):
         certificate = record.certificate
         files[f"certificates/{certificate.number}.json"] = _json_bytes(certificate_json(certificate, record.registration.number))
-        files[f"certificates/{certificate.number}.pdf"] = context.certificate_pdf(record)
+        files[f"certificates/{certificate.number}.pdf"] = await asyncio.to_thread(context.certificate_pdf, record)
     for key_id, key in context.keyring.verify_keys.items():
         files[f"keys/{key_id.replace(':', '_')}.pem"] = public_key_pem(key)
 

@@ -68,6 +68,8 @@ async def visible_certificate(viewer: Viewer, number: str) -> CertificateRecord 
 
 
 async def certificates_of_property(property_id: int, viewer: Viewer) -> list[CertificateRecord]:
+    """Every certificate on the property (the archive: the caller has checked the viewer may
+    see them all), holders as `viewer` may read them."""
     rows = await Certificate.filter(registration__property_id=property_id).order_by("id")
     return [await _record(row, viewer) for row in rows]
 

@@ -154,6 +154,8 @@ async def test_the_contract_pdf_lays_out_the_signed_text_for_its_parties_only(se
         assert (await http.get(url, headers=bearer(actors.wang))).status_code == 404
         assert (await http.get(url, headers=bearer(actors.other_bank))).status_code == 404
         assert (await http.get("/contracts/not-an-id.pdf", headers=bearer(actors.registrar))).status_code == 404
+        for allowed in (actors.bank, actors.developer, actors.housing, actors.registrar):  # the chosen lender, the seller, departments
+            assert (await http.get(url, headers=bearer(allowed))).status_code == 200
         response = await http.get(url, headers=bearer(actors.zhang))
         assert response.status_code == 200
         text = pdf_text(response.content, tmp_path)
