@@ -21,7 +21,14 @@ from starlette.routing import Route
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
 from api.pdf import TITLE, certificate_pdf, contract_pdf, shanghai_date
 from domain import archive
-from domain.documents.records import visible_certificate, visible_contract, verify_certificate
+from domain.documents.records import (
+    CertificateRecord,
+    Verification,
+    public_record,
+    verify_certificate,
+    visible_certificate,
+    visible_contract,
+)
 from domain.enums import Role
 from domain.viewer import Viewer
 from resolvers.context import Services
@@ -106,7 +113,8 @@ class DocumentRoutes:
     async def verify(self, request: Request) -> Response:
         number, content_hash = request.query_params.get("number", ""), request.query_params.get("hash", "")
         result = await verify_certificate(self.services.keyring, number, content_hash)
-        return HTMLResponse(verification_page(result, number), headers={"Content-Security-Policy": _PAGE_POLICY})
+        record = await public_record(result.certificate) if result.certificate else None
+        return HTMLResponse(verification_page(result, record, number), headers={"Content-Security-Policy": _PAGE_POLICY})
 
 
 def archive_context(services: Services, base_url: str) -> archive.ExportContext:
@@ -121,10 +129,9 @@ def _pdf(data: bytes) -> Response:
     return Response(data, media_type="application/pdf", headers={"Cache-Control": "no-store"})
 
 
-def verification_page(result, number: str) -> str:
+def verification_page(result: Verification, record: CertificateRecord | None, number: str) -> str:
     """Valid or not, and the certificate's standing: kind, number, unit code, date, masked holders."""
     e = html.escape
-    record = result.record
     if record is None:
         verdict, rows = "无效 INVALID", [("原因 Reason", result.reason or "")]
     else:

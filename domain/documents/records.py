@@ -78,18 +78,24 @@ async def certificates_of_property(property_id: int, viewer: Viewer) -> list[Cer
 class Verification:
     valid: bool
     reason: str | None
-    record: CertificateRecord | None  # masked: for the public
+    certificate: Certificate | None  # None when the number or the hash is not a certificate's
 
 
 async def verify_certificate(keyring: KeyRing, number: str, content_hash: str) -> Verification:
-    """What anyone holding a certificate (or its QR code) may learn of it."""
+    """What anyone holding a certificate (or its QR code) may check: it exists, the hash is its
+    own, and the authority's signature covers it."""
     certificate = await Certificate.get_or_none(number=number.strip())
     if certificate is None:
         return Verification(False, "no certificate has this number", None)
     if content_hash.strip().lower() != certificate.content_hash:
         return Verification(False, "the content hash is not this certificate's", None)
     reason = keyring.verify(certificate.content, certificate.content_hash, certificate.signature, certificate.signing_key_id)
-    return Verification(reason is None, reason, await _record(certificate, None))
+    return Verification(reason is None, reason, certificate)
+
+
+async def public_record(certificate: Certificate) -> CertificateRecord:
+    """The certificate's standing for the public: holders' names and ID numbers masked."""
+    return await _record(certificate, None)
 
 
 @dataclass(frozen=True)

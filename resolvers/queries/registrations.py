@@ -38,6 +38,5 @@ class RegistrationQuery:
     @strawberry.field(description="Public: anyone holding a certificate may check it")
     async def verify_certificate(self, info: Info, number: str, content_hash: str) -> CertificateVerification:
         verification = await verify_certificate(info.context.services.keyring, number, content_hash)
-        record = verification.record
-        certificate = Certificate.from_row(record.certificate) if record else None
+        certificate = Certificate.from_row(verification.certificate) if verification.certificate else None
         return CertificateVerification(valid=verification.valid, certificate=certificate, reason=verification.reason)
