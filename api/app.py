@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz."""
+"""The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz, and the
+documents (certificate and contract PDFs, /verify, the archive: api/documents.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -21,6 +22,7 @@ from tortoise import Tortoise, connections
 from api import graphiql, logs, metrics
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier, request_identity
+from api.documents import DocumentRoutes
 from api.db import init_orm
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             *graphiql.routes(settings.graphiql_on),
             Route("/console", lambda request: RedirectResponse("/console/")),
             Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False)),
+            *DocumentRoutes(services, graphql.verifier, graphql.party_ids).routes(),
         ],
         lifespan=lifespan,
         # Outermost first: the request's id and log line cover everything (CORS answers a

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.db import apply_migrations  # noqa: E402
+from api.keys import signing_algorithm  # noqa: E402
 from domain.certificates import generate_private_key_pem  # noqa: E402
 
 BENCH_SECRET = "onewindow-benchmark-secret-0123456789abcdef"
@@ -48,7 +49,7 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
     """uvicorn serving the app on PostgreSQL, as production runs it; yields its address and pid."""
     key = workdir / "signing-key.pem"
     if not key.exists():
-        key.write_bytes(generate_private_key_pem())
+        key.write_bytes(generate_private_key_pem(signing_algorithm()))  # ONEWINDOW_SIGNING_ALGORITHM
     env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20", "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
            "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://"),
            "ONEWINDOW_ACCESS_LOG": "false"}  # no request lines (api/logs.py), as --no-access-log says for uvicorn's

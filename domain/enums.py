@@ -119,6 +119,12 @@ class CertificateKind(str, Enum):
     REGISTRATION_PROOF = "REGISTRATION_PROOF"
 
 
+class CertificateStatus(str, Enum):
+    CURRENT = "CURRENT"
+    SUPERSEDED = "SUPERSEDED"
+    CANCELLED = "CANCELLED"
+
+
 class TaxKind(str, Enum):
     DEED_TAX = "DEED_TAX"
 

@@ -10,3 +10,8 @@ def mask_id_number(id_number: str) -> str:
         return "*" * len(id_number)
     hidden = len(id_number) - VISIBLE_PREFIX - VISIBLE_SUFFIX
     return id_number[:VISIBLE_PREFIX] + "*" * hidden + id_number[-VISIBLE_SUFFIX:]
+
+
+def mask_name(name: str) -> str:
+    """张* / 欧** : the first character stays, for a holder to recognise, not for a stranger to read."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""

@@ -17,7 +17,7 @@ async def _nothing(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('onewindow', '0006_event_pending_unlogged')]
+    dependencies = [('onewindow', '0007_access_log')]
 
     initial = False
 

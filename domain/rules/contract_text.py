@@ -7,6 +7,9 @@ from decimal import Decimal
 from domain.canonical import canonical_hash
 from domain.enums import PaymentMethod
 
+# A share as stored (six decimals): "0.5" and "0.500000" are one term, so one text and one hash.
+SHARE_PLACES = Decimal("0.000001")
+
 
 @dataclass(frozen=True)
 class BuyerTerms:
@@ -33,7 +36,7 @@ class ContractTerms:
             "contract": self.contract_id,
             "property": self.unit_code,
             "seller": {"idNumber": self.seller_id_number, "name": self.seller_name},
-            "buyers": [{"idNumber": b.id_number, "name": b.name, "share": b.share} for b in self.buyers],
+            "buyers": [{"idNumber": b.id_number, "name": b.name, "share": None if b.share is None else b.share.quantize(SHARE_PLACES)} for b in self.buyers],
             "price": self.price,
             "downPayment": self.down_payment,
             "paymentMethod": self.payment_method,

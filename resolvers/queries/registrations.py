@@ -5,6 +5,7 @@ from strawberry.types.nodes import SelectedField
 
 from domain import models as m
 from domain import visibility
+from domain.documents.records import verify_certificate
 from resolvers.context import Info
 from resolvers.ids import from_global_id
 from resolvers.inputs import RegistrationFilter, check_input, fits
@@ -62,10 +63,8 @@ class RegistrationQuery:
     @strawberry.field(description="Public: anyone holding a certificate may check it")
     async def verify_certificate(self, info: Info, number: str, content_hash: str) -> CertificateVerification:
         number = number.strip()
-        row = await m.Certificate.get_or_none(number=number) if fits(m.Certificate, "number", number) else None
-        if row is None:
+        if not fits(m.Certificate, "number", number):
             return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number")
-        if content_hash.strip().lower() != row.content_hash:
-            return CertificateVerification(valid=False, certificate=None, reason="the content hash is not this certificate's")
-        reason = info.context.services.keyring.verify(row.content, row.content_hash, row.signature, row.signing_key_id)
-        return CertificateVerification(valid=reason is None, certificate=await _as_verified(info, row), reason=reason)
+        verification = await verify_certificate(info.context.services.keyring, number, content_hash)
+        certificate = await _as_verified(info, verification.certificate) if verification.certificate else None
+        return CertificateVerification(valid=verification.valid, certificate=certificate, reason=verification.reason)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from domain import models as m
+from domain.documents.texts import contract_terms_of, contract_text
 from domain.rules import funds
 from resolvers.context import Info
 from resolvers.enums import ContractStatus, FundKind, PaymentMethod
@@ -120,6 +121,14 @@ class Contract(Node):
     @strawberry.field
     async def property(self, info: Info) -> Property:
         return Property.from_row(await info.context.loaders.property.load(self.property_id))
+
+    @strawberry.field(description="The canonical contract text the parties sign: its SHA-256 is documentHash")
+    async def text(self, info: Info) -> str:
+        loaders = info.context.loaders
+        row, prop, buyers = await loaders.contract.load(self.db_id), await loaders.property.load(self.property_id), \
+            await loaders.contract_buyers.load(self.db_id)
+        seller, lender, *people = await loaders.party.load_many([self.seller_id, self.lender_id, *(b.party_id for b in buyers)])
+        return contract_text(contract_terms_of(row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender))
 
     @strawberry.field
     async def seller(self, info: Info) -> Party:

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain import models as m
+from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
 from resolvers.context import Info
 from resolvers.enums import CertificateKind, Decider, RegistrationKind, RegistrationStatus, RightStatus
@@ -47,6 +48,14 @@ class Registration(Node):
     submitted_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     decided_by: Decider | None
+
+    @strawberry.field(description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash")
+    def text(self) -> str:
+        return application_text(self.application_form)
+
+    @strawberry.field(description="SHA-256 hex of the application text the applicants sign")
+    def document_hash(self) -> str:
+        return text_hash(self.text())
 
     @classmethod
     def from_row(cls, row: m.Registration) -> "Registration":

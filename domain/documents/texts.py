@@ -1,0 +1,32 @@
+"""The canonical texts that signatures cover: the byte form whose SHA-256 is `documentHash`."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.canonical import canonical_json, sha256_hex
+from domain.models import Contract, Party
+from domain.rules.contract_text import BuyerTerms, ContractTerms
+
+
+def contract_terms_of(contract: Contract, unit_code: str, seller: Party, buyers: list[tuple[Party, Decimal | None]],
+                      lender: Party | None) -> ContractTerms:
+    """The terms as stored: the same `ContractTerms` the draft was hashed from."""
+    return ContractTerms(
+        contract.id, unit_code, seller.id_number, seller.name,
+        tuple(BuyerTerms(p.id_number, p.name, share) for p, share in buyers),
+        contract.price, contract.down_payment, contract.payment_method, contract.delivery_with_certificate,
+        lender.id_number if lender else None,
+    )
+
+
+def contract_text(terms: ContractTerms) -> str:
+    return canonical_json(terms.document())
+
+
+def application_text(application_form: dict) -> str:
+    """An application's signed text: its form, as each applicant signs it (advance notice)."""
+    return canonical_json(application_form)
+
+
+def text_hash(text: str) -> str:
+    return sha256_hex(text)
