@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
+from typing import NamedTuple
 
-from domain import sql, transactions
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain import sql
 from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
 from domain.enums import EventType
 from domain.models import Event, EventLogHead
@@ -95,8 +95,9 @@ _SEQ_MARK = '"seq":0,"type":'
 
 async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
                  writes: Sequence[tuple[str, list]] = ()) -> list:
-    """Append events in order, inside the caller's transaction `conn`, with the caller's own
-    `writes` (one statement on PostgreSQL for both); returns what the writes' RETURNING returns.
+    """Append events in order, inside the transaction `conn`, with `writes` (one statement on
+    PostgreSQL for both); returns what the last `sql.Returning` of the writes returns. Only the
+    unit of work's strategies call this (api/persistence): services `record` events.
 
     On PostgreSQL the events wait in `event_pending` and are numbered and chained by a
     deferred trigger while the transaction commits (migration 0005): the log head is locked
@@ -108,68 +109,19 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     if not events:
         return await sql.execute_together(conn, list(writes))
     if sql.is_postgres(conn):
-        return await sql.execute_together(conn, [*writes, *_pending_inserts(occurred_at, events)])
+        return await sql.execute_together(conn, [*writes, *pending_inserts(occurred_at, events)])
     returned = await sql.execute(conn, list(writes))
     await _chain_now(conn, occurred_at, events)
     return returned
-
-
-class Outbox:
-    """What a transaction writes and logs last, sent with its COMMIT: on PostgreSQL in a
-    `transactions.transaction()`, in one round trip (`transactions.commit_rendered`), and
-    each part is made ready as it is added. A use case adds what it can before it takes a
-    hot counter, so the counter's holder only prepares what depends on the number. Elsewhere
-    the parts wait for `commit` and go through `append`; the transaction's context commits."""
-
-    def __init__(self, conn: BaseDBAsyncClient, occurred_at: datetime) -> None:
-        self.conn = conn
-        self.occurred_at = occurred_at
-        self.ahead = transactions.renders_ahead(conn)
-        self.calls: list[str] = []
-        self.writes: list[tuple[str, list]] = []
-        self.events: list[NewEvent] = []
-
-    async def add(self, writes: Sequence[tuple[str, list]] = (), events: Sequence[NewEvent] = ()) -> None:
-        if self.ahead:
-            self.calls += await transactions.rendered(self.conn, [*writes, *_pending_inserts(self.occurred_at, events)])
-        else:
-            self.writes += writes
-            self.events += events
-
-    async def commit(self) -> None:
-        if self.ahead:
-            await transactions.commit_rendered(self.conn, self.calls)
-        else:
-            await append(self.conn, self.occurred_at, self.events, self.writes)
-
-
-async def append_and_commit(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                            writes: Sequence[tuple[str, list]] = ()) -> None:
-    """`append` as the last step of a `transactions.transaction()`: on PostgreSQL the writes,
-    the events and the COMMIT travel in one round trip, and nothing more runs in `conn`."""
-    outbox = Outbox(conn, occurred_at)
-    await outbox.add(writes, events)
-    await outbox.commit()
-
-
-async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()) -> list:
-    """`append` for a use case with nothing else to do in its transaction: on PostgreSQL the
-    writes and events are one statement, a transaction by itself (no BEGIN and COMMIT round
-    trips); otherwise they get a transaction of their own."""
-    conn = connections.get("default")
-    if sql.is_postgres(conn):
-        statements = [*writes, *_pending_inserts(occurred_at, events)]
-        if sql.fits_one_statement(statements):
-            return await sql.execute_together(conn, statements)
-    async with in_transaction() as conn:
-        return await append(conn, occurred_at, events, writes)
 
 
 _PENDING_COLUMNS = ("type", "occurred_at", *_REF_COLUMNS, "payload", "canonical_head", "canonical_tail", "audience")
 _EVENTS_PER_STATEMENT = 500
 
 
-def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[tuple[str, list]]:
+def pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[sql.Statement]:
+    """PostgreSQL: the events as rows of `event_pending`, numbered and chained by the
+    deferred trigger while the transaction commits (migration 0005)."""
     statements = []
     for start in range(0, len(events), _EVENTS_PER_STATEMENT):
         rows, values = [], []
@@ -182,13 +134,14 @@ def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[
             values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at,
                                          **{c: getattr(new.refs, c) for c in _REF_COLUMNS}, "payload": payload})
             values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
-        statements.append((f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
+        statements.append(sql.Statement(f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
     return statements
 
 
 async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> None:
     """SQLite: one writer at a time, so events are numbered and chained as they are appended."""
-    [(seq, previous)] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
+    [head] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID], _Head)
+    seq, previous = head.last_seq, head.last_hash
     audiences = {refs: await _audience(conn, refs) for refs in dict.fromkeys(e.refs for e in events)}
     event_rows: list[list] = []
     audience_rows: list[list] = []
@@ -205,8 +158,17 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
     await sql.execute(conn, [
         *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
         *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
-        ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
+        sql.Statement("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
     ])
+
+
+class _Head(NamedTuple):
+    last_seq: int
+    last_hash: str
+
+
+class _Party(NamedTuple):
+    party_id: int | None
 
 
 # Every party an event's references name (DESIGN §1), in one query.
@@ -231,7 +193,9 @@ def _audience_union(refs: EventRefs) -> tuple[str, list[int]] | None:
 
 async def _audience(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
     union = _audience_union(refs)
-    return set() if union is None else {row[0] for row in await sql.fetch(conn, *union) if row[0] is not None}
+    if union is None:
+        return set()
+    return {row.party_id for row in await sql.fetch(conn, *union, _Party) if row.party_id is not None}
 
 
 async def events_after(

@@ -39,7 +39,7 @@ async def homes_owned(
         else None
     )
     member_ids = counted_members(id_number, facts, scope, today)
-    parties = await person_parties_from_shared_records(member_ids)
+    parties = await person_parties_from_shared_records(member_ids, now)
     by_party_id = {p.id: p for p in parties}
     claims = await _claims(by_party_id, exclude_contract_id)
     return HomesOwnedResult(id_number, scope, parties, distinct_homes(claims), now)

@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from domain import eventlog
-from domain.enums import EventType, LicenceStatus, PartyKind, PropertyUsage, Role, SaleType
-from domain.errors import DomainError
+from domain import eventlog, sql
+from domain.enums import EventType, LicenceStatus, PartyKind, PermitStatus, PropertyStatus, PropertyUsage, Role, SaleType
+from domain.errors import DomainError, violates_unique
 from domain.models import Party, Permit, Property, SharedOrganizationRecord
 from domain.rules import identity, validation
 from domain.services.context import UseCase
@@ -86,20 +85,25 @@ async def issue_presale_permit(use_case: UseCase, spec: PermitSpec) -> Permit:
         if p.unit_code in taken:
             raise DomainError("DUPLICATE", f"unit {p.unit_code} is registered already", ["input", "properties", str(i), "unitCode"])
     try:
-        async with in_transaction() as conn:
-            permit = await Permit.create(
-                number=number, developer=developer, project_name=project, sale_type=spec.sale_type,
-                supervised_account=account, supervising_bank=bank, using_db=conn,
-            )
-            await Property.bulk_create(
-                [Property(permit_id=permit.id, **vars(p)) for p in properties], using_db=conn
-            )
+        async with use_case.unit_of_work() as uow:
+            values = {"number": number, "developer_id": developer.id, "project_name": project, "sale_type": spec.sale_type,
+                      "supervised_account": account, "supervising_bank_id": bank.id, "status": PermitStatus.VALID,
+                      "issued_at": use_case.now()}
+            permit = Permit(**values)
+            permit.id = await uow.insert(Permit, values)
+            await uow.write(*sql.insert_many(Property, [
+                {"permit_id": permit.id, **vars(p), "status": PropertyStatus.AVAILABLE, "created_at": use_case.now()}
+                for p in properties]))
             payload = {
                 "permitId": permit.id, "number": number, "developer": developer.id_number,
                 "supervisingBank": bank.id_number, "saleType": spec.sale_type, "units": [p.unit_code for p in properties],
             }
             event = eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), payload, frozenset({developer.id, bank.id}))
-            await eventlog.append(conn, use_case.now(), [event])
-    except IntegrityError as exc:  # a concurrent request took the number or a unit first
-        raise DomainError("DUPLICATE", "the permit number or a unit code was registered meanwhile", ["input", "number"]) from exc
+            await uow.record(event)
+            await uow.commit()
+    except IntegrityError as exc:
+        if violates_unique(exc, "permit", "number") or violates_unique(exc, "property", "unit_code"):
+            # a concurrent request took the number or a unit first
+            raise DomainError("DUPLICATE", "the permit number or a unit code was registered meanwhile", ["input", "number"]) from exc
+        raise
     return permit

@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tortoise.transactions import in_transaction
-
 from domain import eventlog
 from domain.enums import EventType, RegistrationKind, RightStatus
 from domain.models import Property, Registration
 from domain.rules.ownership import advance_notice_lapsed, seizure_expired
 from domain.services.context import UseCase
 from domain.services.ownership import convert_if_ready, end_right
-from domain.services.property_status import refresh_property_status
+from domain.services.property_status import property_status_update
 
 
 @dataclass
@@ -43,17 +41,19 @@ async def sweep(use_case: UseCase) -> SweepReport:
 
 
 async def _lapse(use_case: UseCase, registration_id: int, property_id: int, reason: str, check_transfer: bool = False) -> int:
-    async with in_transaction() as conn:
-        prop = await Property.select_for_update().using_db(conn).get(id=property_id)
-        registration = await Registration.select_for_update().using_db(conn).get(id=registration_id)
+    async with use_case.unit_of_work() as uow:
+        prop = await uow.lock(Property, property_id)
+        registration = await uow.lock(Registration, registration_id)
+        assert prop is not None and registration is not None  # neither is ever deleted
         if registration.right_status != RightStatus.IN_FORCE or not _still_due(use_case, registration, prop):
-            return 0  # another process got there first, or the facts changed
-        await end_right(conn, registration, RightStatus.LAPSED)
+            return 0  # another process got there first, or the facts changed: nothing is written
+        await end_right(uow, registration, RightStatus.LAPSED)
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=registration.contract_id, registration_id=registration.id)
-        events = [eventlog.NewEvent(EventType.RIGHT_LAPSED, refs, {"registrationId": registration.id, "kind": registration.kind, "reason": reason})]
-        transferred = await convert_if_ready(conn, use_case, prop) if check_transfer else []
-        await refresh_property_status(conn, prop)
-        await eventlog.append(conn, use_case.now(), events + transferred)
+        transferred = await convert_if_ready(uow, use_case, prop) if check_transfer else []
+        await uow.write(*await property_status_update(uow, prop))
+        await uow.record(eventlog.NewEvent(EventType.RIGHT_LAPSED, refs, {
+            "registrationId": registration.id, "kind": registration.kind, "reason": reason}), *transferred)
+        await uow.commit()
     return 1 if transferred else 0
 
 
