@@ -1,4 +1,5 @@
 """Database configuration and migrations (Tortoise's own migration engine)."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from api.persistence.postgres import PooledConnection
 from domain import unit_of_work
 from domain.models import APP_LABEL, MODEL_MODULES
 from domain.unit_of_work import Database
-
 
 DEFAULT_POOL_SIZE = 20
 

@@ -1,4 +1,5 @@
 """The one exception services raise for a rule the request broke."""
+
 from __future__ import annotations
 
 import hashlib

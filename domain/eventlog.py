@@ -7,14 +7,13 @@ chain stays linear. A rolled-back transaction returns its number with it (no gap
 PostgreSQL the numbering happens while the transaction commits (a deferred trigger, migration
 0005), so the lock is held for the commit alone; on SQLite `append` numbers the events itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -54,17 +53,17 @@ class NewEvent:
     extra_audience: frozenset[int] = field(default_factory=frozenset)
 
 
-def canonical_event(
-    seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any
-) -> str:
+def canonical_event(seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> str:
     """The text an event's hash is taken over; `payload` is JSON-ready (`to_jsonable`, or as read back)."""
-    return dumps_canonical({
-        "seq": seq,
-        "type": EventType(event_type).value,
-        "occurredAt": to_jsonable(occurred_at),
-        "refs": refs,
-        "payload": payload,
-    })
+    return dumps_canonical(
+        {
+            "seq": seq,
+            "type": EventType(event_type).value,
+            "occurredAt": to_jsonable(occurred_at),
+            "refs": refs,
+            "payload": payload,
+        }
+    )
 
 
 def chain_hash(previous_hash: str, canonical: str) -> str:
@@ -87,14 +86,15 @@ def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: di
     text = canonical_event(0, event_type, occurred_at, refs, payload)
     # "seq" and "type" are the last two top-level keys (sorted); the payload comes before them.
     at = text.rindex(_SEQ_MARK)
-    return text[:at] + '"seq":', text[at + len('"seq":0'):]
+    return text[:at] + '"seq":', text[at + len('"seq":0') :]
 
 
 _SEQ_MARK = '"seq":0,"type":'
 
 
-async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                 writes: Sequence[tuple[str, list]] = ()) -> list:
+async def append(
+    conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()
+) -> list:
     """Append events in order, inside the transaction `conn`, with `writes` (one statement on
     PostgreSQL for both); returns what the last `sql.Returning` of the writes returns. Only the
     unit of work's strategies call this (api/persistence): services `record` events.
@@ -125,16 +125,25 @@ def pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[s
     statements = []
     for start in range(0, len(events), _EVENTS_PER_STATEMENT):
         rows, values = [], []
-        for new in events[start:start + _EVENTS_PER_STATEMENT]:
+        for new in events[start : start + _EVENTS_PER_STATEMENT]:
             payload = to_jsonable(new.payload)
             head, tail = canonical_parts(new.type, occurred_at, new.refs.as_dict(), payload)
             union = _audience_union(new.refs)
             audience = f"ARRAY({union[0]}) || ?::int[]" if union else "?::int[]"
             rows.append(f"({sql.marks(len(_PENDING_COLUMNS) - 1)}, {audience})")
-            values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at,
-                                         **{c: getattr(new.refs, c) for c in _REF_COLUMNS}, "payload": payload})
+            values += sql.db_row(
+                Event,
+                {
+                    "type": new.type,
+                    "occurred_at": occurred_at,
+                    **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
+                    "payload": payload,
+                },
+            )
             values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
-        statements.append(sql.Statement(f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
+        statements.append(
+            sql.Statement(f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values)
+        )
     return statements
 
 
@@ -150,16 +159,32 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
         payload = to_jsonable(new.payload)
         refs = new.refs.as_dict()
         digest = chain_hash(previous, canonical_event(seq, new.type, occurred_at, refs, payload))
-        event_rows.append(sql.db_row(Event, {
-            "seq": seq, "type": new.type, "occurred_at": occurred_at, **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
-            "payload": payload, "previous_hash": previous, "hash": digest}))
+        event_rows.append(
+            sql.db_row(
+                Event,
+                {
+                    "seq": seq,
+                    "type": new.type,
+                    "occurred_at": occurred_at,
+                    **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
+                    "payload": payload,
+                    "previous_hash": previous,
+                    "hash": digest,
+                },
+            )
+        )
         audience_rows += [[seq, party] for party in sorted(audiences[new.refs] | new.extra_audience)]
         previous = digest
-    await sql.execute(conn, [
-        *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
-        *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
-        sql.Statement("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
-    ])
+    await sql.execute(
+        conn,
+        [
+            *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
+            *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
+            sql.Statement(
+                "UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]
+            ),
+        ],
+    )
 
 
 class _Head(NamedTuple):
@@ -198,9 +223,7 @@ async def _audience(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
     return {row.party_id for row in await sql.fetch(conn, *union, _Party) if row.party_id is not None}
 
 
-async def events_after(
-    after_seq: int, limit: int, types: Iterable[EventType] | None = None
-) -> list[Event]:
+async def events_after(after_seq: int, limit: int, types: Iterable[EventType] | None = None) -> list[Event]:
     query = Event.filter(seq__gt=after_seq)
     if types:
         query = query.filter(type__in=list(types))
@@ -231,7 +254,9 @@ async def verify_chain(batch_size: int = 1000) -> ChainReport:
             if event.seq != expected_seq:
                 return ChainReport(False, count, expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
             if event.previous_hash != previous:
-                return ChainReport(False, count, event.seq, "previousHash does not match the hash of the event before it")
+                return ChainReport(
+                    False, count, event.seq, "previousHash does not match the hash of the event before it"
+                )
             digest = chain_hash(
                 previous, canonical_event(event.seq, event.type, event.occurred_at, event_refs(event), event.payload)
             )
@@ -240,6 +265,10 @@ async def verify_chain(batch_size: int = 1000) -> ChainReport:
             previous, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = await EventLogHead.get(id=HEAD_ID)
     if head.last_seq != count or head.last_hash != previous:
-        return ChainReport(False, count, count + 1 if head.last_seq > count else head.last_seq,
-                           f"the log head says {head.last_seq} events but the chain has {count}")
+        return ChainReport(
+            False,
+            count,
+            count + 1 if head.last_seq > count else head.last_seq,
+            f"the log head says {head.last_seq} events but the chain has {count}",
+        )
     return ChainReport(True, count)

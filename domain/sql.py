@@ -4,6 +4,7 @@ Statements are written with `?` placeholders; `for_dialect` numbers them (`$1`, 
 for asyncpg. Values go through the model fields' own `to_db_value`, so a row written here
 reads back through Tortoise exactly like one the ORM wrote.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ class Statement(NamedTuple):
 class Returning(Statement):
     """A statement whose rows the caller wants back (`execute`); only the `returning=`
     argument of `insert` (or a caller saying so) makes one: the text is never inspected."""
+
 
 # Both engines take 32,766 values in a statement; stay well under.
 MAX_VALUES = 10_000
@@ -84,7 +86,7 @@ def db_row(model: type[Model], values: dict[str, Any]) -> list[Any]:
 
 def read(model: type[MODEL], columns: Sequence[str], values: Sequence[Any]) -> MODEL:
     """A (partial) model instance from the columns of a hand-written SELECT, converted as Tortoise does."""
-    return model._init_from_db(**dict(zip(columns, values)))
+    return model._init_from_db(**dict(zip(columns, values, strict=True)))
 
 
 def model_from(model: type[MODEL], **columns: Any) -> MODEL:
@@ -128,8 +130,12 @@ def update_where(model: type[Model], ids: Sequence[int], values: dict[str, Any])
     if not ids:
         return []
     assignments = ", ".join(f"{name} = ?" for name in values)
-    return [Statement(f"UPDATE {model._meta.db_table} SET {assignments} WHERE id IN ({marks(len(ids))})",
-                      [*db_row(model, values), *ids])]
+    return [
+        Statement(
+            f"UPDATE {model._meta.db_table} SET {assignments} WHERE id IN ({marks(len(ids))})",
+            [*db_row(model, values), *ids],
+        )
+    ]
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[Statement]:
@@ -138,7 +144,7 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     row_marks = f"({marks(len(columns))})"
     statements = []
     for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
+        chunk = rows[start : start + per_statement]
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_marks] * len(chunk))}"
         statements.append(Statement(sql, [value for row in chunk for value in row]))
     return statements
@@ -156,8 +162,9 @@ async def fetch(conn: BaseDBAsyncClient, sql: str, values: Sequence[Any], row: t
     return [make(tuple(r.values()) if isinstance(r, dict) else tuple(r)) for r in rows]
 
 
-async def fetch_with_model(conn: BaseDBAsyncClient, model: type[MODEL], columns: Sequence[str], sql: str,
-                           values: Sequence[Any], row: type[ROW]) -> list[tuple[MODEL, ROW]]:
+async def fetch_with_model(
+    conn: BaseDBAsyncClient, model: type[MODEL], columns: Sequence[str], sql: str, values: Sequence[Any], row: type[ROW]
+) -> list[tuple[MODEL, ROW]]:
     """Rows whose first columns are `columns` of `model` and the rest `row`'s fields, in order."""
     _, rows = await conn.execute_query(for_dialect(conn, sql), list(values))
     width, make = len(columns), named(row)
@@ -194,7 +201,9 @@ def together(statements: Sequence[tuple[str, list[Any]]]) -> Statement:
     return Returning(f"WITH {clauses} SELECT * FROM w{returning[-1]}", values)
 
 
-async def execute_together(conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
+async def execute_together(
+    conn: BaseDBAsyncClient, statements: Sequence[tuple[str, list[Any]]]
+) -> list[tuple[Any, ...]]:
     """`execute`, on PostgreSQL as one statement (`together`) when there are several and they fit."""
     if not is_postgres(conn) or len(statements) < 2 or not fits_one_statement(statements):
         return await execute(conn, statements)

@@ -142,7 +142,9 @@ class UnitOfWork:
         rows = await self.execute(sql.Returning(_ADVANCE, [count, counter]))
         if not rows:  # the counter's first use (a new year or kind)
             rows = await self.execute(
-                sql.Statement("INSERT INTO number_sequence (name, value) VALUES (?, 0) ON CONFLICT DO NOTHING", [counter]),
+                sql.Statement(
+                    "INSERT INTO number_sequence (name, value) VALUES (?, 0) ON CONFLICT DO NOTHING", [counter]
+                ),
                 sql.Returning(_ADVANCE, [count, counter]),
             )
         last = sql.named(_Counter)(rows[0]).value

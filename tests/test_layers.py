@@ -2,6 +2,7 @@
 
 Phase 2 of issue 12 adds the resolvers ↔ subscriptions and resolvers/types checks: add rows
 to FORBIDDEN and modules to the cycle check; the walk stays as it is."""
+
 from __future__ import annotations
 
 import ast
@@ -13,8 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package → what its modules must never import (a prefix of the imported module's name).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "domain": ("api", "resolvers", "subscriptions", "strawberry", "starlette", "asyncpg",
-               "tortoise.backends.asyncpg", "tortoise.backends.base_postgres", "tortoise.backends.sqlite"),
+    "domain": (
+        "api",
+        "resolvers",
+        "subscriptions",
+        "strawberry",
+        "starlette",
+        "asyncpg",
+        "tortoise.backends.asyncpg",
+        "tortoise.backends.base_postgres",
+        "tortoise.backends.sqlite",
+    ),
     "api.db": ("domain.transactions",),
 }
 # (importer, imported): directions fixed here; phase 2 adds ("subscriptions", "resolvers").
@@ -65,8 +75,12 @@ def test_no_module_imports_what_its_layer_may_not(package):
 
 @pytest.mark.parametrize(("importer", "imported"), FORBIDDEN_DIRECTIONS)
 def test_dependencies_point_one_way(importer, imported):
-    wrong = sorted(f"{module} imports {name}" for module, path in _modules(importer)
-                   for name in imports_of(path, module) if _matches(name, imported))
+    wrong = sorted(
+        f"{module} imports {name}"
+        for module, path in _modules(importer)
+        for name in imports_of(path, module)
+        if _matches(name, imported)
+    )
     assert wrong == []
 
 

@@ -12,10 +12,12 @@ plans it no more often than asyncpg's own prepared statements.
 
 BEGIN is sent when the first statement needs the transaction: a unit of work that only
 queues goes to the database in one round trip, BEGIN, its statements and COMMIT (or, when it
-wants rows back, as one statement, a transaction by itself). Before BEGIN nothing is locked, so what is queued waits as plain statements;
+wants rows back, as one statement, a transaction by itself). Before BEGIN nothing is locked,
+so what is queued waits as plain statements;
 after it, each is made ready as it is queued, so what is done while a hot counter is held
 is only what depends on it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -107,7 +109,7 @@ class _HandManagedTransaction(TransactionWrapper):
 class _BegunFirst:
     """Tortoise's connection wrapper, with BEGIN sent before the transaction's first statement."""
 
-    __slots__ = ("transaction", "inner")
+    __slots__ = ("inner", "transaction")
 
     def __init__(self, transaction: _HandManagedTransaction, inner: Any) -> None:
         self.transaction, self.inner = transaction, inner

@@ -22,33 +22,59 @@ async def certificate_numbers(uow: UnitOfWork, use_case: UseCase, kind: Certific
     return [certificate_number(use_case.policy, kind, year, v) for v in values]
 
 
-def signed_certificate(use_case: UseCase, registration: Registration, kind: CertificateKind, holders: list[Party],
-                       prop: Property, extra: dict[str, Any] | None = None) -> Certificate:
+def signed_certificate(
+    use_case: UseCase,
+    registration: Registration,
+    kind: CertificateKind,
+    holders: list[Party],
+    prop: Property,
+    extra: dict[str, Any] | None = None,
+) -> Certificate:
     """The certificate of what a numbered registration records, signed, not yet saved."""
     now = use_case.now()
-    content = to_jsonable({
-        "number": registration.number,
-        "kind": kind.value,
-        "registrationKind": registration.kind.value,
-        "authority": f"{use_case.policy.county_name}不动产登记中心",
-        "issuedAt": now,
-        "property": {"unitCode": prop.unit_code, "address": prop.address, "buildingArea": prop.building_area,
-                     "usage": prop.usage.value},
-        "holders": [{"name": h.name, "idNumber": h.id_number} for h in holders],
-        **(extra or {}),
-    })
+    content = to_jsonable(
+        {
+            "number": registration.number,
+            "kind": kind.value,
+            "registrationKind": registration.kind.value,
+            "authority": f"{use_case.policy.county_name}不动产登记中心",
+            "issuedAt": now,
+            "property": {
+                "unitCode": prop.unit_code,
+                "address": prop.address,
+                "buildingArea": prop.building_area,
+                "usage": prop.usage.value,
+            },
+            "holders": [{"name": h.name, "idNumber": h.id_number} for h in holders],
+            **(extra or {}),
+        }
+    )
     signed = use_case.keyring.sign(content)
-    return Certificate(number=registration.number, kind=kind, registration_id=registration.id, issued_at=now,
-                       content=content, content_hash=signed.content_hash, signature=signed.signature,
-                       signing_key_id=signed.signing_key_id)
+    return Certificate(
+        number=registration.number,
+        kind=kind,
+        registration_id=registration.id,
+        issued_at=now,
+        content=content,
+        content_hash=signed.content_hash,
+        signature=signed.signature,
+        signing_key_id=signed.signing_key_id,
+    )
 
 
 def certificate_inserts(certificates: list[Certificate]) -> list[sql.Statement]:
     return sql.insert_many(Certificate, [{name: getattr(c, name) for name in _COLUMNS} for c in certificates])
 
 
-async def issue_certificate(uow: UnitOfWork, use_case: UseCase, registration: Registration, kind: CertificateKind,
-                            holders: list[Party], prop: Property, extra: dict[str, Any] | None = None) -> Certificate:
+async def issue_certificate(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    registration: Registration,
+    kind: CertificateKind,
+    holders: list[Party],
+    prop: Property,
+    extra: dict[str, Any] | None = None,
+) -> Certificate:
     """Number the registration and write its signed certificate (with the commit)."""
     [registration.number] = await certificate_numbers(uow, use_case, kind, 1)
     certificate = signed_certificate(use_case, registration, kind, holders, prop, extra)

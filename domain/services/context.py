@@ -1,4 +1,5 @@
 """What every use case receives: who acts, the clock, the county's policy and signing keys."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,8 +8,8 @@ from datetime import date, datetime
 
 from domain.certificates import KeyRing
 from domain.clock import Clock
-from domain.errors import DomainError
 from domain.enums import Role
+from domain.errors import DomainError
 from domain.policy import CountyPolicy
 from domain.timeutil import business_date
 from domain.unit_of_work import Database, UnitOfWork, installed

@@ -1,4 +1,5 @@
 """draftContract, reviseContract and signContract (DESIGN §2 steps 2-3)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,8 +75,13 @@ async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
             raise validation.InvalidInput("a full payment has no lender", ["input", "lenderIdNumber"])
         lender = await registered_organization(spec.lender_id_number, ["input", "lenderIdNumber"], "lender")
     return CheckedTerms(
-        [BuyerTerms(n, name, s) for n, name, s in zip(numbers, names, shares)],
-        price, down_payment, spec.payment_method, spec.delivery_with_certificate, lender, known,
+        [BuyerTerms(n, name, s) for n, name, s in zip(numbers, names, shares, strict=True)],
+        price,
+        down_payment,
+        spec.payment_method,
+        spec.delivery_with_certificate,
+        lender,
+        known,
     )
 
 
@@ -97,19 +103,26 @@ class _IdentityRow(NamedTuple):
 async def _verify_identities(numbers: list[str], names: list[str]) -> dict[str, int]:
     """The name must match the shared population record, and the platform's own record.
     Returns the party ids of the buyers the platform knows already."""
-    rows = await sql.fetch(connections.get("default"), _IDENTITIES_SQL.format(marks=sql.marks(len(numbers))),
-                           [*numbers, *numbers], _IdentityRow)
+    rows = await sql.fetch(
+        connections.get("default"),
+        _IDENTITIES_SQL.format(marks=sql.marks(len(numbers))),
+        [*numbers, *numbers],
+        _IdentityRow,
+    )
     records = {number: name for source, number, name, _, _ in rows if source == "record"}
     parties = {number: (name, party_id, kind) for source, number, name, party_id, kind in rows if source == "party"}
-    for i, (number, name) in enumerate(zip(numbers, names)):
+    for i, (number, name) in enumerate(zip(numbers, names, strict=True)):
         known = records.get(number) or (parties[number][0] if number in parties else None)
         if known is not None and known != name:
             raise DomainError(
-                "IDENTITY_UNVERIFIED", "the name does not match the population record for this ID number",
+                "IDENTITY_UNVERIFIED",
+                "the name does not match the population record for this ID number",
                 ["input", "buyers", str(i), "name"],
             )
         if number in parties and parties[number][2] != PartyKind.PERSON.value:
-            raise validation.InvalidInput("this number belongs to an organisation", ["input", "buyers", str(i), "idNumber"])
+            raise validation.InvalidInput(
+                "this number belongs to an organisation", ["input", "buyers", str(i), "idNumber"]
+            )
     return {number: party_id for number, (_, party_id, _) in parties.items()}
 
 
@@ -123,11 +136,17 @@ async def _buyer_party_ids(uow: UnitOfWork, terms: CheckedTerms, now: datetime) 
     missing = [b for b in terms.buyers if b.id_number not in terms.known_parties]
     ids = dict(terms.known_parties)
     if missing:
-        rows = [sql.db_row(Party, {"kind": PartyKind.PERSON, "id_number": b.id_number, "name": b.name, "created_at": now})
-                for b in missing]
+        rows = [
+            sql.db_row(Party, {"kind": PartyKind.PERSON, "id_number": b.id_number, "name": b.name, "created_at": now})
+            for b in missing
+        ]
         [(text, values)] = sql.insert_rows("party", ("kind", "id_number", "name", "created_at"), rows)
-        returned = await uow.execute(sql.Returning(f"{text} ON CONFLICT (id_number) DO UPDATE SET id_number = "
-                                                   f"excluded.id_number RETURNING id_number, id", values))
+        returned = await uow.execute(
+            sql.Returning(
+                f"{text} ON CONFLICT (id_number) DO UPDATE SET id_number = excluded.id_number RETURNING id_number, id",
+                values,
+            )
+        )
         ids.update({r.id_number: r.id for r in map(sql.named(_PartyIdRow), returned)})
     return [ids[b.id_number] for b in terms.buyers]
 
@@ -151,9 +170,14 @@ class _PermitAndSeller(NamedTuple):
 async def _sellable_property(use_case: UseCase, property_id: int) -> tuple[Property, Party]:
     """The property, if this developer may sell it now, and the developer (the seller)."""
     columns = sql.columns_of(Property)
-    rows = await sql.fetch_with_model(connections.get("default"), Property, columns,
-                                      _SELLABLE_SQL.format(property=", ".join(f"p.{c}" for c in columns)), [property_id],
-                                      _PermitAndSeller)
+    rows = await sql.fetch_with_model(
+        connections.get("default"),
+        Property,
+        columns,
+        _SELLABLE_SQL.format(property=", ".join(f"p.{c}" for c in columns)),
+        [property_id],
+        _PermitAndSeller,
+    )
     if not rows:
         raise DomainError("NOT_FOUND", "no such property", ["input", "propertyId"])
     [(prop, found)] = rows
@@ -164,12 +188,14 @@ async def _sellable_property(use_case: UseCase, property_id: int) -> tuple[Prope
         raise DomainError("PERMIT_INVALID", "the property's permit is not valid", ["input", "propertyId"])
     if prop.status != PropertyStatus.AVAILABLE:
         raise DomainError("ALREADY_SOLD", f"the property is {prop.status.value.lower()}", ["input", "propertyId"])
-    return prop, sql.model_from(Party, id=found.seller_id, name=found.seller_name, id_number=found.seller_id_number,
-                                kind=found.seller_kind)
+    return prop, sql.model_from(
+        Party, id=found.seller_id, name=found.seller_name, id_number=found.seller_id_number, kind=found.seller_kind
+    )
 
 
-async def _terms_writes(uow: UnitOfWork, contract: Contract, terms: CheckedTerms, prop: Property,
-                        seller: Party, now: datetime) -> list[sql.Statement]:
+async def _terms_writes(
+    uow: UnitOfWork, contract: Contract, terms: CheckedTerms, prop: Property, seller: Party, now: datetime
+) -> list[sql.Statement]:
     """The statements that store the terms and their document hash, for a contract with no
     buyers or signatures (any earlier ones are deleted first: they no longer apply)."""
     party_ids = await _buyer_party_ids(uow, terms, now)
@@ -178,25 +204,54 @@ async def _terms_writes(uow: UnitOfWork, contract: Contract, terms: CheckedTerms
     contract.payment_method, contract.delivery_with_certificate = terms.payment_method, terms.delivery_with_certificate
     contract.status = ContractStatus.DRAFT
     contract.document_hash = ContractTerms(
-        contract.id, prop.unit_code, seller.id_number, seller.name, tuple(terms.buyers), terms.price,
-        terms.down_payment, terms.payment_method, terms.delivery_with_certificate,
+        contract.id,
+        prop.unit_code,
+        seller.id_number,
+        seller.name,
+        tuple(terms.buyers),
+        terms.price,
+        terms.down_payment,
+        terms.payment_method,
+        terms.delivery_with_certificate,
         terms.lender.id_number if terms.lender else None,
     ).document_hash()
     return [
-        *sql.insert_many(ContractBuyer, [
-            {"contract_id": contract.id, "party_id": party_id, "share": b.share, "position": i}
-            for i, (party_id, b) in enumerate(zip(party_ids, terms.buyers))
-        ]),
-        sql.update(Contract, contract.id, {name: getattr(contract, name) for name in (
-            "lender_id", "price", "down_payment", "payment_method", "delivery_with_certificate", "status", "document_hash")}),
+        *sql.insert_many(
+            ContractBuyer,
+            [
+                {"contract_id": contract.id, "party_id": party_id, "share": b.share, "position": i}
+                for i, (party_id, b) in enumerate(zip(party_ids, terms.buyers, strict=True))
+            ],
+        ),
+        sql.update(
+            Contract,
+            contract.id,
+            {
+                name: getattr(contract, name)
+                for name in (
+                    "lender_id",
+                    "price",
+                    "down_payment",
+                    "payment_method",
+                    "delivery_with_certificate",
+                    "status",
+                    "document_hash",
+                )
+            },
+        ),
     ]
 
 
 def _snapshot(contract: Contract, terms: CheckedTerms, prop: Property) -> dict[str, Any]:
     return {
-        "contractId": contract.id, "unitCode": prop.unit_code, "price": terms.price, "downPayment": terms.down_payment,
-        "paymentMethod": terms.payment_method, "buyers": [b.id_number for b in terms.buyers],
-        "lender": terms.lender.id_number if terms.lender else None, "documentHash": contract.document_hash,
+        "contractId": contract.id,
+        "unitCode": prop.unit_code,
+        "price": terms.price,
+        "downPayment": terms.down_payment,
+        "paymentMethod": terms.payment_method,
+        "buyers": [b.id_number for b in terms.buyers],
+        "lender": terms.lender.id_number if terms.lender else None,
+        "documentHash": contract.document_hash,
     }
 
 
@@ -206,12 +261,34 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
     prop, seller = await _sellable_property(use_case, property_id)
     terms = await _checked_terms(spec)
     async with use_case.unit_of_work() as uow:
-        contract = Contract(property_id=prop.id, seller_id=seller.id, price=terms.price, down_payment=terms.down_payment,
-                            payment_method=terms.payment_method, delivery_with_certificate=terms.delivery_with_certificate,
-                            status=ContractStatus.DRAFT, document_hash="", created_at=use_case.now())
-        contract.id = await uow.insert(Contract, {name: getattr(contract, name) for name in (
-            "property_id", "seller_id", "price", "down_payment", "payment_method", "delivery_with_certificate",
-            "status", "document_hash", "created_at")})
+        contract = Contract(
+            property_id=prop.id,
+            seller_id=seller.id,
+            price=terms.price,
+            down_payment=terms.down_payment,
+            payment_method=terms.payment_method,
+            delivery_with_certificate=terms.delivery_with_certificate,
+            status=ContractStatus.DRAFT,
+            document_hash="",
+            created_at=use_case.now(),
+        )
+        contract.id = await uow.insert(
+            Contract,
+            {
+                name: getattr(contract, name)
+                for name in (
+                    "property_id",
+                    "seller_id",
+                    "price",
+                    "down_payment",
+                    "payment_method",
+                    "delivery_with_certificate",
+                    "status",
+                    "document_hash",
+                    "created_at",
+                )
+            },
+        )
         await uow.write(*await _terms_writes(uow, contract, terms, prop, seller, use_case.now()))
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop)))
@@ -228,7 +305,9 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
     if contract.seller_id != use_case.viewer.party_id:
         raise DomainError("FORBIDDEN", "only the seller revises its contract")
     if contract.status not in (ContractStatus.DRAFT, ContractStatus.SIGNED):
-        raise DomainError("INVALID_STATE", f"a {contract.status.value.lower()} contract cannot change", ["input", "contractId"])
+        raise DomainError(
+            "INVALID_STATE", f"a {contract.status.value.lower()} contract cannot change", ["input", "contractId"]
+        )
     terms = await _checked_terms(spec)
     prop = await Property.get(id=contract.property_id)
     seller = await Party.get(id=contract.seller_id)
@@ -238,8 +317,10 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
         if locked.status not in (ContractStatus.DRAFT, ContractStatus.SIGNED):
             raise DomainError("INVALID_STATE", "the contract was filed meanwhile", ["input", "contractId"])
         # Deleted first, on their own: the same buyer may come back in the new terms.
-        await uow.execute(sql.Statement("DELETE FROM contract_buyer WHERE contract_id = ?", [locked.id]),
-                          sql.Statement("DELETE FROM signature WHERE contract_id = ?", [locked.id]))
+        await uow.execute(
+            sql.Statement("DELETE FROM contract_buyer WHERE contract_id = ?", [locked.id]),
+            sql.Statement("DELETE FROM signature WHERE contract_id = ?", [locked.id]),
+        )
         await uow.write(*await _terms_writes(uow, locked, terms, prop, seller, use_case.now()))
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=locked.id)
         payload = {**_snapshot(locked, terms, prop), "revised": True}
@@ -266,23 +347,48 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
         if not viewer.authenticated_by(required_amr):
             raise DomainError(
                 "IDENTITY_UNVERIFIED",
-                "buyers sign after face recognition" if viewer.role == Role.BUYER else "the developer signs with its CA certificate",
+                "buyers sign after face recognition"
+                if viewer.role == Role.BUYER
+                else "the developer signs with its CA certificate",
             )
         if locked.status != ContractStatus.DRAFT:
-            raise DomainError("INVALID_STATE", f"the contract is {locked.status.value.lower()}; it takes no more signatures", ["input", "contractId"])
+            raise DomainError(
+                "INVALID_STATE",
+                f"the contract is {locked.status.value.lower()}; it takes no more signatures",
+                ["input", "contractId"],
+            )
         if document_hash.strip().lower() != locked.document_hash:
-            raise DomainError("INVALID_INPUT", "this is not the contract's current text: read it again and sign that", ["input", "documentHash"])
+            raise DomainError(
+                "INVALID_INPUT",
+                "this is not the contract's current text: read it again and sign that",
+                ["input", "documentHash"],
+            )
         if viewer.party_id in signed_by:
             raise DomainError("DUPLICATE", "you have signed this text already", ["input", "documentHash"])
-        writes = [sql.insert(Signature, {"contract_id": locked.id, "signer_id": viewer.party_id, "method": method,
-                                         "document_hash": locked.document_hash, "signed_at": use_case.now()})]
+        writes = [
+            sql.insert(
+                Signature,
+                {
+                    "contract_id": locked.id,
+                    "signer_id": viewer.party_id,
+                    "method": method,
+                    "document_hash": locked.document_hash,
+                    "signed_at": use_case.now(),
+                },
+            )
+        ]
         complete = (buyers | {locked.seller_id}) <= (signed_by | {viewer.party_id})
         if complete:
             locked.status = ContractStatus.SIGNED
             writes.append(sql.update(Contract, locked.id, {"status": locked.status}))
         refs = eventlog.EventRefs(property_id=locked.property_id, contract_id=locked.id)
-        payload = {"contractId": locked.id, "signer": viewer.party_id_number, "method": method,
-                   "documentHash": locked.document_hash, "allSigned": complete}
+        payload = {
+            "contractId": locked.id,
+            "signer": viewer.party_id_number,
+            "method": method,
+            "documentHash": locked.document_hash,
+            "allSigned": complete,
+        }
         await uow.write(*writes)
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload))
         await uow.commit()
@@ -295,7 +401,10 @@ class _RoleRow(NamedTuple):
 
 
 async def _buyers_and_signers(uow: UnitOfWork, contract_id: int) -> tuple[set[int], set[int]]:
-    rows = await uow.fetch("SELECT 'buyer', party_id FROM contract_buyer WHERE contract_id = ? "
-                           "UNION ALL SELECT 'signer', signer_id FROM signature WHERE contract_id = ?",
-                           [contract_id, contract_id], _RoleRow)
+    rows = await uow.fetch(
+        "SELECT 'buyer', party_id FROM contract_buyer WHERE contract_id = ? "
+        "UNION ALL SELECT 'signer', signer_id FROM signature WHERE contract_id = ?",
+        [contract_id, contract_id],
+        _RoleRow,
+    )
     return {r.party_id for r in rows if r.role == "buyer"}, {r.party_id for r in rows if r.role == "signer"}

@@ -1,4 +1,5 @@
 """What stands on a property: seizures, rights of others, competing advance notices."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,7 +43,9 @@ async def rights_of_others_in_force(conn: BaseDBAsyncClient, property_id: int, e
     )
 
 
-async def advance_notice_in_force(conn: BaseDBAsyncClient, property_id: int, except_registration_id: int | None = None) -> bool:
+async def advance_notice_in_force(
+    conn: BaseDBAsyncClient, property_id: int, except_registration_id: int | None = None
+) -> bool:
     query = Registration.filter(
         property_id=property_id, kind=RegistrationKind.ADVANCE_NOTICE, right_status=RightStatus.IN_FORCE
     )

@@ -4,6 +4,7 @@ Filing locks the property row first, so filings of one home queue behind each ot
 second sees the first; the unique `filed_property_id` column is the database's own guarantee
 underneath, should any path ever skip the lock.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,10 +41,10 @@ from domain.models import (
 from domain.rules import funds, validation
 from domain.rules.filing import FilingFacts, filing_refusal
 from domain.rules.numbering import contract_number, contract_sequence_name
+from domain.rules.property_status import derive_status
 from domain.services import encumbrances
 from domain.services.context import UseCase
 from domain.services.property_status import property_status_update
-from domain.rules.property_status import derive_status
 from domain.unit_of_work import UnitOfWork
 
 
@@ -63,6 +64,7 @@ class _Buyer:
 @dataclass(frozen=True)
 class _Facts:
     """Everything filing reads, in two statements, after the property and contract are locked."""
+
     rules: FilingFacts
     buyers: list[_Buyer]
     seller: Party
@@ -75,7 +77,8 @@ SELECT s.id, s.name, s.id_number, s.kind, pm.status, pm.developer_id, pm.sale_ty
        EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = ? AND g.document_hash = ? AND g.signer_id = s.id),
        EXISTS (SELECT 1 FROM contract o WHERE o.property_id = ? AND o.status = ? AND o.id <> ?),
        EXISTS (SELECT 1 FROM registration_party h JOIN registration r ON r.id = h.registration_id
-                WHERE r.property_id = ? AND r.kind IN (?, ?, ?) AND r.right_status = ? AND h.role = ? AND h.party_id <> s.id),
+                WHERE r.property_id = ? AND r.kind IN (?, ?, ?) AND r.right_status = ? AND h.role = ?
+                  AND h.party_id <> s.id),
        EXISTS (SELECT 1 FROM registration z WHERE z.property_id = ? AND z.kind = ? AND z.right_status = ?
                   AND (z.effective_until IS NULL OR z.effective_until >= ?)),
        EXISTS (SELECT 1 FROM registration o WHERE o.property_id = ? AND o.kind IN (?, ?) AND o.right_status = ?),
@@ -89,13 +92,15 @@ SELECT s.id, s.name, s.id_number, s.kind, pm.status, pm.developer_id, pm.sale_ty
 _BUYERS_AND_DEPOSITS_SQL = """
 SELECT 'buyer', cb.position, a.id, a.name, a.id_number, a.kind, cb.share,
        sp.id_number, sp.name, sp.household_address, sp.marital_status,
-       EXISTS (SELECT 1 FROM signature g WHERE g.contract_id = cb.contract_id AND g.document_hash = ? AND g.signer_id = a.id)
+       EXISTS (SELECT 1 FROM signature g
+                WHERE g.contract_id = cb.contract_id AND g.document_hash = ? AND g.signer_id = a.id)
   FROM contract_buyer cb JOIN party a ON a.id = cb.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
  WHERE cb.contract_id = ?
 UNION ALL
 SELECT 'deposit', NULL, NULL, d.kind, NULL, NULL, d.amount, NULL, NULL, NULL, NULL, NULL
   FROM fund_deposit d WHERE d.contract_id = ?
 """
+
 
 class _FactsRow(NamedTuple):
     seller_id: int
@@ -130,24 +135,50 @@ class _BuyerOrDepositRow(NamedTuple):
 
 async def _read_facts(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Property) -> _Facts:
     in_force, hash_ = RightStatus.IN_FORCE.value, contract.document_hash
-    [row] = await uow.fetch(_FACTS_SQL, [
-        contract.id, hash_,
-        prop.id, ContractStatus.FILED.value, contract.id,
-        prop.id, RegistrationKind.FIRST_OWNERSHIP.value, RegistrationKind.TRANSFER.value, RegistrationKind.ADVANCE_NOTICE.value,
-        in_force, RegistrationPartyRole.RIGHT_HOLDER.value,
-        prop.id, RegistrationKind.SEIZURE.value, in_force, use_case.today(),
-        prop.id, RegistrationKind.FIRST_OWNERSHIP.value, RegistrationKind.TRANSFER.value, in_force,
-        prop.id, RegistrationKind.ADVANCE_NOTICE.value, in_force,
-        prop.permit_id, contract.seller_id,
-    ], _FactsRow)
+    [row] = await uow.fetch(
+        _FACTS_SQL,
+        [
+            contract.id,
+            hash_,
+            prop.id,
+            ContractStatus.FILED.value,
+            contract.id,
+            prop.id,
+            RegistrationKind.FIRST_OWNERSHIP.value,
+            RegistrationKind.TRANSFER.value,
+            RegistrationKind.ADVANCE_NOTICE.value,
+            in_force,
+            RegistrationPartyRole.RIGHT_HOLDER.value,
+            prop.id,
+            RegistrationKind.SEIZURE.value,
+            in_force,
+            use_case.today(),
+            prop.id,
+            RegistrationKind.FIRST_OWNERSHIP.value,
+            RegistrationKind.TRANSFER.value,
+            in_force,
+            prop.id,
+            RegistrationKind.ADVANCE_NOTICE.value,
+            in_force,
+            prop.permit_id,
+            contract.seller_id,
+        ],
+        _FactsRow,
+    )
     rows = await uow.fetch(_BUYERS_AND_DEPOSITS_SQL, [hash_, contract.id, contract.id], _BuyerOrDepositRow)
     buyers = [
         _Buyer(
             sql.model_from(Party, id=r.party_id, name=r.name_or_kind, id_number=r.id_number, kind=r.party_kind),
             sql.model_from(ContractBuyer, share=r.share_or_amount).share,
-            sql.model_from(SharedPersonRecord, id_number=r.record_id_number, name=r.record_name,
-                                        household_address=r.record_household_address,
-                                        marital_status=r.record_marital_status) if r.record_id_number is not None else None,
+            sql.model_from(
+                SharedPersonRecord,
+                id_number=r.record_id_number,
+                name=r.record_name,
+                household_address=r.record_household_address,
+                marital_status=r.record_marital_status,
+            )
+            if r.record_id_number is not None
+            else None,
             bool(r.signed),
         )
         for r in sorted((r for r in rows if r.source == "buyer"), key=lambda r: r.position or 0)
@@ -156,25 +187,42 @@ async def _read_facts(uow: UnitOfWork, use_case: UseCase, contract: Contract, pr
     for r in rows:
         if r.source == "deposit":
             deposited[FundKind(r.name_or_kind)] += sql.model_from(FundDeposit, amount=r.share_or_amount).amount
-    seller = sql.model_from(Party, id=row.seller_id, name=row.seller_name, id_number=row.seller_id_number, kind=row.seller_kind)
-    permit = (sql.model_from(Permit, status=row.permit_status, developer_id=row.permit_developer_id, sale_type=row.permit_sale_type)
-              if row.permit_status is not None else None)
+    seller = sql.model_from(
+        Party, id=row.seller_id, name=row.seller_name, id_number=row.seller_id_number, kind=row.seller_kind
+    )
+    permit = (
+        sql.model_from(
+            Permit, status=row.permit_status, developer_id=row.permit_developer_id, sale_type=row.permit_sale_type
+        )
+        if row.permit_status is not None
+        else None
+    )
     rules = FilingFacts(
         status=contract.status,
         required_signers=frozenset(b.party.id for b in buyers) | {contract.seller_id},
-        signers_of_current_text=frozenset(b.party.id for b in buyers if b.signed) | ({seller.id} if row.seller_signed else set()),
+        signers_of_current_text=frozenset(b.party.id for b in buyers if b.signed)
+        | ({seller.id} if row.seller_signed else set()),
         permit_status=permit.status if permit else None,
         permit_covers_property=permit is not None and permit.developer_id == contract.seller_id,
         another_contract_filed=bool(row.another_contract_filed),
         rights_of_others_in_force=bool(row.rights_of_others_in_force),
         seizure_in_force=bool(row.seizure_in_force),
         supervised_deposited=deposited[FundKind.PRESALE_SUPERVISED],
-        supervised_required=funds.required_supervised_amount(permit.sale_type if permit else None, contract.down_payment),
+        supervised_required=funds.required_supervised_amount(
+            permit.sale_type if permit else None, contract.down_payment
+        ),
         maintenance_deposited=deposited[FundKind.MAINTENANCE],
-        maintenance_required=funds.required_maintenance_fund(prop.usage, prop.building_area, use_case.policy.maintenance_rate_per_m2),
+        maintenance_required=funds.required_maintenance_fund(
+            prop.usage, prop.building_area, use_case.policy.maintenance_rate_per_m2
+        ),
     )
-    return _Facts(rules, buyers, seller, ownership_in_force=bool(row.ownership_in_force),
-                  advance_notice_in_force=bool(row.advance_notice_in_force))
+    return _Facts(
+        rules,
+        buyers,
+        seller,
+        ownership_in_force=bool(row.ownership_in_force),
+        advance_notice_in_force=bool(row.advance_notice_in_force),
+    )
 
 
 def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], seller: Party) -> dict[str, Any]:
@@ -184,19 +232,29 @@ def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], s
         "registrationType": "预购商品房预告登记",
         "contractNumber": contract.number,
         "property": {
-            "unitCode": prop.unit_code, "address": prop.address, "building": prop.building, "floor": prop.floor,
-            "room": prop.room, "buildingArea": str(prop.building_area), "usage": prop.usage.value,
+            "unitCode": prop.unit_code,
+            "address": prop.address,
+            "building": prop.building,
+            "floor": prop.floor,
+            "room": prop.room,
+            "buildingArea": str(prop.building_area),
+            "usage": prop.usage.value,
         },
         "rightHolders": [
             {
-                "name": b.party.name, "idNumber": b.party.id_number,
+                "name": b.party.name,
+                "idNumber": b.party.id_number,
                 "share": str(b.share) if b.share is not None else None,
                 "householdAddress": b.record.household_address if b.record else None,
                 "maritalStatus": b.record.marital_status.value if b.record else None,
             }
             for b in buyers
         ],
-        "ownershipForm": "按份共有" if any(s is not None for s in shares) else "共同共有" if len(buyers) > 1 else "单独所有",
+        "ownershipForm": "按份共有"
+        if any(s is not None for s in shares)
+        else "共同共有"
+        if len(buyers) > 1
+        else "单独所有",
         "obligor": {"name": seller.name, "idNumber": seller.id_number},
         "price": str(contract.price),
         "paymentMethod": contract.payment_method.value,
@@ -209,7 +267,9 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
     try:
         async with use_case.unit_of_work() as uow:
             # The property first: filings (and cancellations) of one home queue here.
-            [prop] = await uow.lock_where(Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]) or [None]
+            [prop] = await uow.lock_where(
+                Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]
+            ) or [None]
             contract = await uow.lock(Contract, contract_id) if prop is not None else None
             if prop is None or contract is None:
                 raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -233,16 +293,46 @@ async def _file(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Pr
     now, year = use_case.now(), use_case.today().year
     form = application_form(contract, prop, facts.buyers, facts.seller)
     registration = Registration(
-        kind=RegistrationKind.ADVANCE_NOTICE, status=RegistrationStatus.AWAITING_SIGNATURE, right_status=RightStatus.PENDING,
-        property_id=prop.id, contract_id=contract.id, application_form=form, created_at=now,
+        kind=RegistrationKind.ADVANCE_NOTICE,
+        status=RegistrationStatus.AWAITING_SIGNATURE,
+        right_status=RightStatus.PENDING,
+        property_id=prop.id,
+        contract_id=contract.id,
+        application_form=form,
+        created_at=now,
     )
-    registration.id = await uow.insert(Registration, {name: getattr(registration, name) for name in (
-        "kind", "status", "right_status", "property_id", "contract_id", "application_form", "created_at")})
+    registration.id = await uow.insert(
+        Registration,
+        {
+            name: getattr(registration, name)
+            for name in (
+                "kind",
+                "status",
+                "right_status",
+                "property_id",
+                "contract_id",
+                "application_form",
+                "created_at",
+            )
+        },
+    )
     refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, registration_id=registration.id)
-    await uow.write(*sql.insert_many(RegistrationParty, [
-        {"registration_id": registration.id, "party_id": b.party.id, "role": role, "position": i, "inquiry_answer": None}
-        for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT) for i, b in enumerate(facts.buyers)
-    ]))
+    await uow.write(
+        *sql.insert_many(
+            RegistrationParty,
+            [
+                {
+                    "registration_id": registration.id,
+                    "party_id": b.party.id,
+                    "role": role,
+                    "position": i,
+                    "inquiry_answer": None,
+                }
+                for role in (RegistrationPartyRole.RIGHT_HOLDER, RegistrationPartyRole.APPLICANT)
+                for i, b in enumerate(facts.buyers)
+            ],
+        )
+    )
     status = derive_status(facts.ownership_in_force, facts.advance_notice_in_force, contract_filed=True)
     if status != prop.status:
         prop.status = status
@@ -254,13 +344,21 @@ async def _file(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Pr
     contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
     registration.application_form = {**form, "contractNumber": contract.number}
     payload = {
-        "contractId": contract.id, "number": contract.number, "unitCode": prop.unit_code, "price": contract.price,
-        "buyers": [b.party.id_number for b in facts.buyers], "seller": facts.seller.id_number,
-        "lenderId": contract.lender_id, "advanceRegistrationId": registration.id,
+        "contractId": contract.id,
+        "number": contract.number,
+        "unitCode": prop.unit_code,
+        "price": contract.price,
+        "buyers": [b.party.id_number for b in facts.buyers],
+        "seller": facts.seller.id_number,
+        "lenderId": contract.lender_id,
+        "advanceRegistrationId": registration.id,
     }
     await uow.write(
-        sql.update(Contract, contract.id, {"status": contract.status, "filed_at": now, "filed_property_id": prop.id,
-                                           "number": contract.number}),
+        sql.update(
+            Contract,
+            contract.id,
+            {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number},
+        ),
         sql.update(Registration, registration.id, {"application_form": registration.application_form}),
     )
     await uow.record(eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload))
@@ -272,7 +370,9 @@ async def cancel_contract(use_case: UseCase, contract_id: int, reason: str) -> C
     reason = validation.required_text(reason, ["input", "reason"], 1000)
     async with use_case.unit_of_work() as uow:
         # Property first, then contract: the same order as filing, so the two never deadlock.
-        [prop] = await uow.lock_where(Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]) or [None]
+        [prop] = await uow.lock_where(
+            Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]
+        ) or [None]
         contract = await uow.lock(Contract, contract_id) if prop is not None else None
         if prop is None or contract is None:
             raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -282,29 +382,53 @@ async def cancel_contract(use_case: UseCase, contract_id: int, reason: str) -> C
         was_filed = contract.status == ContractStatus.FILED
         now = use_case.now()
         contract.status, contract.cancelled_at, contract.cancel_reason, contract.filed_property_id = (
-            ContractStatus.CANCELLED, now, reason, None,
+            ContractStatus.CANCELLED,
+            now,
+            reason,
+            None,
         )
         # Written now: the property's status below is read with the contract cancelled.
-        await uow.execute(sql.update(Contract, contract.id, {
-            "status": contract.status, "cancelled_at": now, "cancel_reason": reason, "filed_property_id": None}))
+        await uow.execute(
+            sql.update(
+                Contract,
+                contract.id,
+                {"status": contract.status, "cancelled_at": now, "cancel_reason": reason, "filed_property_id": None},
+            )
+        )
         withdrawn = await _withdraw_pending_registrations(uow, contract, now)
         await uow.write(*await property_status_update(uow, prop))
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
-        payload = {"contractId": contract.id, "number": contract.number, "reason": reason, "wasFiled": was_filed,
-                   "withdrawnRegistrations": withdrawn}
+        payload = {
+            "contractId": contract.id,
+            "number": contract.number,
+            "reason": reason,
+            "wasFiled": was_filed,
+            "withdrawnRegistrations": withdrawn,
+        }
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_CANCELLED, refs, payload))
         await uow.commit()
     return contract
 
 
 async def _refuse_while_rights_stand(uow: UnitOfWork, use_case: UseCase, contract: Contract) -> None:
-    in_force = await Registration.filter(
-        contract_id=contract.id, right_status=RightStatus.IN_FORCE,
-        kind__in=(RegistrationKind.ADVANCE_NOTICE, RegistrationKind.ADVANCE_MORTGAGE),
-    ).using_db(uow.conn).exists()
-    mortgage_in_force = await Registration.filter(
-        mortgage__contract_id=contract.id, right_status=RightStatus.IN_FORCE, kind=RegistrationKind.ADVANCE_MORTGAGE,
-    ).using_db(uow.conn).exists()
+    in_force = (
+        await Registration.filter(
+            contract_id=contract.id,
+            right_status=RightStatus.IN_FORCE,
+            kind__in=(RegistrationKind.ADVANCE_NOTICE, RegistrationKind.ADVANCE_MORTGAGE),
+        )
+        .using_db(uow.conn)
+        .exists()
+    )
+    mortgage_in_force = (
+        await Registration.filter(
+            mortgage__contract_id=contract.id,
+            right_status=RightStatus.IN_FORCE,
+            kind=RegistrationKind.ADVANCE_MORTGAGE,
+        )
+        .using_db(uow.conn)
+        .exists()
+    )
     if in_force or mortgage_in_force:
         raise DomainError("ENCUMBERED", "release the advance notice and advance mortgage of this contract first")
     if await encumbrances.seizure_in_force(uow.conn, contract.property_id, use_case.today()):
@@ -313,13 +437,29 @@ async def _refuse_while_rights_stand(uow: UnitOfWork, use_case: UseCase, contrac
 
 async def _withdraw_pending_registrations(uow: UnitOfWork, contract: Contract, now: datetime) -> list[int]:
     """Applications generated from the contract that were never decided end with it."""
-    pending = await Registration.filter(
-        contract_id=contract.id, status__in=(RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED)
-    ).using_db(uow.conn).order_by("id").values_list("id", flat=True)
+    pending = (
+        await Registration.filter(
+            contract_id=contract.id, status__in=(RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED)
+        )
+        .using_db(uow.conn)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     ids = [int(i) for i in pending]
     await uow.write(
         *sql.update_where(Registration, ids, {"status": RegistrationStatus.REJECTED}),
-        *sql.insert_many(RuleCheck, [{"registration_id": i, "rule": "CONTRACT_FILED", "passed": False,
-                                      "message": "the sales contract was cancelled", "position": 0} for i in ids]),
+        *sql.insert_many(
+            RuleCheck,
+            [
+                {
+                    "registration_id": i,
+                    "rule": "CONTRACT_FILED",
+                    "passed": False,
+                    "message": "the sales contract was cancelled",
+                    "position": 0,
+                }
+                for i in ids
+            ],
+        ),
     )
     return ids

@@ -6,10 +6,10 @@ step skips what is done already, so after a failure midway (a crash, a lost conn
 developer applies again and the application finishes where it stopped, without doing anything
 twice.
 """
+
 from __future__ import annotations
 
-from domain import eventlog
-from domain import sql
+from domain import eventlog, sql
 from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, Role
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
@@ -28,10 +28,19 @@ async def record_completion_acceptance(use_case: UseCase, permit_id: int, accept
         if permit is None:
             raise DomainError("NOT_FOUND", "no such permit", ["input", "permitId"])
         if permit.completion_acceptance_number is not None:
-            raise DomainError("INVALID_STATE", f"completion was accepted already ({permit.completion_acceptance_number})", ["input", "permitId"])
+            raise DomainError(
+                "INVALID_STATE",
+                f"completion was accepted already ({permit.completion_acceptance_number})",
+                ["input", "permitId"],
+            )
         permit.completion_acceptance_number, permit.completion_accepted_at = number, use_case.now()
-        await uow.write(sql.update(Permit, permit.id, {"completion_acceptance_number": number,
-                                             "completion_accepted_at": permit.completion_accepted_at}))
+        await uow.write(
+            sql.update(
+                Permit,
+                permit.id,
+                {"completion_acceptance_number": number, "completion_accepted_at": permit.completion_accepted_at},
+            )
+        )
         payload = {"permitId": permit.id, "permit": permit.number, "acceptanceNumber": number}
         audience = frozenset({permit.developer_id, permit.supervising_bank_id})
         await uow.record(eventlog.NewEvent(EventType.COMPLETION_ACCEPTED, eventlog.EventRefs(), payload, audience))
@@ -49,11 +58,17 @@ async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[l
     if permit.status != PermitStatus.VALID:
         raise DomainError("PERMIT_INVALID", "the permit is not valid", ["input", "permitId"])
     if permit.completion_acceptance_number is None:
-        raise DomainError("NOT_COMPLETED", "completion acceptance (竣工验收备案) is not recorded for this permit", ["input", "permitId"])
+        raise DomainError(
+            "NOT_COMPLETED",
+            "completion acceptance (竣工验收备案) is not recorded for this permit",
+            ["input", "permitId"],
+        )
     property_ids = await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True)
     for start in range(0, len(property_ids), CHUNK):
-        await _register_chunk(use_case, permit, property_ids[start:start + CHUNK])
-    firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by("id")
+        await _register_chunk(use_case, permit, property_ids[start : start + CHUNK])
+    firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by(
+        "id"
+    )
     transfers = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.TRANSFER).order_by("id")
     return firsts, transfers
 
@@ -62,18 +77,36 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
     now = use_case.now()
     async with use_case.unit_of_work() as uow:
         properties = await uow.lock_where(Property, f"id IN ({sql.marks(len(property_ids))})", property_ids)
-        done = set(await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
-                   .using_db(uow.conn).values_list("property_id", flat=True))
+        done = set(
+            await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+            .using_db(uow.conn)
+            .values_list("property_id", flat=True)
+        )
         writes = Writes()
         fresh = [p for p in properties if p.id not in done]
         for prop in fresh:
-            form = {"registrationType": "首次登记", "permit": permit.number, "unitCode": prop.unit_code,
-                    "completionAcceptance": permit.completion_acceptance_number}
-            registration = await completed_registration(uow, now, RegistrationKind.FIRST_OWNERSHIP, prop.id,
-                                                        [permit.developer_id], [permit.developer_id], form, writes=writes)
+            form = {
+                "registrationType": "首次登记",
+                "permit": permit.number,
+                "unitCode": prop.unit_code,
+                "completionAcceptance": permit.completion_acceptance_number,
+            }
+            registration = await completed_registration(
+                uow,
+                now,
+                RegistrationKind.FIRST_OWNERSHIP,
+                prop.id,
+                [permit.developer_id],
+                [permit.developer_id],
+                form,
+                writes=writes,
+            )
             writes.events.append(completed_event(registration))
-        await uow.execute(*sql.update_where(Property, [p.id for p in fresh],
-                                            {"first_registered_at": now, "status": PropertyStatus.REGISTERED}))
+        await uow.execute(
+            *sql.update_where(
+                Property, [p.id for p in fresh], {"first_registered_at": now, "status": PropertyStatus.REGISTERED}
+            )
+        )
         await writes.flush(uow)
         transfers = await convert_ready(uow, use_case, properties)
         await uow.record(*writes.events, *transfers)

@@ -1,4 +1,5 @@
 """房屋套数: residential homes held by a person or their family, from the platform's records."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,7 +81,10 @@ async def _claims(members: dict[int, Party], exclude_contract_id: int | None) ->
         sql = _CLAIMS_SQL.format(members=marks, excluded="?")
         values = [*party_ids, *party_ids, exclude_contract_id or 0]
     _, rows = await conn.execute_query(sql, values)
-    return [HomeClaim(prop, members[party].id_number, HomeBasis(basis), _moment(since)) for party, prop, basis, since in rows]
+    return [
+        HomeClaim(prop, members[party].id_number, HomeBasis(basis), _moment(since))
+        for party, prop, basis, since in rows
+    ]
 
 
 def _moment(value: datetime | str) -> datetime:

@@ -1,15 +1,16 @@
 """registerOrganization: a developer, bank or provident fund centre joins the platform."""
+
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
 from domain import eventlog
-from domain.unit_of_work import UnitOfWork, installed
 from domain.clock import Clock
 from domain.enums import EventType, LicenceStatus, PartyKind, Role
 from domain.errors import DomainError, violates_unique
 from domain.models import Party, SharedOrganizationRecord
 from domain.rules import identity
+from domain.unit_of_work import UnitOfWork, installed
 from domain.viewer import Viewer
 
 MAY_REGISTER = frozenset({Role.REGISTRAR, Role.HOUSING})
@@ -37,8 +38,11 @@ async def register_organization(viewer: Viewer, clock: Clock, name: str, id_numb
             party = Party(**values)
             party.id = await uow.insert(Party, values)
             payload = {"partyId": party.id, "idNumber": party.id_number, "name": party.name, "by": viewer.subject}
-            await uow.record(eventlog.NewEvent(EventType.ORGANIZATION_REGISTERED, eventlog.EventRefs(), payload,
-                                               frozenset({party.id})))
+            await uow.record(
+                eventlog.NewEvent(
+                    EventType.ORGANIZATION_REGISTERED, eventlog.EventRefs(), payload, frozenset({party.id})
+                )
+            )
             await uow.commit()
     except IntegrityError as exc:
         if violates_unique(exc, "party", "id_number"):  # a concurrent request registered the same code first

@@ -7,6 +7,7 @@ inside the caller's transaction, with the properties' rows locked. It works on m
 at once: the facts are read in a few queries for all of them, and what the transfers add is
 written together, so a 1,000-unit application stays quick.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,13 +47,22 @@ from domain.unit_of_work import UnitOfWork
 
 
 def _refs(registration: Registration) -> eventlog.EventRefs:
-    return eventlog.EventRefs(property_id=registration.property_id, contract_id=registration.contract_id,
-                              registration_id=registration.id, mortgage_id=registration.mortgage_id)
+    return eventlog.EventRefs(
+        property_id=registration.property_id,
+        contract_id=registration.contract_id,
+        registration_id=registration.id,
+        mortgage_id=registration.mortgage_id,
+    )
 
 
 def completed_event(registration: Registration, **extra: Any) -> eventlog.NewEvent:
-    payload = {"registrationId": registration.id, "kind": registration.kind, "number": registration.number,
-               "decidedBy": registration.decided_by, **extra}
+    payload = {
+        "registrationId": registration.id,
+        "kind": registration.kind,
+        "number": registration.number,
+        "decidedBy": registration.decided_by,
+        **extra,
+    }
     return eventlog.NewEvent(EventType.REGISTRATION_COMPLETED, _refs(registration), payload)
 
 
@@ -62,20 +72,42 @@ def certificate_event(registration: Registration, certificate: Certificate) -> e
 
 
 def parties_of(registration_id: int, holders: list[int], applicants: list[int]) -> list[dict[str, Any]]:
-    return [{"registration_id": registration_id, "party_id": p, "role": role, "position": i, "inquiry_answer": None}
-            for role, parties in ((RegistrationPartyRole.RIGHT_HOLDER, holders), (RegistrationPartyRole.APPLICANT, applicants))
-            for i, p in enumerate(parties)]
+    return [
+        {"registration_id": registration_id, "party_id": p, "role": role, "position": i, "inquiry_answer": None}
+        for role, parties in (
+            (RegistrationPartyRole.RIGHT_HOLDER, holders),
+            (RegistrationPartyRole.APPLICANT, applicants),
+        )
+        for i, p in enumerate(parties)
+    ]
 
 
 async def completed_registration(
-    uow: UnitOfWork, now: datetime, kind: RegistrationKind, prop_id: int, holders: list[int], applicants: list[int],
-    form: dict[str, Any], decided_by: Decider = Decider.SYSTEM, writes: Writes | None = None, **columns: Any,
+    uow: UnitOfWork,
+    now: datetime,
+    kind: RegistrationKind,
+    prop_id: int,
+    holders: list[int],
+    applicants: list[int],
+    form: dict[str, Any],
+    decided_by: Decider = Decider.SYSTEM,
+    writes: Writes | None = None,
+    **columns: Any,
 ) -> Registration:
     """A registration decided and in force at once, inserted now (its id is needed). Its parties
     go to `writes` when given (saved with the rest of a batch), else with the commit."""
-    values = {"kind": kind, "status": RegistrationStatus.COMPLETED, "right_status": RightStatus.IN_FORCE,
-              "property_id": prop_id, "application_form": form, "decided_by": decided_by, "submitted_at": now,
-              "completed_at": now, "created_at": now, **columns}
+    values = {
+        "kind": kind,
+        "status": RegistrationStatus.COMPLETED,
+        "right_status": RightStatus.IN_FORCE,
+        "property_id": prop_id,
+        "application_form": form,
+        "decided_by": decided_by,
+        "submitted_at": now,
+        "completed_at": now,
+        "created_at": now,
+        **columns,
+    }
     registration = Registration(**values)
     registration.id = await uow.insert(Registration, values)
     rows = parties_of(registration.id, holders, applicants)
@@ -112,7 +144,13 @@ class Writes:
             *sql.update_where(Mortgage, self.registered_mortgages, {"status": MortgageStatus.REGISTERED}),
             *sql.update_where(Property, self.owned_properties, {"status": PropertyStatus.REGISTERED}),
         )
-        self.parties, self.ended, self.certificates, self.registered_mortgages, self.owned_properties = [], [], [], [], []
+        self.parties, self.ended, self.certificates, self.registered_mortgages, self.owned_properties = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
 
 
 @dataclass
@@ -125,8 +163,16 @@ class _Sale:
     borrowers: list[int] = field(default_factory=list)
 
     def in_force(self, kind: RegistrationKind, **match) -> Registration | None:
-        return next((r for r in self.registrations if r.kind == kind and r.right_status == RightStatus.IN_FORCE
-                     and all(getattr(r, k) == v for k, v in match.items())), None)
+        return next(
+            (
+                r
+                for r in self.registrations
+                if r.kind == kind
+                and r.right_status == RightStatus.IN_FORCE
+                and all(getattr(r, k) == v for k, v in match.items())
+            ),
+            None,
+        )
 
 
 async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
@@ -137,35 +183,57 @@ async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
         return []
     contract_ids = [c.id for c in contracts]
     buyers: dict[int, list[int]] = defaultdict(list)
-    for contract_id, party_id in await ContractBuyer.filter(contract_id__in=contract_ids).using_db(uow.conn).order_by("position").values_list("contract_id", "party_id"):
+    for contract_id, party_id in (
+        await ContractBuyer.filter(contract_id__in=contract_ids)
+        .using_db(uow.conn)
+        .order_by("position")
+        .values_list("contract_id", "party_id")
+    ):
         buyers[contract_id].append(party_id)
     registrations: dict[int, list[Registration]] = defaultdict(list)
     for registration in await Registration.filter(property_id__in=list(by_id)).using_db(uow.conn).order_by("id"):
         registrations[registration.property_id].append(registration)
     sales = {c.id: _Sale(by_id[c.property_id], c, buyers[c.id], registrations[c.property_id]) for c in contracts}
-    for mortgage in await Mortgage.filter(contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED).using_db(uow.conn):
+    for mortgage in await Mortgage.filter(
+        contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED
+    ).using_db(uow.conn):
         sales[mortgage.contract_id].mortgage = mortgage
     mortgage_ids = {s.mortgage.id: s for s in sales.values() if s.mortgage}
-    for mortgage_id, party_id in await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids)).using_db(uow.conn).order_by("position").values_list("mortgage_id", "party_id"):
+    for mortgage_id, party_id in (
+        await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids))
+        .using_db(uow.conn)
+        .order_by("position")
+        .values_list("mortgage_id", "party_id")
+    ):
         mortgage_ids[mortgage_id].borrowers.append(party_id)
     return list(sales.values())
 
 
 async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list[_Sale]:
     tax: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for contract_id, taxpayer, status in await TaxRecord.filter(contract_id__in=[s.contract.id for s in sales]).using_db(uow.conn).values_list("contract_id", "taxpayer_id", "status"):
+    for contract_id, taxpayer, status in (
+        await TaxRecord.filter(contract_id__in=[s.contract.id for s in sales])
+        .using_db(uow.conn)
+        .values_list("contract_id", "taxpayer_id", "status")
+    ):
         tax[contract_id].append((taxpayer, status))
     today = use_case.today()
     ready = []
     for sale in sales:
-        seized = any(r.kind == RegistrationKind.SEIZURE and r.right_status == RightStatus.IN_FORCE
-                     and not seizure_expired(r.effective_until, today) for r in sale.registrations)
+        seized = any(
+            r.kind == RegistrationKind.SEIZURE
+            and r.right_status == RightStatus.IN_FORCE
+            and not seizure_expired(r.effective_until, today)
+            for r in sale.registrations
+        )
         facts = TransferFacts(
             contract_filed=True,
             tax_settled=deed_tax_settled(sale.buyers, tax[sale.contract.id]),
             seizure_in_force=seized,
             first_registered=sale.in_force(RegistrationKind.FIRST_OWNERSHIP) is not None,
-            already_transferred=any(r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations),
+            already_transferred=any(
+                r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations
+            ),
         )
         if transfer_blocker(facts) is None:
             ready.append(sale)
@@ -178,16 +246,37 @@ async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property
     ready = await _ready(uow, use_case, sales) if sales else []
     if not ready:
         return []
-    parties = {p.id: p for p in await Party.filter(
-        id__in={p for s in ready for p in (*s.buyers, s.contract.seller_id, *([s.mortgage.lender_id] if s.mortgage else []))}
-    ).using_db(uow.conn)}
-    ownership_numbers = iter(await certificate_numbers(uow, use_case, CertificateKind.OWNERSHIP_CERTIFICATE, len(ready)))
-    proof_numbers = iter(await certificate_numbers(uow, use_case, CertificateKind.REGISTRATION_PROOF,
-                                                   sum(1 for s in ready if s.mortgage and s.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=s.mortgage.id))))
+    parties = {
+        p.id: p
+        for p in await Party.filter(
+            id__in={
+                p
+                for s in ready
+                for p in (*s.buyers, s.contract.seller_id, *([s.mortgage.lender_id] if s.mortgage else []))
+            }
+        ).using_db(uow.conn)
+    }
+    ownership_numbers = iter(
+        await certificate_numbers(uow, use_case, CertificateKind.OWNERSHIP_CERTIFICATE, len(ready))
+    )
+    proof_numbers = iter(
+        await certificate_numbers(
+            uow,
+            use_case,
+            CertificateKind.REGISTRATION_PROOF,
+            sum(
+                1
+                for s in ready
+                if s.mortgage and s.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=s.mortgage.id)
+            ),
+        )
+    )
     writes = Writes()
     for sale in ready:
         await _transfer(uow, use_case, sale, parties, next(ownership_numbers), writes)
-        if sale.mortgage and (advance := sale.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=sale.mortgage.id)):
+        if sale.mortgage and (
+            advance := sale.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=sale.mortgage.id)
+        ):
             await _register_mortgage(uow, use_case, sale, advance, parties, next(proof_numbers), writes)
     await writes.flush(uow)
     return writes.events
@@ -197,36 +286,91 @@ async def convert_if_ready(uow: UnitOfWork, use_case: UseCase, prop: Property) -
     return await convert_ready(uow, use_case, [prop])
 
 
-async def _transfer(uow: UnitOfWork, use_case: UseCase, sale: _Sale, parties: dict[int, Party], number: str, writes: Writes) -> None:
+async def _transfer(
+    uow: UnitOfWork, use_case: UseCase, sale: _Sale, parties: dict[int, Party], number: str, writes: Writes
+) -> None:
     contract, prop = sale.contract, sale.prop
     notice = sale.in_force(RegistrationKind.ADVANCE_NOTICE, contract_id=contract.id)
     first = sale.in_force(RegistrationKind.FIRST_OWNERSHIP)
-    form = {"registrationType": "转移登记(首次转移)", "contractNumber": contract.number, "unitCode": prop.unit_code,
-            "firstOwnership": first.id, "advanceNotice": notice.number if notice else None}
+    form = {
+        "registrationType": "转移登记(首次转移)",
+        "contractNumber": contract.number,
+        "unitCode": prop.unit_code,
+        "firstOwnership": first.id,
+        "advanceNotice": notice.number if notice else None,
+    }
     transfer = await completed_registration(
-        uow, use_case.now(), RegistrationKind.TRANSFER, prop.id, sale.buyers, [contract.seller_id, *sale.buyers], form,
-        writes=writes, contract_id=contract.id, converted_from_id=notice.id if notice else None, number=number,
+        uow,
+        use_case.now(),
+        RegistrationKind.TRANSFER,
+        prop.id,
+        sale.buyers,
+        [contract.seller_id, *sale.buyers],
+        form,
+        writes=writes,
+        contract_id=contract.id,
+        converted_from_id=notice.id if notice else None,
+        number=number,
     )
     writes.ended += [first.id] + ([notice.id] if notice else [])
-    certificate = signed_certificate(use_case, transfer, CertificateKind.OWNERSHIP_CERTIFICATE, [parties[b] for b in sale.buyers], prop,
-                                     {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number})
+    certificate = signed_certificate(
+        use_case,
+        transfer,
+        CertificateKind.OWNERSHIP_CERTIFICATE,
+        [parties[b] for b in sale.buyers],
+        prop,
+        {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number},
+    )
     writes.certificates.append(certificate)
     writes.owned_properties.append(prop.id)
-    writes.events += [completed_event(transfer, convertedFrom=notice.id if notice else None), certificate_event(transfer, certificate)]
+    writes.events += [
+        completed_event(transfer, convertedFrom=notice.id if notice else None),
+        certificate_event(transfer, certificate),
+    ]
 
 
-async def _register_mortgage(uow: UnitOfWork, use_case: UseCase, sale: _Sale, advance: Registration,
-                             parties: dict[int, Party], number: str, writes: Writes) -> None:
+async def _register_mortgage(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    sale: _Sale,
+    advance: Registration,
+    parties: dict[int, Party],
+    number: str,
+    writes: Writes,
+) -> None:
     """预告抵押 becomes 抵押权 once the buyers own the home."""
     mortgage = sale.mortgage
-    form = {"registrationType": "抵押权登记(预告抵押转现)", "principal": str(mortgage.principal), "termMonths": mortgage.term_months}
+    form = {
+        "registrationType": "抵押权登记(预告抵押转现)",
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+    }
     registration = await completed_registration(
-        uow, use_case.now(), RegistrationKind.MORTGAGE, sale.prop.id, [mortgage.lender_id], [mortgage.lender_id, *sale.borrowers],
-        form, writes=writes, contract_id=sale.contract.id, mortgage_id=mortgage.id, converted_from_id=advance.id, number=number,
+        uow,
+        use_case.now(),
+        RegistrationKind.MORTGAGE,
+        sale.prop.id,
+        [mortgage.lender_id],
+        [mortgage.lender_id, *sale.borrowers],
+        form,
+        writes=writes,
+        contract_id=sale.contract.id,
+        mortgage_id=mortgage.id,
+        converted_from_id=advance.id,
+        number=number,
     )
     writes.ended.append(advance.id)
     writes.registered_mortgages.append(mortgage.id)
-    certificate = signed_certificate(use_case, registration, CertificateKind.REGISTRATION_PROOF, [parties[mortgage.lender_id]], sale.prop,
-                                     {"right": "抵押权", "principal": str(mortgage.principal)})
+    certificate = signed_certificate(
+        use_case,
+        registration,
+        CertificateKind.REGISTRATION_PROOF,
+        [parties[mortgage.lender_id]],
+        sale.prop,
+        {"right": "抵押权", "principal": str(mortgage.principal)},
+    )
     writes.certificates.append(certificate)
-    writes.events += [completed_event(registration, convertedFrom=advance.id), certificate_event(registration, certificate)]
+    writes.events += [
+        completed_event(registration, convertedFrom=advance.id),
+        certificate_event(registration, certificate),
+    ]

@@ -21,12 +21,19 @@ async def person_parties_from_shared_records(id_numbers: list[str], now: datetim
     records = await SharedPersonRecord.filter(id_number__in=missing) if missing else []
     if records:
         columns = sql.columns_of(Party)
-        [(text, values)] = sql.insert_many(Party, [
-            {"kind": PartyKind.PERSON, "id_number": r.id_number, "name": r.name, "created_at": now} for r in records])
+        [(text, values)] = sql.insert_many(
+            Party,
+            [{"kind": PartyKind.PERSON, "id_number": r.id_number, "name": r.name, "created_at": now} for r in records],
+        )
         async with UnitOfWork(installed(), now) as uow:
             # Created meanwhile by a concurrent request: the stored party is returned as it is.
-            await uow.write(sql.Returning(f"{text} ON CONFLICT (id_number) DO UPDATE SET id_number = excluded.id_number"
-                                          f" RETURNING {', '.join(columns)}", values))
+            await uow.write(
+                sql.Returning(
+                    f"{text} ON CONFLICT (id_number) DO UPDATE SET id_number = excluded.id_number"
+                    f" RETURNING {', '.join(columns)}",
+                    values,
+                )
+            )
             created = await uow.commit()
         for row in created:
             party = sql.read(Party, columns, row)

@@ -11,12 +11,17 @@ from domain.unit_of_work import UnitOfWork
 
 async def property_status_update(uow: UnitOfWork, prop: Property) -> list[sql.Statement]:
     """The update that brings `prop.status` in step with what the transaction reads now (none if it is)."""
-    in_force = set(await Registration.filter(property_id=prop.id, right_status=RightStatus.IN_FORCE)
-                   .using_db(uow.conn).values_list("kind", flat=True))
+    in_force = set(
+        await Registration.filter(property_id=prop.id, right_status=RightStatus.IN_FORCE)
+        .using_db(uow.conn)
+        .values_list("kind", flat=True)
+    )
     status = derive_status(
         ownership_in_force=bool(in_force & {RegistrationKind.TRANSFER, RegistrationKind.FIRST_OWNERSHIP}),
         advance_notice_in_force=RegistrationKind.ADVANCE_NOTICE in in_force,
-        contract_filed=await Contract.filter(property_id=prop.id, status=ContractStatus.FILED).using_db(uow.conn).exists(),
+        contract_filed=await Contract.filter(property_id=prop.id, status=ContractStatus.FILED)
+        .using_db(uow.conn)
+        .exists(),
     )
     if status == prop.status:
         return []

@@ -1,4 +1,5 @@
 """registerSeizure and releaseSeizure: a court's 查封, registered at once (DESIGN §2 step 10)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +13,9 @@ from domain.services.ownership import completed_event, completed_registration, c
 from domain.services.property_status import property_status_update
 
 
-async def register_seizure(use_case: UseCase, property_id: int, court: str, document_number: str, until: date) -> Registration:
+async def register_seizure(
+    use_case: UseCase, property_id: int, court: str, document_number: str, until: date
+) -> Registration:
     use_case.require_role(Role.REGISTRAR, action="register seizures")
     court = validation.required_text(court, ["input", "court"])
     document = validation.required_text(document_number, ["input", "documentNumber"], 100)
@@ -24,8 +27,17 @@ async def register_seizure(use_case: UseCase, property_id: int, court: str, docu
         if prop is None:
             raise DomainError("NOT_FOUND", "no such property", ["input", "propertyId"])
         form = {"registrationType": "查封登记", "court": court, "documentNumber": document, "until": until.isoformat()}
-        seizure = await completed_registration(uow, use_case.now(), RegistrationKind.SEIZURE, prop.id, [], [], form,
-                                               decided_by=Decider.REGISTRAR, effective_until=until)
+        seizure = await completed_registration(
+            uow,
+            use_case.now(),
+            RegistrationKind.SEIZURE,
+            prop.id,
+            [],
+            [],
+            form,
+            decided_by=Decider.REGISTRAR,
+            effective_until=until,
+        )
         await uow.record(completed_event(seizure, court=court, documentNumber=document, until=until))
         await uow.commit()
     return seizure
@@ -42,11 +54,16 @@ async def release_seizure(use_case: UseCase, registration_id: int, document_numb
         seizure = await uow.lock(Registration, found.id)
         assert prop is not None and seizure is not None  # neither is ever deleted
         if seizure.right_status != RightStatus.IN_FORCE:
-            raise DomainError("INVALID_STATE", f"the seizure is {seizure.right_status.value.lower()} already", ["input", "registrationId"])
+            raise DomainError(
+                "INVALID_STATE",
+                f"the seizure is {seizure.right_status.value.lower()} already",
+                ["input", "registrationId"],
+            )
         await end_right(uow, seizure)
         form = {"registrationType": "解封登记", "seizure": seizure.id, "documentNumber": document}
-        release = await completed_registration(uow, use_case.now(), RegistrationKind.SEIZURE_RELEASE, prop.id, [], [], form,
-                                               decided_by=Decider.REGISTRAR)
+        release = await completed_registration(
+            uow, use_case.now(), RegistrationKind.SEIZURE_RELEASE, prop.id, [], [], form, decided_by=Decider.REGISTRAR
+        )
         transferred = await convert_if_ready(uow, use_case, prop)
         await uow.write(*await property_status_update(uow, prop))
         await uow.record(completed_event(release, releases=seizure.id, documentNumber=document), *transferred)

@@ -4,6 +4,7 @@ A `SharedDataSource` yields numbered lines; today a JSON Lines file, later perha
 feed over HTTP. Loading is an upsert keyed by ID number, so the same input twice gives the
 same state, and a newer record (later in the input, or in a later load) replaces an older one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -55,8 +56,9 @@ class ImportReport:
 Progress = Callable[[int], None]
 
 
-async def import_shared_data(source: SharedDataSource, progress: Progress | None = None, batch_size: int = BATCH_SIZE,
-                             clock: Clock | None = None) -> ImportReport:
+async def import_shared_data(
+    source: SharedDataSource, progress: Progress | None = None, batch_size: int = BATCH_SIZE, clock: Clock | None = None
+) -> ImportReport:
     clock = clock or SystemClock()
     report = ImportReport()
     people: dict[str, PersonRecord] = {}
@@ -83,27 +85,50 @@ async def import_shared_data(source: SharedDataSource, progress: Progress | None
     return report
 
 
-def _upserts(model: type[SharedPersonRecord] | type[SharedOrganizationRecord], rows: list[dict[str, object]],
-             updated: list[str]) -> list[sql.Statement]:
+def _upserts(
+    model: type[SharedPersonRecord] | type[SharedOrganizationRecord], rows: list[dict[str, object]], updated: list[str]
+) -> list[sql.Statement]:
     """INSERT … ON CONFLICT (id_number) DO UPDATE: a newer record replaces the stored one."""
     assignments = ", ".join(f"{name} = excluded.{name}" for name in updated)
-    return [sql.Statement(f"{text} ON CONFLICT (id_number) DO UPDATE SET {assignments}", values)
-            for text, values in sql.insert_many(model, rows)]
+    return [
+        sql.Statement(f"{text} ON CONFLICT (id_number) DO UPDATE SET {assignments}", values)
+        for text, values in sql.insert_many(model, rows)
+    ]
 
 
-async def _write(people: dict[str, PersonRecord], organizations: dict[str, OrganizationRecord], report: ImportReport,
-                 clock: Clock) -> None:
+async def _write(
+    people: dict[str, PersonRecord], organizations: dict[str, OrganizationRecord], report: ImportReport, clock: Clock
+) -> None:
     now = clock.now()
     async with UnitOfWork(installed(), now) as uow:
-        await uow.write(*_upserts(SharedPersonRecord, [
-            {"id_number": p.id_number, "name": p.name, "marital_status": p.marital_status,
-             "spouse_id_number": p.spouse_id_number, "children_id_numbers": list(p.children_id_numbers),
-             "household_address": p.household_address, "updated_at": now} for p in people.values()
-        ], PERSON_FIELDS))
-        await uow.write(*_upserts(SharedOrganizationRecord, [
-            {"id_number": o.id_number, "name": o.name, "licence_status": o.licence_status, "updated_at": now}
-            for o in organizations.values()
-        ], ORGANIZATION_FIELDS))
+        await uow.write(
+            *_upserts(
+                SharedPersonRecord,
+                [
+                    {
+                        "id_number": p.id_number,
+                        "name": p.name,
+                        "marital_status": p.marital_status,
+                        "spouse_id_number": p.spouse_id_number,
+                        "children_id_numbers": list(p.children_id_numbers),
+                        "household_address": p.household_address,
+                        "updated_at": now,
+                    }
+                    for p in people.values()
+                ],
+                PERSON_FIELDS,
+            )
+        )
+        await uow.write(
+            *_upserts(
+                SharedOrganizationRecord,
+                [
+                    {"id_number": o.id_number, "name": o.name, "licence_status": o.licence_status, "updated_at": now}
+                    for o in organizations.values()
+                ],
+                ORGANIZATION_FIELDS,
+            )
+        )
         await uow.commit()
     report.people += len(people)
     report.organizations += len(organizations)

@@ -1,5 +1,6 @@
 """The unit of work (domain/unit_of_work.py, api/persistence): the last statements travel with
 the COMMIT, the commit is explicit, leaving without it rolls back, on both databases."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -34,8 +35,15 @@ def _uow() -> unit_of_work.UnitOfWork:
 
 
 def _person(n: int, name: str) -> sql.Statement:
-    return sql.insert(Party, {"kind": PartyKind.PERSON, "id_number": resident_id("411528", "19900101", f"{n:03d}"),
-                              "name": name, "created_at": factories.NOW})
+    return sql.insert(
+        Party,
+        {
+            "kind": PartyKind.PERSON,
+            "id_number": resident_id("411528", "19900101", f"{n:03d}"),
+            "name": name,
+            "created_at": factories.NOW,
+        },
+    )
 
 
 def _event(n: int) -> NewEvent:
@@ -81,8 +89,18 @@ async def test_an_exception_in_the_block_rolls_everything_back(db):
 
 async def test_a_unit_that_only_queues_returns_the_rows_asked_for(db):
     async with _uow() as uow:
-        await uow.write(sql.insert(Party, {"kind": PartyKind.PERSON, "id_number": resident_id("411528", "19900101", "001"),
-                                           "name": "甲", "created_at": factories.NOW}, returning="id"))
+        await uow.write(
+            sql.insert(
+                Party,
+                {
+                    "kind": PartyKind.PERSON,
+                    "id_number": resident_id("411528", "19900101", "001"),
+                    "name": "甲",
+                    "created_at": factories.NOW,
+                },
+                returning="id",
+            )
+        )
         await uow.record(_event(1))
         [[party_id]] = await uow.commit()
     assert await Party.filter(id=party_id).values_list("name", flat=True) == ["甲"]
@@ -140,8 +158,10 @@ async def test_prepared_statements_are_tracked_and_the_oldest_released(db, monke
     for rows in range(1, 5):  # four statement texts: one to four rows
         async with _uow() as uow:
             conn = uow.conn
-            in_session = {r.name for r in await uow.fetch(
-                "SELECT name FROM pg_prepared_statements WHERE name LIKE 'ow\\_%'", [], _Name)}
+            in_session = {
+                r.name
+                for r in await uow.fetch("SELECT name FROM pg_prepared_statements WHERE name LIKE 'ow\\_%'", [], _Name)
+            }
             assert in_session == set(conn._connection.prepared_names)
             values = [v for n in range(rows) for v in _person(10 * rows + n, f"第{rows}批")[1]]
             text = _person(0, "")[0].replace(" VALUES (?, ?, ?, ?)", " VALUES " + ", ".join(["(?, ?, ?, ?)"] * rows))

@@ -1,4 +1,5 @@
 """The filing checks (domain/rules/filing.py) and Property.status, without a database."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -51,14 +52,17 @@ def test_the_first_rule_broken_gives_the_code(upto):
     assert refusal is not None and refusal.code.value == expected
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    ({"status": ContractStatus.CANCELLED}, "INVALID_STATE"),
-    ({"status": ContractStatus.DRAFT}, "SIGNATURES_MISSING"),
-    ({"permit_status": PermitStatus.REVOKED}, "PERMIT_INVALID"),
-    ({"permit_status": None}, "PERMIT_INVALID"),
-    ({"another_contract_filed": True}, "ALREADY_SOLD"),
-    ({"supervised_deposited": Decimal("299999.99")}, "FUNDS_NOT_DEPOSITED"),
-])
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"status": ContractStatus.CANCELLED}, "INVALID_STATE"),
+        ({"status": ContractStatus.DRAFT}, "SIGNATURES_MISSING"),
+        ({"permit_status": PermitStatus.REVOKED}, "PERMIT_INVALID"),
+        ({"permit_status": None}, "PERMIT_INVALID"),
+        ({"another_contract_filed": True}, "ALREADY_SOLD"),
+        ({"supervised_deposited": Decimal("299999.99")}, "FUNDS_NOT_DEPOSITED"),
+    ],
+)
 def test_each_rule_alone(change, code):
     refusal = filing_refusal(replace(FILEABLE, **change))
     assert refusal is not None and refusal.code.value == code
@@ -69,13 +73,16 @@ def test_each_refusal_is_a_new_exception():
     assert filing_refusal(broken) is not filing_refusal(broken)
 
 
-@pytest.mark.parametrize(("ownership", "notice", "filed", "status"), [
-    (True, True, True, PropertyStatus.REGISTERED),
-    (True, False, False, PropertyStatus.REGISTERED),
-    (False, True, True, PropertyStatus.PRE_REGISTERED),
-    (False, True, False, PropertyStatus.PRE_REGISTERED),
-    (False, False, True, PropertyStatus.SOLD),
-    (False, False, False, PropertyStatus.AVAILABLE),
-])
+@pytest.mark.parametrize(
+    ("ownership", "notice", "filed", "status"),
+    [
+        (True, True, True, PropertyStatus.REGISTERED),
+        (True, False, False, PropertyStatus.REGISTERED),
+        (False, True, True, PropertyStatus.PRE_REGISTERED),
+        (False, True, False, PropertyStatus.PRE_REGISTERED),
+        (False, False, True, PropertyStatus.SOLD),
+        (False, False, False, PropertyStatus.AVAILABLE),
+    ],
+)
 def test_the_strongest_fact_gives_the_status(ownership, notice, filed, status):
     assert derive_status(ownership, notice, filed) == status
