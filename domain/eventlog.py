@@ -53,7 +53,7 @@ class NewEvent:
     extra_audience: frozenset[int] = field(default_factory=frozenset)
 
 
-def canonical_event(seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> str:
+def canonical_event(seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> str:
     """The text an event's hash is taken over; `payload` is JSON-ready (`to_jsonable`, or as read back)."""
     return dumps_canonical(
         {
@@ -80,7 +80,7 @@ _REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id"
 _EVENT_COLUMNS = ("seq", "type", "occurred_at", *_REF_COLUMNS, "payload", "previous_hash", "hash")
 
 
-def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> tuple[str, str]:
+def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> tuple[str, str]:
     """The canonical text around its sequence number: `head + str(seq) + tail` is
     `canonical_event(seq, …)`, so the database can chain an event it numbers itself."""
     text = canonical_event(0, event_type, occurred_at, refs, payload)
@@ -93,8 +93,8 @@ _SEQ_MARK = '"seq":0,"type":'
 
 
 async def append(
-    conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()
-) -> list:
+    conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list[Any]]] = ()
+) -> list[tuple[Any, ...]]:
     """Append events in order, inside the transaction `conn`, with `writes` (one statement on
     PostgreSQL for both); returns what the last `sql.Returning` of the writes returns. Only the
     unit of work's strategies call this (api/persistence): services `record` events.
@@ -124,7 +124,8 @@ def pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[s
     deferred trigger while the transaction commits (migration 0005)."""
     statements = []
     for start in range(0, len(events), _EVENTS_PER_STATEMENT):
-        rows, values = [], []
+        rows: list[str] = []
+        values: list[Any] = []
         for new in events[start : start + _EVENTS_PER_STATEMENT]:
             payload = to_jsonable(new.payload)
             head, tail = canonical_parts(new.type, occurred_at, new.refs.as_dict(), payload)
@@ -152,8 +153,8 @@ async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Seq
     [head] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID], _Head)
     seq, previous = head.last_seq, head.last_hash
     audiences = {refs: await _audience(conn, refs) for refs in dict.fromkeys(e.refs for e in events)}
-    event_rows: list[list] = []
-    audience_rows: list[list] = []
+    event_rows: list[list[Any]] = []
+    audience_rows: list[list[Any]] = []
     for new in events:
         seq += 1
         payload = to_jsonable(new.payload)
@@ -232,7 +233,7 @@ async def events_after(after_seq: int, limit: int, types: Iterable[EventType] | 
 
 async def last_seq() -> int:
     head = await EventLogHead.get(id=HEAD_ID)
-    return head.last_seq
+    return int(head.last_seq)
 
 
 @dataclass(frozen=True)

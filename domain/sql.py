@@ -7,7 +7,7 @@ reads back through Tortoise exactly like one the ORM wrote.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -81,7 +81,7 @@ def marks(count: int) -> str:
 
 def db_row(model: type[Model], values: dict[str, Any]) -> list[Any]:
     fields = model._meta.fields_map
-    return [fields[name].to_db_value(value, None) for name, value in values.items()]
+    return [fields[name].to_db_value(value, model) for name, value in values.items()]
 
 
 def read(model: type[MODEL], columns: Sequence[str], values: Sequence[Any]) -> MODEL:
@@ -89,9 +89,14 @@ def read(model: type[MODEL], columns: Sequence[str], values: Sequence[Any]) -> M
     return model._init_from_db(**dict(zip(columns, values, strict=True)))
 
 
+def ints(values: Iterable[Any]) -> list[int]:
+    """The ids an ORM `values_list(..., flat=True)` returned (Tortoise types them as tuples)."""
+    return [int(v) for v in values]
+
+
 def model_from(model: type[MODEL], **columns: Any) -> MODEL:
     """A (partial) model instance from named columns of a hand-written SELECT, converted as Tortoise does."""
-    return model._init_from_db(**columns)  # type: ignore[no-any-return]
+    return model._init_from_db(**columns)
 
 
 def columns_of(model: type[Model]) -> list[str]:
@@ -215,7 +220,7 @@ def literal(value: Any) -> str:
     (the only one that lets a statement and a COMMIT share a round trip). Strings are escape strings
     (E'…', backslash and quote doubled), so they mean the same whatever
     standard_conforming_strings says; a type not listed here is refused, never guessed."""
-    render = _LITERALS.get(type(value))
+    render: Callable[[Any], str] | None = _LITERALS.get(type(value))
     if render is None:
         raise TypeError(f"no PostgreSQL literal for {type(value).__name__}")
     return render(value)
@@ -239,14 +244,14 @@ def _timestamp(value: datetime) -> str:
     return f"'{value.isoformat()}'"
 
 
-def _int_array(values: list | tuple) -> str:
+def _int_array(values: list[Any] | tuple[Any, ...]) -> str:
     if not all(type(v) is int for v in values):
         raise TypeError("only arrays of integers have a literal here")
     return "'{" + ",".join(map(str, values)) + "}'"
 
 
 # Exact types: a subclass (an IntEnum, a str Enum) would need a decision of its own.
-_LITERALS = {
+_LITERALS: dict[type, Callable[[Any], str]] = {
     type(None): lambda _: "NULL",
     bool: lambda value: "TRUE" if value else "FALSE",
     int: lambda value: str(value) if value >= 0 else f"({value})",  # never "--", which starts a comment

@@ -58,7 +58,10 @@ class CheckedTerms:
 
 async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
     validation.at_least_one(spec.buyers, ["input", "buyers"], "buyer")
-    buyer_field = lambda i, name: ["input", "buyers", str(i), name]  # noqa: E731
+
+    def buyer_field(i: int, name: str) -> list[str]:
+        return ["input", "buyers", str(i), name]
+
     numbers = [identity.resident_id(b.id_number, buyer_field(i, "idNumber")) for i, b in enumerate(spec.buyers)]
     repeat = validation.first_repeat(numbers)
     if repeat is not None:
@@ -123,7 +126,7 @@ async def _verify_identities(numbers: list[str], names: list[str]) -> dict[str, 
             raise validation.InvalidInput(
                 "this number belongs to an organisation", ["input", "buyers", str(i), "idNumber"]
             )
-    return {number: party_id for number, (_, party_id, _) in parties.items()}
+    return {number: party_id for number, (_, party_id, _) in parties.items() if party_id is not None}
 
 
 class _PartyIdRow(NamedTuple):

@@ -6,12 +6,13 @@ from datetime import date
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus
 from domain.models import Registration, RegistrationParty
 
 
-def _seizures_in_force(property_id: int, today: date):
+def _seizures_in_force(property_id: int, today: date) -> QuerySet[Registration]:
     return Registration.filter(
         Q(effective_until__isnull=True) | Q(effective_until__gte=today),
         property_id=property_id,
@@ -21,7 +22,7 @@ def _seizures_in_force(property_id: int, today: date):
 
 
 async def seizure_in_force(conn: BaseDBAsyncClient, property_id: int, today: date) -> bool:
-    return await _seizures_in_force(property_id, today).using_db(conn).exists()
+    return bool(await _seizures_in_force(property_id, today).using_db(conn).exists())
 
 
 async def rights_of_others_in_force(conn: BaseDBAsyncClient, property_id: int, except_party_id: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from tortoise.exceptions import IntegrityError
 
@@ -267,9 +267,7 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
     try:
         async with use_case.unit_of_work() as uow:
             # The property first: filings (and cancellations) of one home queue here.
-            [prop] = await uow.lock_where(
-                Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]
-            ) or [None]
+            prop = await _lock_property_of(uow, contract_id)
             contract = await uow.lock(Contract, contract_id) if prop is not None else None
             if prop is None or contract is None:
                 raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -287,6 +285,12 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
             raise already_sold() from exc
         raise
     return contract, registration
+
+
+async def _lock_property_of(uow: UnitOfWork, contract_id: int) -> Property | None:
+    """The contract's property, locked first: filings (and cancellations) of one home queue here."""
+    rows = await uow.lock_where(Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id])
+    return rows[0] if rows else None
 
 
 async def _file(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Property, facts: _Facts) -> Registration:
@@ -370,9 +374,7 @@ async def cancel_contract(use_case: UseCase, contract_id: int, reason: str) -> C
     reason = validation.required_text(reason, ["input", "reason"], 1000)
     async with use_case.unit_of_work() as uow:
         # Property first, then contract: the same order as filing, so the two never deadlock.
-        [prop] = await uow.lock_where(
-            Property, "id = (SELECT property_id FROM contract WHERE id = ?)", [contract_id]
-        ) or [None]
+        prop = await _lock_property_of(uow, contract_id)
         contract = await uow.lock(Contract, contract_id) if prop is not None else None
         if prop is None or contract is None:
             raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
@@ -445,7 +447,7 @@ async def _withdraw_pending_registrations(uow: UnitOfWork, contract: Contract, n
         .order_by("id")
         .values_list("id", flat=True)
     )
-    ids = [int(i) for i in pending]
+    ids = cast("list[int]", pending)
     await uow.write(
         *sql.update_where(Registration, ids, {"status": RegistrationStatus.REJECTED}),
         *sql.insert_many(

@@ -63,7 +63,7 @@ async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[l
             "completion acceptance (竣工验收备案) is not recorded for this permit",
             ["input", "permitId"],
         )
-    property_ids = await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True)
+    property_ids = sql.ints(await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True))
     for start in range(0, len(property_ids), CHUNK):
         await _register_chunk(use_case, permit, property_ids[start : start + CHUNK])
     firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by(
@@ -78,9 +78,11 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
     async with use_case.unit_of_work() as uow:
         properties = await uow.lock_where(Property, f"id IN ({sql.marks(len(property_ids))})", property_ids)
         done = set(
-            await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
-            .using_db(uow.conn)
-            .values_list("property_id", flat=True)
+            sql.ints(
+                await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+                .using_db(uow.conn)
+                .values_list("property_id", flat=True)
+            )
         )
         writes = Writes()
         fresh = [p for p in properties if p.id not in done]

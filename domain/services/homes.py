@@ -94,4 +94,4 @@ def _moment(value: datetime | str) -> datetime:
 
 async def contract_buyer_id_numbers_of_lender(lender_party_id: int) -> set[str]:
     rows = await ContractBuyer.filter(contract__lender_id=lender_party_id).values_list("party__id_number", flat=True)
-    return set(rows)
+    return {str(number) for number in rows}

@@ -114,7 +114,7 @@ async def approve_mortgage(use_case: UseCase, contract_id: int, principal: Decim
         }
         mortgage = Mortgage(**values)
         mortgage.id = await uow.insert(Mortgage, values)
-        buyers = list(
+        buyers = sql.ints(
             await ContractBuyer.filter(contract_id=contract.id)
             .using_db(uow.conn)
             .order_by("position")
@@ -143,7 +143,7 @@ async def sign_mortgage(use_case: UseCase, mortgage_id: int) -> Mortgage:
     mortgage = await Mortgage.get_or_none(id=mortgage_id)
     if mortgage is None:
         raise DomainError("NOT_FOUND", "no such mortgage", ["input", "mortgageId"])
-    borrowers = list(
+    borrowers = sql.ints(
         await MortgageBorrower.filter(mortgage_id=mortgage.id).order_by("position").values_list("party_id", flat=True)
     )
     use_case.require_face_signer(borrowers, "the borrowers")
@@ -185,14 +185,16 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             raise DomainError(
                 "INVALID_STATE", f"the mortgage is {mortgage.status.value.lower()}", ["input", "mortgageId"]
             )
-        borrowers = list(
+        borrowers = sql.ints(
             await MortgageBorrower.filter(mortgage_id=mortgage.id)
             .using_db(uow.conn)
             .order_by("position")
             .values_list("party_id", flat=True)
         )
         signed = set(
-            await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
+            sql.ints(
+                await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
+            )
         )
         if not set(borrowers) <= signed:
             raise DomainError(
@@ -200,9 +202,15 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             )
         if await encumbrances.seizure_in_force(uow.conn, prop.id, use_case.today()):
             raise DomainError("ENCUMBERED", "the property is seized (查封)")
-        notice = await Registration.get_or_none(
-            contract_id=mortgage.contract_id, kind=RegistrationKind.ADVANCE_NOTICE, right_status=RightStatus.IN_FORCE
-        ).using_db(uow.conn)
+        notice = (
+            await Registration.filter(
+                contract_id=mortgage.contract_id,
+                kind=RegistrationKind.ADVANCE_NOTICE,
+                right_status=RightStatus.IN_FORCE,
+            )
+            .using_db(uow.conn)
+            .first()
+        )
         if notice is None:
             raise DomainError(
                 "INVALID_STATE", "the borrowers' advance notice registration is not in force", ["input", "mortgageId"]
@@ -245,7 +253,7 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
                 ],
             )
         )
-        lender = await Party.get(id=mortgage.lender_id).using_db(uow.conn)
+        lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
         certificate = await issue_certificate(
             uow,
             use_case,

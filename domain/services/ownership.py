@@ -27,6 +27,7 @@ from domain.enums import (
     RegistrationPartyRole,
     RegistrationStatus,
     RightStatus,
+    TaxStatus,
 )
 from domain.models import (
     Certificate,
@@ -162,7 +163,7 @@ class _Sale:
     mortgage: Mortgage | None = None
     borrowers: list[int] = field(default_factory=list)
 
-    def in_force(self, kind: RegistrationKind, **match) -> Registration | None:
+    def in_force(self, kind: RegistrationKind, **match: Any) -> Registration | None:
         return next(
             (
                 r
@@ -197,7 +198,8 @@ async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
     for mortgage in await Mortgage.filter(
         contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED
     ).using_db(uow.conn):
-        sales[mortgage.contract_id].mortgage = mortgage
+        if mortgage.contract_id is not None:  # always: the filter names it
+            sales[mortgage.contract_id].mortgage = mortgage
     mortgage_ids = {s.mortgage.id: s for s in sales.values() if s.mortgage}
     for mortgage_id, party_id in (
         await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids))
@@ -210,13 +212,13 @@ async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
 
 
 async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list[_Sale]:
-    tax: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    tax: dict[int, list[tuple[int, TaxStatus]]] = defaultdict(list)
     for contract_id, taxpayer, status in (
         await TaxRecord.filter(contract_id__in=[s.contract.id for s in sales])
         .using_db(uow.conn)
         .values_list("contract_id", "taxpayer_id", "status")
     ):
-        tax[contract_id].append((taxpayer, status))
+        tax[contract_id].append((taxpayer, TaxStatus(status)))
     today = use_case.today()
     ready = []
     for sale in sales:
@@ -292,6 +294,7 @@ async def _transfer(
     contract, prop = sale.contract, sale.prop
     notice = sale.in_force(RegistrationKind.ADVANCE_NOTICE, contract_id=contract.id)
     first = sale.in_force(RegistrationKind.FIRST_OWNERSHIP)
+    assert first is not None  # a sale is ready only once the building is first-registered
     form = {
         "registrationType": "转移登记(首次转移)",
         "contractNumber": contract.number,
@@ -340,6 +343,7 @@ async def _register_mortgage(
 ) -> None:
     """预告抵押 becomes 抵押权 once the buyers own the home."""
     mortgage = sale.mortgage
+    assert mortgage is not None  # called only for a sale with an advance mortgage
     form = {
         "registrationType": "抵押权登记(预告抵押转现)",
         "principal": str(mortgage.principal),

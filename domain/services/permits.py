@@ -62,7 +62,10 @@ def _validated_properties(specs: list[PropertySpec], county_code: str) -> list[P
     validation.at_least_one(specs, ["input", "properties"], "property")
     checked = []
     for i, spec in enumerate(specs):
-        field = lambda name, i=i: ["input", "properties", str(i), name]  # noqa: E731
+
+        def field(name: str, i: int = i) -> list[str]:
+            return ["input", "properties", str(i), name]
+
         checked.append(
             PropertySpec(
                 unit_code=validation.unit_code(spec.unit_code, county_code, field("unitCode")),
@@ -92,8 +95,8 @@ async def issue_presale_permit(use_case: UseCase, spec: PermitSpec) -> Permit:
     properties = _validated_properties(spec.properties, use_case.policy.county_code)
     if await Permit.filter(number=number).exists():
         raise DomainError("DUPLICATE", f"permit {number} exists already", ["input", "number"])
-    taken = set(
-        await Property.filter(unit_code__in=[p.unit_code for p in properties]).values_list("unit_code", flat=True)
+    taken: set[str] = set(
+        await Property.filter(unit_code__in=[p.unit_code for p in properties]).values_list("unit_code", flat=True)  # type: ignore[arg-type]  # a flat list
     )
     for i, p in enumerate(properties):
         if p.unit_code in taken:

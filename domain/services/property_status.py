@@ -11,10 +11,10 @@ from domain.unit_of_work import UnitOfWork
 
 async def property_status_update(uow: UnitOfWork, prop: Property) -> list[sql.Statement]:
     """The update that brings `prop.status` in step with what the transaction reads now (none if it is)."""
-    in_force = set(
+    in_force: set[RegistrationKind] = set(
         await Registration.filter(property_id=prop.id, right_status=RightStatus.IN_FORCE)
         .using_db(uow.conn)
-        .values_list("kind", flat=True)
+        .values_list("kind", flat=True)  # type: ignore[arg-type]  # Tortoise types a flat list as tuples
     )
     status = derive_status(
         ownership_in_force=bool(in_force & {RegistrationKind.TRANSFER, RegistrationKind.FIRST_OWNERSHIP}),

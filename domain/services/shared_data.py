@@ -72,9 +72,12 @@ async def import_shared_data(
             report.rejected.append((number, rejected.reason))
             continue
         # A later line for the same ID number replaces the earlier one.
-        target = people if isinstance(record, PersonRecord) else organizations
-        target.pop(record.id_number, None)
-        target[record.id_number] = record
+        if isinstance(record, PersonRecord):
+            people.pop(record.id_number, None)
+            people[record.id_number] = record
+        else:
+            organizations.pop(record.id_number, None)
+            organizations[record.id_number] = record
         if len(people) + len(organizations) >= batch_size:
             await _write(people, organizations, report, clock)
             if progress:
