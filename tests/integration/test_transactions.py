@@ -10,10 +10,10 @@ from tortoise.exceptions import IntegrityError, TransactionManagementError
 
 from api.persistence import postgres
 from domain import sql, unit_of_work
-from domain.enums import EventType, PartyKind
+from domain.enums import ContractStatus, EventType, PartyKind
 from domain.errors import violates_unique
 from domain.eventlog import EventRefs, NewEvent
-from domain.models import Event, Party
+from domain.models import Contract, Event, Party
 from tests import factories
 from tests.ids import resident_id
 
@@ -169,3 +169,23 @@ async def test_prepared_statements_are_tracked_and_the_oldest_released(db, monke
             await uow.commit()
             assert len(conn._connection.prepared_names) <= 2
     assert await Party.all().count() == 1 + 2 + 3 + 4
+
+
+async def test_only_the_filed_property_constraint_means_already_sold(db):
+    """The names each database reports for the contract's two unique columns, as Tortoise's
+    migrations created them: a second filing of a home is ALREADY_SOLD, a number collision is not."""
+    developer = await factories.organization("91411528MA0000001H", "开发商")
+    bank = await factories.organization("91411528MA0000002F", "银行")
+    _, [home, other] = await factories.permit("XS-1", developer, bank)
+    await factories.contract(home, developer, [], status=ContractStatus.FILED, number="N-1")
+    second_filing = sql.update(
+        Contract, (await factories.contract(home, developer, [])).id, {"filed_property_id": home.id}
+    )
+    same_number = sql.update(Contract, (await factories.contract(other, developer, [])).id, {"number": "N-1"})
+    for statement, is_filing in ((second_filing, True), (same_number, False)):
+        with pytest.raises(IntegrityError) as refused:
+            async with _uow() as uow:
+                await uow.write(statement)
+                await uow.commit()
+        assert violates_unique(refused.value, "contract", "filed_property_id") is is_filing
+        assert violates_unique(refused.value, "contract", "number") is not is_filing
