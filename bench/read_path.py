@@ -30,7 +30,7 @@ import aiohttp
 import httpx
 import orjson
 
-from bench.common import BENCH_SECRET, ROOT, fresh_database, run, served
+from bench.common import ROOT, fresh_database, run, served
 from bench.sale_pipeline import BANK, DEVELOPER, bearer, call
 from domain.enums import Role
 

@@ -1,6 +1,7 @@
 """The append-only, hash-chained event log: the outbox every state change writes to (DESIGN §4).
 
-`append` is called inside the service's transaction. Sequence numbers are handed out under
+Services record events in their unit of work (`UnitOfWork.record`); its strategy appends them
+with the commit (`append`, or `pending_inserts` on PostgreSQL). Sequence numbers are handed out under
 the single log-head row's lock, held until the transaction ends, so a later number can never
 commit before an earlier one: readers that poll `seq > last_seen` miss nothing, and the hash
 chain stays linear. A rolled-back transaction returns its number with it (no gaps). On

@@ -25,7 +25,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "tortoise.backends.base_postgres",
         "tortoise.backends.sqlite",
     ),
-    "api.db": ("domain.transactions",),
+    # Pool and transaction plumbing live in api/persistence, never in domain/.
+    "api": ("domain.transactions",),
 }
 # (importer, imported): directions fixed here; phase 2 adds ("subscriptions", "resolvers").
 FORBIDDEN_DIRECTIONS: list[tuple[str, str]] = [
@@ -88,3 +89,9 @@ def test_the_walk_sees_a_wrong_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from api.persistence import postgres\n", encoding="utf-8")
     assert any(_matches(name, "api") for name in imports_of(sample, "domain.sample"))
+
+
+def test_the_pool_class_comes_from_api_persistence():
+    names = imports_of(ROOT / "api" / "db.py", "api.db")
+    assert "api.persistence.postgres.PooledConnection" in names
+    assert not [n for n in names if n.startswith("domain.") and n.endswith("PooledConnection")]
