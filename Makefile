@@ -8,7 +8,7 @@ LOCK := requirements.lock
 # What the tests and deploy/ need from Debian (`make install-system`, run by .ci/run).
 DEBIAN_PACKAGES := chromium nginx poppler-utils zbar-tools fonts-wqy-zenhei fonts-noto-cjk
 
-.PHONY: install install-system lock serve test test-postgres contract-check schema migrations clean
+.PHONY: install install-system lock serve test test-postgres contract-check schema migrations clean lint
 
 # npm packages installed from their committed package-lock.json: GraphiQL's assets (served by
 # OneWindow itself), the GraphQL-over-HTTP audit, the typed TypeScript client and the console.
@@ -59,6 +59,12 @@ test-postgres: $(STAMP)
 	ONEWINDOW_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
 	ONEWINDOW_TEST_BROADCAST_URL=redis://127.0.0.1:6379/0 \
 	$(BIN)/python -m pytest -q
+
+## Lint, format check and type check (ruff, mypy strict on domain/).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Check schema.graphql against the public contract, allowing only the pending members.
 contract-check: $(STAMP)

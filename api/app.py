@@ -32,6 +32,7 @@ from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
 from domain.services.context import system_use_case
 from domain.services.time_rules import sweep
+from domain.unit_of_work import Database
 from resolvers.context import Services
 from subscriptions.delivery import Delivery
 
@@ -53,12 +54,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        await init_orm(settings.database_url, statement_timeout=settings.statement_timeout)
+        database = await init_orm(settings.database_url, statement_timeout=settings.statement_timeout)
         await delivery.start()
         # What start-up built (schema, models, caches) lives as long as the process: full
         # collections need not walk it again.
         gc.freeze()
-        background = [asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))]
+        background = [asyncio.create_task(sweep_periodically(services, settings.sweep_seconds, database))]
         if settings.metrics_token and metrics.multiprocess():
             background.append(asyncio.create_task(sampler.run()))
         try:
@@ -133,9 +134,9 @@ def cors(origins: tuple[str, ...]) -> list[Middleware]:
                        expose_headers=["Server-Timing", "X-Request-ID"], max_age=600)]
 
 
-async def sweep_periodically(services: Services, every_seconds: float) -> None:
+async def sweep_periodically(services: Services, every_seconds: float, database: Database | None = None) -> None:
     """Time rules inside the server; every process may run them, each change is idempotent."""
-    use_case = system_use_case(services.clock, services.policy, services.keyring)
+    use_case = system_use_case(services.clock, services.policy, services.keyring, database)
     while True:
         await asyncio.sleep(every_seconds)
         try:

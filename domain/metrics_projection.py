@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -73,14 +74,24 @@ async def rebuild(conn: BaseDBAsyncClient | None = None, batch: int = 5000) -> i
     after, read = 0, 0
     while True:
         rows = await sql.fetch(conn, "SELECT seq, type, occurred_at, property_id, registration_id, payload FROM event"
-                                     f" WHERE seq > ? AND type IN ({sql.marks(len(types))}) ORDER BY seq LIMIT ?", [after, *types, batch])
+                                     f" WHERE seq > ? AND type IN ({sql.marks(len(types))}) ORDER BY seq LIMIT ?",
+                               [after, *types, batch], _LoggedEvent)
         if not rows:
             return read
         read += len(rows)
-        after = rows[-1][0]
-        projected = project((t, to_ms(_instant(at)), {"propertyId": p, "registrationId": r}, _json(payload))
-                            for _, t, at, p, r, payload in rows)
+        after = rows[-1].seq
+        projected = project((e.type, to_ms(_instant(e.occurred_at)), {"propertyId": e.property_id, "registrationId": e.registration_id},
+                             _json(e.payload)) for e in rows)
         await sql.execute(conn, statements(projected))
+
+
+class _LoggedEvent(NamedTuple):
+    seq: int
+    type: str
+    occurred_at: object
+    property_id: int | None
+    registration_id: int | None
+    payload: object
 
 
 def _instant(value) -> datetime:

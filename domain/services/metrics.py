@@ -67,7 +67,7 @@ async def supervision_figures(viewer: Viewer, clock: Clock, policy: CountyPolicy
 
 
 async def _rows(conn, where: str, values: list) -> list[Row]:
-    return list(map(Row._make, await sql.fetch(conn, f"SELECT {_ROW} WHERE {where}", values)))
+    return await sql.fetch(conn, f"SELECT {_ROW} WHERE {where}", values, Row)
 
 
 async def _described(late: list[Overdue]) -> list[OverdueApplication]:
