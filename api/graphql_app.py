@@ -69,12 +69,17 @@ class OneWindowGraphQL(GraphQL):
         return graphiql.page()
 
     async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        result = None
         if self.persisted is not None:
             try:
                 request_data.query = self.persisted.resolve(request_data.query, request_data.extensions)
             except PersistedQueryError as error:
-                return ExecutionResult(data=None, errors=[error.graphql_error()])
-        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+                result = ExecutionResult(data=None, errors=[error.graphql_error()])
+        if result is None:
+            result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                                  request_data)
+        logs.note_result(request_data.query, request_data.operation_name, result)  # the request's log line and metrics
+        return result
 
     # GraphQL over HTTP: a client that asks for application/graphql-response+json gets it, and a
     # request that never executed (not parsed, not valid, variables not coerced) is a 400
@@ -129,11 +134,6 @@ class OneWindowGraphQL(GraphQL):
             context.auth_error = str(error)
         logs.note_viewer(context.viewer)
         return context
-
-    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
-        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
-        logs.note_result(request_data.query, request_data.operation_name, result)  # the request's log line and metrics
-        return result
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params or {}
