@@ -50,12 +50,13 @@ class Registration(Node):
     decided_by: Decider | None
 
     @strawberry.field(description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash")
-    def text(self) -> str:
-        return application_text(self.application_form)
+    async def text(self, info: Info) -> str:
+        # From the form as this viewer may see it: another lender's terms stay hidden here too.
+        return application_text(await self.application_form(info))
 
     @strawberry.field(description="SHA-256 hex of the application text the applicants sign")
-    def document_hash(self) -> str:
-        return text_hash(self.text())
+    async def document_hash(self, info: Info) -> str:
+        return text_hash(await self.text(info))
 
     @classmethod
     def from_row(cls, row: m.Registration) -> "Registration":
