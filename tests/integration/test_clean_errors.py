@@ -141,3 +141,15 @@ async def test_the_pool_has_a_statement_timeout_and_its_cancel_is_a_timeout(data
         assert _cancelled_by_database(cancelled.value)
     finally:
         await Tortoise.close_connections()
+
+
+@pytest.mark.parametrize("argument", [
+    'personIdNumber: "0000000000000000000"',  # 19 characters: the column holds 18
+    'viewerParty: "X{4!ÏÓÉ茮Þ諰Ò¿¹?÷ab"',
+    'viewerParty: "%s"' % ("ß" * 10),  # 10 characters, 20 once upper-cased ("SS")
+])
+async def test_access_log_filters_longer_than_their_column_find_nothing(gql, argument):
+    # Found by the schema fuzzer (tests/integration/test_fuzz_schema.py): these answered INTERNAL.
+    body = (await gql.http.post("/graphql", json={"query": "{ accessLog(%s) { totalCount } }" % argument},
+                                headers={"Authorization": f"Bearer {token(Role.SUPERVISOR)}"})).json()
+    assert body == {"data": {"accessLog": {"totalCount": 0}}}, body
