@@ -17,6 +17,7 @@ from api.settings import DEVELOPMENT_JWT_SECRET, Settings, SettingsError
 from domain.enums import Role
 from resolvers.errors import _cancelled_by_database, truncate_echo
 from tests.support import TEST_JWT_SECRET, token
+from tests import ids
 
 
 
@@ -153,3 +154,15 @@ async def test_access_log_filters_longer_than_their_column_find_nothing(gql, arg
     body = (await gql.http.post("/graphql", json={"query": "{ accessLog(%s) { totalCount } }" % argument},
                                 headers={"Authorization": f"Bearer {token(Role.SUPERVISOR)}"})).json()
     assert body == {"data": {"accessLog": {"totalCount": 0}}}, body
+
+
+async def test_a_nul_character_finds_nothing_in_a_lookup_and_is_invalid_input_in_a_mutation(gql):
+    # Found by the schema fuzzer on PostgreSQL, whose text cannot hold U+0000: these answered INTERNAL.
+    headers = registrar()
+    body = (await gql.http.post("/graphql", json={"query": '{ property(unitCode: "\\u0000") { status } party(idNumber: "a\\u0000") { name } }'},
+                                headers=headers)).json()
+    assert body == {"data": {"property": None, "party": None}}, body
+    mutation = "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code field } } }"
+    body = (await gql.http.post("/graphql", json={"query": mutation, "variables": {"input": {"name": "新园\x00置业", "idNumber": ids.DEVELOPER}}},
+                                headers=headers)).json()
+    assert body["data"]["registerOrganization"] == {"party": None, "userErrors": [{"code": "INVALID_INPUT", "field": ["input", "name"]}]}, body
