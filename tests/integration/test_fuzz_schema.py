@@ -132,3 +132,20 @@ async def test_fuzzing_the_schema_finds_no_uncoded_error_no_internal_and_no_5xx(
     failures = await asyncio.to_thread(fuzz_all, f"{server.url}/graphql", VIEWERS[viewer]())
     assert not failures, "\n\n".join(f"{label}:\n{problem}" for label, problem in sorted(failures.items()))
     assert "Traceback" not in server.log_path.read_text(), server.log_path.read_text()[-3000:]
+
+
+def _response(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response._content = status, body
+    return response
+
+
+def test_the_fuzz_check_refuses_5xx_uncoded_internal_and_non_graphql_answers():
+    assert problems(_response(200, b'{"data": {"viewer": null}}')) == []
+    assert problems(_response(200, b'{"data": null, "errors": [{"message": "x", "extensions": {"code": "NOT_FOUND"}}]}')) == []
+    assert problems(_response(413, b'{"errors": [{"message": "too big", "extensions": {"code": "REQUEST_TOO_LARGE"}}]}')) == []
+    assert problems(_response(502, b"bad gateway"))[0].startswith("HTTP 502")
+    assert problems(_response(200, b"<html>"))[0].startswith("HTTP 200, not JSON")
+    assert problems(_response(200, b'{"message": "hello"}'))[0].startswith("HTTP 200, not a GraphQL response")
+    assert problems(_response(200, b'{"data": null, "errors": [{"message": "oops"}]}'))[0].startswith("uncoded error")
+    assert problems(_response(200, b'{"data": null, "errors": [{"message": "f", "extensions": {"code": "INTERNAL"}}]}'))[0].startswith("INTERNAL")
