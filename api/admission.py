@@ -26,7 +26,6 @@ read before it waits for a slot, so a client sending slowly holds none.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,7 +126,6 @@ class AdmissionLimit:
             await self.app(scope, receive, send)
             return
         identity = self.identify(scope)
-        scope.setdefault("state", {})["request_id"] = uuid.uuid4().hex[:16]
         limit = self.max_body_bytes if identity.signed_in else self.max_anonymous_body_bytes
         if limit and _declared_length(scope) > limit:
             await _too_large(send, limit, identity.signed_in)

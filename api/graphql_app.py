@@ -22,6 +22,7 @@ from api.persisted import PersistedQueries, PersistedQueryError
 from api.settings import Settings
 from api.ws_handler import BoundedWebSocketAdapter, SharedStreamsWSHandler
 from resolvers.context import Context, Services
+from resolvers.request_ids import request_id
 from resolvers.schema import schema
 from subscriptions.shared import SharedStreams
 
@@ -125,7 +126,7 @@ class OneWindowGraphQL(GraphQL):
         context = Context(self.services, None, request)
         if isinstance(request, WebSocket):
             return context  # authenticated in on_ws_connect, from connection_init
-        context.request_id = request.scope.get("state", {}).get("request_id")
+        context.request_id = request_id(request.scope)  # the one of the log line and the read audit
         try:
             token = bearer_token(request.headers.get("authorization"))
             if token:

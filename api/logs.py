@@ -119,8 +119,7 @@ class RequestLog:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        rid = request_id.from_scope(scope)
-        request_id.begin(rid)
+        rid = request_id.begin(scope)
         note = RequestNote(rid, scope.get("method", "WS"), scope["path"])
         _note.set(note)
         header = (b"x-request-id", rid.encode())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from domain.errors import DomainError
+from resolvers import request_ids
 from resolvers.limits import TOO_COMPLEX
 
 log = logging.getLogger("onewindow.errors")
@@ -40,9 +40,10 @@ def not_signed_in(context) -> GraphQLError:
 
 
 def request_id_of(context) -> str:
+    """The request's one id (resolvers/request_ids.py): its log line's, its access records'."""
     request_id = getattr(context, "request_id", None)
     if not request_id:
-        request_id = uuid.uuid4().hex[:16]
+        request_id = request_ids.request_id(getattr(getattr(context, "request", None), "scope", None))
         if context is not None:
             try:
                 context.request_id = request_id

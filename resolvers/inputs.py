@@ -214,14 +214,19 @@ class ReviseContractInput:
 # ---------------------------------------------------------------- length limits
 
 
+# No PostgreSQL text holds U+0000 (asyncpg refuses to send it): no input may carry it.
+NUL = "\x00"
+
+
 def column(model: type, name: str) -> int:
     """The length of a text column: an input stored there may not be longer."""
     return model._meta.fields_map[name].max_length
 
 
 def fits(model: type, name: str, value: str) -> bool:
-    """Whether `value` could be stored in the column at all: a lookup by a longer one finds nothing."""
-    return len(value) <= column(model, name)
+    """Whether `value` could be stored in the column at all: a lookup by a longer one finds
+    nothing, nor by one with a NUL (PostgreSQL text cannot hold it, and refuses the query)."""
+    return len(value) <= column(model, name) and NUL not in value
 
 
 # Every global ID this server gives out is far shorter ("Type:pk" in base64).
@@ -295,6 +300,8 @@ def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
             limit = lengths[item.name]
             if len(given.strip()) > limit:
                 raise validation.InvalidInput(f"must be at most {limit} characters", field)
+            if NUL in given:
+                raise validation.InvalidInput("must not contain the NUL character (U+0000)", field)
         elif isinstance(given, int) and not isinstance(given, bool) and item.name in ranges:
             low, high = ranges[item.name]
             if not low <= given <= high:

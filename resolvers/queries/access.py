@@ -28,13 +28,12 @@ class AccessLogQuery:
         after: str | None = None,
     ) -> Connection[AccessRecord]:
         query = records_for(viewer_of(info))
-        for value in (person_id_number, viewer_party):
-            if value is not None and not fits(m.AccessRecord, "person_id_number", value.strip()):
-                query = query.filter(id__in=[])  # longer than any ID number: no record names it
-        if person_id_number is not None:
-            query = query.filter(person_id_number=person_id_number.strip().upper())
-        if viewer_party is not None:
-            query = query.filter(viewer_party=viewer_party.strip().upper())
+        for column, value in (("person_id_number", person_id_number), ("viewer_party", viewer_party)):
+            if value is None:
+                continue
+            wanted = value.strip().upper()
+            # Longer than its column: no record names it (and the ORM refuses to compare it).
+            query = query.filter(**{column: wanted}) if fits(m.AccessRecord, column, wanted) else query.filter(id__in=[])
         if from_ is not None:
             query = query.filter(at__gte=from_)
         if to is not None:

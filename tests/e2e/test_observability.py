@@ -86,7 +86,7 @@ async def test_a_sale_and_a_subscription_show_in_the_metrics(metered):
     assert value(after, "onewindow_requests_total", operation="query nope", outcome="error") == 1
     assert value(after, "onewindow_requests_total", operation="none", outcome="bad_request") == 1
     assert value(after, "onewindow_errors_total", code="FUNDS_NOT_DEPOSITED") == 1
-    assert value(after, "onewindow_errors_total", code="GRAPHQL_ERROR") == 1
+    assert value(after, "onewindow_errors_total", code="GRAPHQL_VALIDATION_FAILED") == 1
     assert value(after, "onewindow_request_duration_seconds_count", operation="mutation signContract") == 2
     assert value(after, "onewindow_request_duration_seconds_bucket", operation="mutation signContract", le="+Inf") == 2
     assert value(after, "onewindow_event_log_head") == total

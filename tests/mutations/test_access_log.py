@@ -1,6 +1,8 @@
 """Issue 11, item 7: 查询留痕 — who received a person's unmasked ID number or home count."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from tortoise import connections
 
@@ -114,3 +116,32 @@ async def test_records_cannot_be_changed_or_deleted(life, filed):
             await client.execute_script(statement)
     assert await AccessRecord.all().count() == count
     assert await AccessRecord.filter(what="nothing").count() == 0
+
+
+@pytest.mark.parametrize("given", [None, "county-gw-0042"])
+async def test_one_request_has_one_id_in_its_log_line_its_internal_error_and_its_access_record(life, filed, caplog, given):
+    """Taken from X-Request-ID or made once: the same in all three (resolvers/request_ids.py)."""
+    headers = {"Authorization": f"Bearer {life.actors.bank}", **({"X-Request-ID": given} if given else {})}
+    query = "query($n: String!) { contract(number: $n) { buyers { party { idNumber } } } registration(number: \"x\") { id } }"
+    before = await AccessRecord.all().count()
+    # A real fault beside the audited read: the table behind `registration` is gone (the field is nullable).
+    await connections.get("default").execute_script("ALTER TABLE registration RENAME TO registration_gone")
+    try:
+        with caplog.at_level(logging.INFO):
+            response = await life.client.http.post("/graphql", json={"query": query, "variables": {"n": filed["number"]}},
+                                                   headers=headers)
+    finally:
+        await connections.get("default").execute_script("ALTER TABLE registration_gone RENAME TO registration")
+    body = response.json()
+    assert body["data"]["contract"] is not None, body
+    assert body["data"]["contract"]["buyers"] == [{"party": {"idNumber": ids.ZHANG_SAN}}]
+    [error] = body["errors"]
+    request_id = error["extensions"]["requestId"]
+    assert error["extensions"]["code"] == "INTERNAL" and request_id == response.headers["x-request-id"]
+    assert request_id == given if given else len(request_id) == 32
+    [record] = (await AccessRecord.all().order_by("id"))[before:]
+    assert record.request_id == request_id
+    [line] = [r for r in caplog.records if r.name == "onewindow.request" and r.request["path"] == "/graphql"]
+    assert line.request["request_id"] == request_id
+    [fault] = [r for r in caplog.records if r.name == "onewindow.errors"]
+    assert request_id in fault.getMessage()
