@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=400, help="requests of each kind for the CPU figures")
     parser.add_argument("--abusers", type=int, default=8, help="abusive clients, each sending all four kinds in turn")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()
     database_url = run(fresh_database(args.postgres, "onewindow_bench_abuse"))
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
