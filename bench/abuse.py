@@ -143,7 +143,7 @@ async def cpu_per_request(url: str, pid: int, make, count: int, concurrency: int
 
 async def probes(base: str, requests: Requests, seconds: float) -> dict[str, list[float]]:
     """A /healthz and a viewer query every 20 ms, each from its own client, for `seconds`."""
-    samples: dict[str, list[float]] = {"/healthz": [], "buyer { viewer { role } }": []}
+    samples: dict[str, list[float]] = {"/healthz": [], "buyer { viewer { role } }": [], "  ... server side (Server-Timing)": []}
     stop = time.monotonic() + seconds
 
     async def probe(name: str, call) -> None:
@@ -161,14 +161,18 @@ async def probes(base: str, requests: Requests, seconds: float) -> dict[str, lis
             await response.read()
 
     async def viewer(session, n):
-        status = await send(session, base + "/graphql", *requests.viewer(n))
-        assert status == 200, status
+        body, headers = requests.viewer(n)
+        async with session.post(base + "/graphql", data=body, headers={**headers, "Content-Type": "application/json"}) as response:
+            await response.read()
+            assert response.status == 200, response.status
+            timing = response.headers.get("server-timing", "dur=nan")
+        samples["  ... server side (Server-Timing)"].append(float(timing.partition("dur=")[2]))
 
     await asyncio.gather(probe("/healthz", health), probe("buyer { viewer { role } }", viewer))
     return samples
 
 
-def abusers(url: str, count: int, stop, sent) -> None:
+def abusers(url: str, count: int, stop, sent, pause: float = 0.0) -> None:
     """In a process of its own: `count` clients sending every kind of abuse in turn until `stop`."""
     requests = Requests()
     bodies = {kind: [getattr(requests, kind)(n) for n in range(50)] for kind in ABUSE}  # made once
@@ -182,6 +186,8 @@ def abusers(url: str, count: int, stop, sent) -> None:
                 n += 1
                 with sent.get_lock():
                     sent.value += 1
+                if pause:
+                    await asyncio.sleep(pause)
 
     async def all_of_them() -> None:
         await asyncio.gather(*(abuser(k) for k in range(count)))
@@ -189,7 +195,7 @@ def abusers(url: str, count: int, stop, sent) -> None:
     run(all_of_them())
 
 
-async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: int) -> None:
+async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: int, pause: float = 0.0) -> None:
     url = base + "/graphql"
     requests = Requests()
     print(f"server CPU per request ({count} each, 4 at a time):")
@@ -208,7 +214,7 @@ async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: i
     quiet = await probes(base, requests, seconds)
     spawn = multiprocessing.get_context("spawn")
     stop, sent = spawn.Event(), spawn.Value("q", 0)
-    abuse = spawn.Process(target=abusers, args=(url, abuser_count, stop, sent))
+    abuse = spawn.Process(target=abusers, args=(url, abuser_count, stop, sent, pause))
     abuse.start()
     await asyncio.sleep(3)  # started and sending
     before, sent_before = server_cpu_seconds(pid), sent.value
@@ -234,13 +240,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each probe phase")
     parser.add_argument("--count", type=int, default=400, help="requests of each kind for the CPU figures")
     parser.add_argument("--abusers", type=int, default=8, help="abusive clients, each sending all four kinds in turn")
+    parser.add_argument("--abuse-pause", type=float, default=0.0,
+                        help="seconds each abusive client waits between requests (0: none; to tell the server's share from the cores')")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()
     database_url = run(fresh_database(args.postgres, "onewindow_bench_abuse"))
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
         print(f"server: 1 uvicorn worker (pid {server.pid}) on {database_url}")
-        run(bench(server.url, server.pid, args.seconds, args.count, args.abusers))
+        run(bench(server.url, server.pid, args.seconds, args.count, args.abusers, args.abuse_pause))
 
 
 if __name__ == "__main__":

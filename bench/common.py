@@ -1,7 +1,9 @@
 """Shared by the benchmarks: a fresh PostgreSQL database and real server processes."""
 from __future__ import annotations
 
+import atexit
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -26,16 +28,41 @@ from domain.certificates import generate_private_key_pem  # noqa: E402
 BENCH_SECRET = "onewindow-benchmark-secret-0123456789abcdef"
 
 
-async def fresh_database(server_url: str, name: str) -> str:
+async def fresh_database(server_url: str, name: str, unique: bool = True) -> str:
+    """A new database for this run. Its name carries the process id (dropped when the run
+    ends): other sessions run the same benchmark on the same PostgreSQL, and a shared name let
+    one run drop the database under another's feet."""
+    if unique:
+        name = f"{name}_{os.getpid()}"
+        atexit.register(lambda: run(_drop_database(server_url, name)))
+    await _drop_database(server_url, name)
     admin = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
     url = f"{server_url.rpartition('/')[0]}/{name}"
     await apply_migrations(url)
     return url
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    admin = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @dataclass(frozen=True)
@@ -46,7 +73,14 @@ class Served:
 
 @contextmanager
 def served(database_url: str, port: int, workers: int, workdir: Path, extra_args: tuple[str, ...] = ()):
-    """uvicorn serving the app on PostgreSQL, as production runs it; yields its address and pid."""
+    """uvicorn serving the app on PostgreSQL, as production runs it; yields its address and pid.
+
+    Port 0 takes a free one. A port another server listens on is refused: the workers bind
+    with SO_REUSEPORT, so a second session's server would silently share its requests."""
+    if port == 0:
+        port = free_port()
+    elif port_in_use(port):
+        raise RuntimeError(f"port {port} is in use (another session's benchmark?): pass --port 0 for a free one")
     key = workdir / "signing-key.pem"
     if not key.exists():
         key.write_bytes(generate_private_key_pem(signing_algorithm()))  # ONEWINDOW_SIGNING_ALGORITHM

@@ -136,7 +136,7 @@ def main() -> None:
     if args.reuse:
         database_url = f"{args.postgres.rpartition('/')[0]}/onewindow_bench_homes"
     else:
-        database_url = run(fresh_database(args.postgres, "onewindow_bench_homes"))
+        database_url = run(fresh_database(args.postgres, "onewindow_bench_homes", unique=False))  # --reuse finds it
         print(f"loading {args.people:,} people and {args.homes:,} homes into {database_url}")
         run(load(database_url, args.people, args.homes, args.filed_share))
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as server:

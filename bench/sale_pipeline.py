@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server processes when the benchmark starts its own")
     parser.add_argument("--url", help="a running server's /graphql (its JWT secret must be the benchmark's)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()
     if args.url:
         run(pipeline(args.url, args.units, args.clients, args.warmup))

@@ -16,7 +16,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, TypeInfo, Validat
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import VALIDATION_FAILED, not_signed_in
-from resolvers.limits import QueryLimits, more_tokens_than, top_level_fields, too_complex
+from resolvers.limits import QueryLimits, more_aliases_than, more_tokens_than, top_level_fields, too_complex
 
 # Distinct query texts remembered (front ends send a fixed set of operations).
 CACHED_QUERIES = 256
@@ -25,10 +25,13 @@ CACHEABLE_QUERY_CHARS = 16_384
 DEFAULT_LIMITS = QueryLimits()
 
 
-def _parse(query: str, max_tokens: int) -> DocumentNode:
+def _parse(query: str, max_tokens: int, max_aliases: int) -> DocumentNode:
     if max_tokens and more_tokens_than(query, max_tokens):
         # graphql-core's lexer would stop there too, after tens of milliseconds of Python.
         raise too_complex(GraphQLError(f"the document has more than {max_tokens} tokens"), "tokens", max_tokens)
+    if max_aliases and more_aliases_than(query, max_aliases):
+        # The alias limit would refuse it after the parse, which costs more than the request.
+        raise too_complex(GraphQLError(f"the document has more than {max_aliases} aliases"), "aliases", max_aliases)
     # Empty selection sets are refused as the GraphQL spec has them: strawberry's depth
     # walker cannot measure past one.
     return parse(query, max_tokens=max_tokens or None, allow_empty_selection_sets=False)
@@ -37,8 +40,9 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
 _cached_parse = lru_cache(maxsize=CACHED_QUERIES)(_parse)
 
 
-def parsed(query: str, max_tokens: int) -> DocumentNode:
-    return (_cached_parse if len(query) <= CACHEABLE_QUERY_CHARS else _parse)(query, max_tokens)
+def parsed(query: str, max_tokens: int, max_aliases: int = DEFAULT_LIMITS.max_aliases) -> DocumentNode:
+    # Positional, so that the request log's call (api/logs.py) hits the same cache entry.
+    return (_cached_parse if len(query) <= CACHEABLE_QUERY_CHARS else _parse)(query, max_tokens, max_aliases)
 
 
 def validate_with_limits(schema: GraphQLSchema, document: DocumentNode, rules: tuple,
@@ -71,7 +75,7 @@ def validate_with_limits(schema: GraphQLSchema, document: DocumentNode, rules: t
 
 
 def _validate(schema: GraphQLSchema, query: str, rules: tuple, limits: QueryLimits) -> tuple[GraphQLError, ...]:
-    return validate_with_limits(schema, parsed(query, limits.max_tokens), rules, limits)
+    return validate_with_limits(schema, parsed(query, limits.max_tokens, limits.max_aliases), rules, limits)
 
 
 _cached_validate = lru_cache(maxsize=CACHED_QUERIES)(_validate)
@@ -97,7 +101,7 @@ class OperationExtension(SchemaExtension):
         if context.graphql_document is None:
             # A syntax error or a refusal propagates: strawberry answers it as a pre-execution
             # error (through process_errors, so it is coded), without parsing again.
-            context.graphql_document = parsed(context.query, limits.max_tokens)
+            context.graphql_document = parsed(context.query, limits.max_tokens, limits.max_aliases)
         yield
 
     def on_validate(self) -> Iterator[None]:

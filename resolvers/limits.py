@@ -2,7 +2,8 @@
 
 Tokens are counted by graphql-core's parser (the `max_tokens` strawberry's MaxTokensLimiter
 sets); depth and aliases by the validators of strawberry's QueryDepthLimiter and
-MaxAliasesLimiter; the cost rule is ours. The cost rule runs first and alone: it walks each
+MaxAliasesLimiter; the cost rule is ours. Before the parser runs, tokens and aliases are
+also counted from the text by C-level scans, which refuse only what those would. The cost rule runs first and alone: it walks each
 fragment once (memoised), so a document whose fragments multiply each other is refused in
 time linear in its size, before strawberry's walkers, which expand every fragment spread,
 and graphql-core's own rules (OverlappingFieldsCanBeMerged is quadratic) see it. A document
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import islice
+from itertools import accumulate, islice
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -103,6 +104,54 @@ def more_tokens_than(text: str, limit: int) -> bool:
     if len(text) <= limit:  # every token takes a character at least
         return False
     return next(islice(_TOKEN.finditer(text), limit, None), None) is not None
+
+
+_IGNORED = r"[ \t\n\r,\ufeff]"
+_NAME = r"[_A-Za-z][_0-9A-Za-z]*+"
+# Possessive and atomic throughout: the text is the client's, the scan must stay linear. An
+# unterminated string ends at its line's end (a block string at the text's): such a document
+# fails to parse whatever is counted here.
+_STRING = r'"""(?:[^"\\]++|\\"""|\\|"(?!""))*+(?:"""|\Z)|"(?:[^"\\\n\r]++|\\[^\n\r]?)*+(?:"|(?=[\n\r])|\Z)'
+_COMMENT = r"#[^\n\r]*+"
+_IN_PARENTHESES = rf'(?:[^()"#]++|{_STRING}|{_COMMENT})'
+# What cannot hold an alias: strings, comments, and what is in parentheses (arguments,
+# variable definitions; they nest twice at most, a directive's arguments on a variable).
+_NOT_SELECTIONS = re.compile(rf"{_STRING}|{_COMMENT}|\((?:{_IN_PARENTHESES}|\({_IN_PARENTHESES}*+\))*+\)")
+_BRACE = re.compile(r"([{}])")
+_STEP = {"{": 1, "}": -1}
+# What stands before an operation's selection set once parentheses are gone; a fragment's
+# or a type definition's head does not match, so their bodies are not counted.
+_OPERATION_HEAD = re.compile(
+    rf"{_IGNORED}*+(?:(?:query|mutation|subscription)(?:{_IGNORED}++{_NAME})?(?:{_IGNORED}*+@{_IGNORED}*+{_NAME})*+{_IGNORED}*+)?")
+
+
+def more_aliases_than(text: str, limit: int) -> bool:
+    """True only if the document, should it parse, has more than `limit` aliases as
+    strawberry's MaxAliasesLimiter counts them, so it can be refused before the parser runs
+    (graphql-core's, in Python, cost more than the whole cached request).
+
+    Counted are the aliases written in the operations' own selection sets; the limiter also
+    counts those of every fragment spread, so this is never more than its count (a false
+    answer is no answer: the limiter decides after parsing). The scan is C-level (re, split,
+    accumulate); Python loops only over the top-level definitions. An unbalanced document
+    is left to the parser to report."""
+    if text.count(":") <= limit:  # every alias has its colon: most documents stop here
+        return False
+    parts = _BRACE.split(_NOT_SELECTIONS.sub(" ", text))
+    pieces, braces = parts[0::2], parts[1::2]  # pieces[k] is the text before brace k
+    depths = list(accumulate(map(_STEP.__getitem__, braces)))
+    if not depths or min(depths) < 0 or depths[-1] != 0:
+        return False
+    count = k = 0
+    while k < len(braces):  # brace k opens a top-level definition's body (depth 0 before it)
+        end = depths.index(0, k)
+        if _OPERATION_HEAD.fullmatch(pieces[k]):
+            # Outside those, a colon in a selection set is an alias's, and each alias has one.
+            count += "".join(pieces[k + 1:end + 1]).count(":")
+            if count > limit:
+                return True
+        k = end + 1
+    return False
 
 
 def top_level_fields(document, operation_name: str | None) -> set[str]:

@@ -58,6 +58,21 @@ async def test_more_aliases_than_the_limit_are_refused(gql):
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "aliases", "max": 15}
 
 
+async def test_more_aliases_than_the_limit_are_refused_before_parsing(gql):
+    forty = "query A { " + " ".join(f"a{n}: properties {{ edges {{ node {{ history {{ totalCount }} }} }} }}" for n in range(40))
+    error = await refused_twice(gql, forty + " }", registrar())
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "aliases", "max": 15}
+    # The parser never ran: what follows would have been its syntax error.
+    error = await refused_twice(gql, forty + " } query B { viewer { role !!! } }", registrar())
+    assert error["extensions"]["limit"] == "aliases"
+    # Through a fragment the count is the limiter's, after parsing.
+    spread = "{ " + " ".join(f"a{n}: viewer {{ role }}" for n in range(8)) + " ...F } fragment F on Query { " \
+        + " ".join(f"b{n}: viewer {{ role }}" for n in range(8)) + " }"
+    error = await refused_twice(gql, spread, registrar())
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "aliases", "max": 15}
+    assert error["message"] == "16 aliases found. Allowed: 15"
+
+
 async def test_more_tokens_than_the_limit_are_refused_while_parsing(gql):
     many = "{ viewer { " + "role " * 2000 + "} }"
     error = await refused_twice(gql, many, registrar())
