@@ -160,11 +160,24 @@ def named(row: type[ROW]) -> Callable[[Sequence[Any]], ROW]:
     return row._make  # type: ignore[attr-defined,no-any-return]
 
 
-async def fetch(conn: BaseDBAsyncClient, sql: str, values: Sequence[Any], row: type[ROW]) -> list[ROW]:
-    """The rows of a SELECT, each as `row` (a NamedTuple whose fields are the selected columns, in order)."""
+async def fetch(
+    conn: BaseDBAsyncClient, sql: str, values: Sequence[Any], row: type[ROW], of: type[Model] | None = None
+) -> list[ROW]:
+    """The rows of a SELECT, each as `row` (a NamedTuple whose fields are the selected columns, in order).
+    With `of`, the columns are that model's, each value converted by its field as Tortoise reads it."""
     _, rows = await conn.execute_query(for_dialect(conn, sql), list(values))
-    make = named(row)
+    make = named(row) if of is None else _converted(of, row)
     return [make(tuple(r.values()) if isinstance(r, dict) else tuple(r)) for r in rows]
+
+
+@lru_cache(maxsize=256)
+def _converted(model: type[Model], row: type[ROW]) -> Callable[[Sequence[Any]], ROW]:
+    """`named(row)`, each value first through its field's `to_python_value` (Decimal places,
+    enums, time zones): the row reads as the model instance would, without building one."""
+    fields = model._meta.fields_map
+    converters = [fields[name].to_python_value for name in row._fields]  # type: ignore[attr-defined]
+    make = named(row)
+    return lambda values: make([convert(value) for convert, value in zip(converters, values, strict=True)])
 
 
 async def fetch_with_model(

@@ -10,11 +10,9 @@ from __future__ import annotations
 from strawberry.extensions import SchemaExtension
 
 from domain.enums import Role
-from domain.models import AccessRecord
+from domain.services.access_log import record_reads
 from domain.viewer import Viewer
 from resolvers.request_ids import request_id
-
-SUBJECT_LENGTH = AccessRecord._meta.fields_map["viewer_subject"].max_length
 
 
 class AccessLog:
@@ -34,16 +32,10 @@ class AccessLog:
             self.noted[(person_id_number, what)] = None
 
     async def write(self, now, request_id_: str) -> None:
-        if not self.noted:
+        if not self.noted or self.viewer is None:
             return
-        viewer = self.viewer
-        records = [
-            AccessRecord(at=now, viewer_role=viewer.role, viewer_subject=viewer.subject[:SUBJECT_LENGTH],
-                         viewer_party=viewer.party_id_number, person_id_number=person, what=what, request_id=request_id_)
-            for person, what in self.noted
-        ]
-        self.noted = {}
-        await AccessRecord.bulk_create(records)
+        reads, self.noted = list(self.noted), {}
+        await record_reads(self.viewer, now, reads, request_id_)
 
 
 class AccessLogExtension(SchemaExtension):

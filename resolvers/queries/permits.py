@@ -4,7 +4,7 @@ import strawberry
 from tortoise.expressions import Subquery
 
 from domain import models as m
-from domain import visibility
+from domain import views, visibility
 from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus
 from resolvers.context import Info
 from resolvers.ids import from_global_id
@@ -33,7 +33,7 @@ class PermitQuery:
     async def property(self, info: Info, unit_code: str) -> Property | None:
         viewer_of(info)
         code = unit_code.strip().upper()
-        row = await m.Property.get_or_none(unit_code=code) if fits(m.Property, "unit_code", code) else None
+        row = await views.property_by_unit_code(code) if fits(m.Property, "unit_code", code) else None
         return Property.from_row(row) if row else None
 
     @signed_in_field

@@ -9,6 +9,7 @@ import strawberry
 from domain import models as m
 from domain import visibility
 from domain.enums import RightStatus as RightStatusValue
+from domain.views import PropertyRow
 from resolvers.context import Info
 from resolvers.enums import PermitStatus, PropertyStatus, PropertyUsage, SaleType
 from resolvers.ids import to_global_id
@@ -86,7 +87,7 @@ class Property(Node):
     status: PropertyStatus
 
     @classmethod
-    def from_row(cls, row: m.Property) -> "Property":
+    def from_row(cls, row: m.Property | PropertyRow) -> "Property":
         return cls(
             id=to_global_id("Property", row.id),
             db_id=row.id,
