@@ -203,3 +203,71 @@ class ReviseContractInput:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None = None
+
+
+# ---------------------------------------------------------------- issue 13: beyond the first sale (DESIGN §7)
+
+
+@strawberry.input
+class ApplyCancellationRegistrationInput:
+    registration_id: strawberry.ID = strawberry.field(description="The right in force to cancel")
+    reason: str
+    court_document: str | None = strawberry.field(
+        default=None, description="The court judgment's number: required when a REGISTRAR applies alone")
+
+
+@strawberry.input
+class SignRegistrationInput:
+    registration_id: strawberry.ID
+    document_hash: str = strawberry.field(description="SHA-256 hex of the canonical applicationForm: the signer saw this text")
+
+
+@strawberry.input
+class DecideRegistrationInput:
+    registration_id: strawberry.ID
+    approve: bool
+    reason: str
+
+
+@strawberry.input
+class WithdrawRegistrationInput:
+    registration_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class ReapplyAdvanceRegistrationInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class RegisterObjectionInput:
+    property_id: strawberry.ID
+    applicant_id_number: str
+    claim: str
+
+
+@strawberry.input
+class RecordObjectionLawsuitInput:
+    registration_id: strawberry.ID
+    case_number: str
+
+
+@strawberry.input
+class CorrectionInput:
+    field: str = strawberry.field(description="buildingArea, address, or holderName:<ID number>")
+    value: str
+
+
+@strawberry.input
+class ApplyCorrectionRegistrationInput:
+    registration_id: strawberry.ID = strawberry.field(description="The ownership registration in force to correct")
+    corrections: list[CorrectionInput]
+    reason: str
+
+
+@strawberry.input
+class RecordFundRefundInput:
+    contract_id: strawberry.ID
+    amount: decimal.Decimal
+    bank_reference: str

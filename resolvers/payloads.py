@@ -5,7 +5,7 @@ import strawberry
 
 from domain.errors import DomainError
 from resolvers.enums import ErrorCode
-from resolvers.types.contracts import Contract, FundDeposit
+from resolvers.types.contracts import Contract, FundDeposit, FundRefund
 from resolvers.types.mortgages import Mortgage
 from resolvers.types.parties import Party
 from resolvers.types.permits import PresalePermit
@@ -121,3 +121,10 @@ class ApplyFirstRegistrationPayload:
 
 def user_errors(error: DomainError) -> list[UserError]:
     return [UserError.from_domain(error)]
+
+
+@strawberry.type
+class RecordFundRefundPayload:
+    refund: FundRefund | None = None
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -28,6 +28,14 @@ from resolvers.mutations.register_organization import RegisterOrganizationMutati
 from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
 from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
+from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
+from resolvers.mutations.sign_registration import SignRegistrationMutation
+from resolvers.mutations.decide_registration import DecideRegistrationMutation
+from resolvers.mutations.withdraw_registration import WithdrawRegistrationMutation
+from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
+from resolvers.mutations.register_objection import RegisterObjectionMutation
+from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
+from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.mortgages import MortgageQuery
@@ -65,6 +73,14 @@ Mutation = merge_types(
         ApplyFirstRegistrationMutation,
         RegisterSeizureMutation,
         ReleaseSeizureMutation,
+        ApplyCancellationRegistrationMutation,
+        SignRegistrationMutation,
+        DecideRegistrationMutation,
+        WithdrawRegistrationMutation,
+        ReapplyAdvanceRegistrationMutation,
+        RegisterObjectionMutation,
+        RecordObjectionLawsuitMutation,
+        RecordFundRefundMutation,
     ),
 )
 

@@ -1,7 +1,7 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
 from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
 from domain.models.permits import Permit, Property
-from domain.models.contracts import Contract, ContractBuyer, FundDeposit, Signature
+from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
 from domain.models.registrations import Certificate, Registration, RegistrationParty, RuleCheck
 from domain.models.tax import TaxRecord
 from domain.models.mortgages import Mortgage, MortgageBorrower
@@ -30,6 +30,7 @@ __all__ = [
     "EventAudience",
     "EventLogHead",
     "FundDeposit",
+    "FundRefund",
     "Mortgage",
     "MortgageBorrower",
     "NumberSequence",

@@ -101,3 +101,22 @@ class FundDeposit(Model):
         table = "fund_deposit"
         indexes = (("contract_id",),)
         unique_together = (("kind", "bank_reference"),)
+
+
+class FundRefund(Model):
+    """Supervised money paid back to the buyers after a withdrawn sale (退房退款)."""
+
+    id = fields.IntField(primary_key=True)
+    contract = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    amount = money()
+    bank_reference = fields.CharField(max_length=64, unique=True)
+    refunder = fields.ForeignKeyField(
+        "onewindow.Party", related_name="recorded_refunds", null=True, on_delete=fields.RESTRICT
+    )
+    refunded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "fund_refund"
+        indexes = (("contract_id",),)

@@ -28,7 +28,8 @@ from domain.enums import (
 )
 from domain.errors import DomainError
 from domain.models import Certificate, Party, Property, Registration, RegistrationParty, RuleCheck, Signature
-from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks, approved
+from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks
+from domain.rules.review import Outcome, outcome
 from domain.services.certificates import certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
@@ -51,6 +52,7 @@ class _Applicant:
     party: Party
     name_in_shared_data: str | None
     signed: bool
+    answer: dict | None = None  # the inquiry answer given with the signature
 
 
 async def submit_advance_registration(use_case: UseCase, registration_id: int, accept_delivery: bool) -> Registration:
@@ -63,11 +65,17 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
         registration, facts = locked
         applicants = await _applicants(conn, registration.id)
         use_case.require_face_signer([a.party.id for a in applicants], "the buyers named in the application")
-        if registration.status != RegistrationStatus.AWAITING_SIGNATURE:
-            raise DomainError("INVALID_STATE", f"the application is {registration.status.value.lower()}", ["input", "registrationId"])
         mine = next(a for a in applicants if a.party.id == viewer.party_id)
+        undecided = registration.status == RegistrationStatus.AWAITING_SIGNATURE or (
+            registration.status == RegistrationStatus.IN_REVIEW and mine.signed)
+        if not undecided:
+            raise DomainError("INVALID_STATE", f"the application is {registration.status.value.lower()}", ["input", "registrationId"])
         if mine.signed:
-            raise DomainError("DUPLICATE", "you have answered and signed this application already", ["input", "registrationId"])
+            # An answer can be changed until the application is decided (DESIGN §7).
+            if mine.answer is not None and mine.answer.get("acceptDeliveryWithCertificate") == accept_delivery:
+                raise DomainError("DUPLICATE", "you have answered and signed this application already", ["input", "registrationId"])
+            await _change_answer(conn, use_case, registration, mine, accept_delivery)
+            return registration
         if facts.seizure_in_force:
             # A seizure is temporary: refuse now and change nothing, rather than reject for good.
             raise DomainError("ENCUMBERED", "the property is seized (查封): the application waits for the release")
@@ -88,9 +96,22 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
             )],
         )
         if not unsigned:
-            await _decide(conn, use_case, registration, facts, applicants, mine, outbox)
+            await _decide(conn, use_case, registration, facts, applicants, mine, accept_delivery, outbox)
         await outbox.commit()
     return registration
+
+
+async def _change_answer(conn: BaseDBAsyncClient, use_case: UseCase, registration: Registration, mine: _Applicant,
+                         accept_delivery: bool) -> None:
+    now = use_case.now()
+    answer = {"acceptDeliveryWithCertificate": accept_delivery, "answeredAt": now.isoformat()}
+    await eventlog.append_and_commit(
+        conn, now,
+        [eventlog.NewEvent(EventType.REGISTRATION_SUBMITTED, _refs(registration), {
+            "registrationId": registration.id, "applicant": use_case.viewer.party_id_number,
+            "acceptDeliveryWithCertificate": accept_delivery, "answerChanged": True})],
+        writes=[sql.update(RegistrationParty, mine.answer_id, {"inquiry_answer": answer})],
+    )
 
 
 def _refs(registration: Registration) -> eventlog.EventRefs:
@@ -142,7 +163,8 @@ async def _lock_with_facts(conn: BaseDBAsyncClient, use_case: UseCase, registrat
 
 _APPLICANTS_SQL = """
 SELECT rp.id, a.id, a.name, a.id_number, a.kind, sp.name,
-       EXISTS (SELECT 1 FROM signature s WHERE s.registration_id = rp.registration_id AND s.signer_id = a.id)
+       EXISTS (SELECT 1 FROM signature s WHERE s.registration_id = rp.registration_id AND s.signer_id = a.id),
+       rp.inquiry_answer
   FROM registration_party rp JOIN party a ON a.id = rp.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
  WHERE rp.registration_id = ? AND rp.role = ?
  ORDER BY a.id
@@ -151,11 +173,12 @@ SELECT rp.id, a.id, a.name, a.id_number, a.kind, sp.name,
 
 async def _applicants(conn: BaseDBAsyncClient, registration_id: int) -> list[_Applicant]:
     rows = await sql.fetch(conn, _APPLICANTS_SQL, [registration_id, RegistrationPartyRole.APPLICANT.value])
-    return [_Applicant(r[0], sql.read(Party, ("id", "name", "id_number", "kind"), r[1:5]), r[5], bool(r[6])) for r in rows]
+    return [_Applicant(r[0], sql.read(Party, ("id", "name", "id_number", "kind"), r[1:5]), r[5], bool(r[6]),
+                       sql.read(RegistrationParty, ("inquiry_answer",), r[7:8]).inquiry_answer) for r in rows]
 
 
 async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Registration, facts: _PropertyFacts,
-                  applicants: list[_Applicant], signing: _Applicant, outbox: eventlog.Outbox) -> None:
+                  applicants: list[_Applicant], signing: _Applicant, accept_delivery: bool, outbox: eventlog.Outbox) -> None:
     """Run every rule at once; complete with a signed proof, or reject naming the failures.
     What the decision writes and logs goes to the submission's `outbox`."""
     now = use_case.now()
@@ -166,13 +189,22 @@ async def _decide(conn: BaseDBAsyncClient, use_case: UseCase, registration: Regi
         competing_notice_in_force=facts.competing_notice_in_force,
         identity_mismatches=tuple(a.party.name for a in applicants
                                   if a.name_in_shared_data is not None and a.name_in_shared_data != a.party.name),
+        inquiry_refusals=tuple(a.party.name for a in applicants
+                               if not (accept_delivery if a is signing else (a.answer or {}).get("acceptDeliveryWithCertificate", True))),
     ))
     recorded = sql.insert_many(RuleCheck, [
         {"registration_id": registration.id, "rule": c.rule, "passed": c.passed, "message": c.message, "position": i}
         for i, c in enumerate(checks)
     ])
     registration.submitted_at, registration.decided_by = now, Decider.SYSTEM
-    if not approved(checks):
+    decision = outcome(checks)
+    if decision == Outcome.REVIEW:
+        # Only rules a person can judge failed: a registrar decides (decideRegistration).
+        registration.status, registration.decided_by = RegistrationStatus.IN_REVIEW, None
+        await outbox.add([*recorded, _save(registration)], [eventlog.NewEvent(EventType.REGISTRATION_IN_REVIEW, _refs(registration), {
+            "registrationId": registration.id, "kind": registration.kind, "failedChecks": [c.rule for c in checks if not c.passed]})])
+        return
+    if decision == Outcome.REJECT:
         registration.status = RegistrationStatus.REJECTED
         await outbox.add([*recorded, _save(registration)], [eventlog.NewEvent(EventType.REGISTRATION_REJECTED, _refs(registration), {
             "registrationId": registration.id, "kind": registration.kind, "failedChecks": [c.rule for c in checks if not c.passed]})])

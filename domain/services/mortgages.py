@@ -122,6 +122,8 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             raise DomainError("SIGNATURES_MISSING", f"{len(set(borrowers) - signed)} borrower(s) have not signed the mortgage")
         if await encumbrances.seizure_in_force(conn, prop.id, use_case.today()):
             raise DomainError("ENCUMBERED", "the property is seized (查封)")
+        if await encumbrances.objection_in_force(conn, prop.id):
+            raise DomainError("ENCUMBERED", "an objection (异议登记) is in force on the property")
         notice = await Registration.get_or_none(contract_id=mortgage.contract_id, kind=RegistrationKind.ADVANCE_NOTICE,
                                                 right_status=RightStatus.IN_FORCE).using_db(conn)
         if notice is None:

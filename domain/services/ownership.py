@@ -167,6 +167,7 @@ async def _ready(conn: BaseDBAsyncClient, use_case: UseCase, sales: list[_Sale])
             seizure_in_force=seized,
             first_registered=sale.in_force(RegistrationKind.FIRST_OWNERSHIP) is not None,
             already_transferred=any(r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations),
+            objection_in_force=sale.in_force(RegistrationKind.OBJECTION) is not None,
         )
         if transfer_blocker(facts) is None:
             ready.append(sale)
