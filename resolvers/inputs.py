@@ -254,19 +254,6 @@ class RecordObjectionLawsuitInput:
 
 
 @strawberry.input
-class CorrectionInput:
-    field: str = strawberry.field(description="buildingArea, address, or holderName:<ID number>")
-    value: str
-
-
-@strawberry.input
-class ApplyCorrectionRegistrationInput:
-    registration_id: strawberry.ID = strawberry.field(description="The ownership registration in force to correct")
-    corrections: list[CorrectionInput]
-    reason: str
-
-
-@strawberry.input
 class RecordFundRefundInput:
     contract_id: strawberry.ID
     amount: decimal.Decimal
