@@ -258,3 +258,16 @@ class RecordFundRefundInput:
     contract_id: strawberry.ID
     amount: decimal.Decimal
     bank_reference: str
+
+
+@strawberry.input
+class CorrectionInput:
+    field: str = strawberry.field(description="buildingArea, address, or holderName (corrected to the name the shared data has)")
+    value: str
+
+
+@strawberry.input
+class ApplyCorrectionRegistrationInput:
+    registration_id: strawberry.ID = strawberry.field(description="The ownership registration in force to correct")
+    corrections: list[CorrectionInput]
+    reason: str

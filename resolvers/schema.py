@@ -36,6 +36,7 @@ from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegis
 from resolvers.mutations.register_objection import RegisterObjectionMutation
 from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
 from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
+from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.mortgages import MortgageQuery
@@ -81,6 +82,7 @@ Mutation = merge_types(
         RegisterObjectionMutation,
         RecordObjectionLawsuitMutation,
         RecordFundRefundMutation,
+        ApplyCorrectionRegistrationMutation,
     ),
 )
 

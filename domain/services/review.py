@@ -1,7 +1,7 @@
 """Review by a person (转人工审核) and a second application (补正), DESIGN §7.
 
 decideRegistration is the registrar's decision on an application in IN_REVIEW: an advance
-notice the instant decision could not approve alone. withdrawRegistration
+notice the instant decision could not approve alone, or a correction (`correction`). withdrawRegistration
 ends an undecided application at its applicant's request; reapplyAdvanceRegistration
 generates a new advance notice application for a filed contract whose last one was
 rejected or withdrawn.
@@ -35,6 +35,7 @@ from domain.services.applications import (
     visible_registration,
 )
 from domain.services.context import UseCase
+from domain.services.correction import approve_correction
 from domain.services.ownership import certificate_event, completed_event
 from domain.services.property_status import refresh_property_status
 
@@ -62,6 +63,8 @@ async def decide_registration(use_case: UseCase, registration_id: int, approve: 
                 "registrationId": registration.id, "kind": registration.kind, **decision_payload(registration)})]
         elif registration.kind == RegistrationKind.ADVANCE_NOTICE:
             events = await _approve_advance_notice(conn, use_case, registration, prop)
+        elif registration.kind == RegistrationKind.CORRECTION:
+            events = await approve_correction(conn, use_case, registration, prop)
         else:
             raise DomainError("INVALID_STATE", f"a {registration.kind.value.lower()} is not decided by a person", ["input", "registrationId"])
         await eventlog.append(conn, use_case.now(), events)

@@ -117,3 +117,31 @@ async def test_an_objection_kept_by_a_lawsuit_then_cancelled(server_gql, db, set
     assert (await life.verify(objection["certificate"]))["status"] == "CANCELLED"
     types = _types(await life.history(units[0]["unitCode"]))
     assert types == ["REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED", "OBJECTION_LAWSUIT_RECORDED", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
+
+
+async def test_correction_of_the_area(server_gql, db):
+    life = await Changes(server_gql).setup()
+    permit, units = await life.permit_with_units(units=1)
+    contract, _ = await life.pre_registered(units[0]["id"])
+    await life.pay_all(contract["id"])
+    await life.accept_completion(permit["id"])
+    [transfer] = (await life.first_registration(permit["id"]))["transfers"]
+    applied = await life.call(
+        """mutation($input: ApplyCorrectionRegistrationInput!) { applyCorrectionRegistration(input: $input) {
+             registration { id status } userErrors { code } } }""",
+        "applyCorrectionRegistration",
+        {"registrationId": transfer["id"], "corrections": [{"field": "buildingArea", "value": "91.05"}], "reason": "测绘成果更正"},
+        life.actors.zhang)
+    assert applied["userErrors"] == [] and applied["registration"]["status"] == "IN_REVIEW"
+    done = (await life.decide(applied["registration"]["id"], True, reason="依测绘报告更正"))["registration"]
+    assert done["status"] == "COMPLETED"
+    old = await life.verify(transfer["certificate"], bearer=life.actors.zhang)
+    assert (old["valid"], old["status"]) == (True, "SUPERSEDED")
+    owner = await server_gql.data('{ property(unitCode: "%s") { buildingArea registrations(inForce: true) { edges { node { kind certificate { number contentHash status content } } } } } }'
+                                  % units[0]["unitCode"], bearer=life.actors.zhang)
+    [current] = [e["node"] for e in owner["property"]["registrations"]["edges"] if e["node"]["kind"] == "TRANSFER"]
+    assert owner["property"]["buildingArea"] == "91.05"
+    assert current["certificate"]["number"] == old["supersededBy"]["number"] and current["certificate"]["status"] == "CURRENT"
+    assert current["certificate"]["content"]["property"]["buildingArea"] == "91.05"
+    anonymous = await life.verify(current["certificate"])
+    assert (anonymous["valid"], anonymous["status"]) == (True, "CURRENT")

@@ -60,3 +60,28 @@ def test_refund_due_only_after_cancellation_and_never_negative():
     assert refund_due(ContractStatus.FILED, deposits, []) == Decimal("0.00")
     assert refund_due(ContractStatus.CANCELLED, deposits, [Decimal("50000.00")]) == Decimal("250000.00")
     assert refund_due(ContractStatus.CANCELLED, deposits, [Decimal("300000.00")]) == Decimal("0.00")
+
+
+from domain.errors import DomainError  # noqa: E402
+from domain.rules.correction import Recorded, checked_corrections  # noqa: E402
+
+RECORDED = Recorded(Decimal("89.50"), "息县新园路1号", {7: ("张三", "张叁"), 8: ("李四", None)})
+
+
+def test_corrections_are_checked_against_the_register_and_shared_data():
+    assert checked_corrections([("buildingArea", "90.1"), ("holderName", "张叁")], RECORDED) == {
+        "buildingArea": Decimal("90.10"), "holderName": {7: "张叁"}}
+
+
+@pytest.mark.parametrize("corrections, field", [
+    ([("buildingArea", "89.50")], ["input", "corrections", "0", "value"]),
+    ([("address", "息县新园路1号")], ["input", "corrections", "0", "value"]),
+    ([("holderName", "李斯")], ["input", "corrections", "0", "value"]),
+    ([("address", "a"), ("address", "b")], ["input", "corrections", "1", "field"]),
+    ([("usage", "OFFICE")], ["input", "corrections", "0", "field"]),
+    ([], ["input", "corrections"]),
+])
+def test_bad_corrections_name_their_field(corrections, field):
+    with pytest.raises(DomainError) as refused:
+        checked_corrections(corrections, RECORDED)
+    assert (refused.value.code, refused.value.field) == ("INVALID_INPUT", field)
