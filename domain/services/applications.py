@@ -5,7 +5,15 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import visibility
-from domain.enums import CertificateKind, Decider, RegistrationPartyRole, RegistrationStatus, RightStatus, Role
+from domain.enums import (
+    FINAL_REGISTRATION_STATUSES,
+    CertificateKind,
+    Decider,
+    RegistrationPartyRole,
+    RegistrationStatus,
+    RightStatus,
+    Role,
+)
 from domain.errors import DomainError
 from domain.models import Certificate, Party, Property, Registration, RegistrationParty
 from domain.services.certificates import issue_certificate
@@ -46,7 +54,7 @@ def require_applicant(use_case: UseCase, applicants: list[int]) -> str:
 
 
 def undecided(registration: Registration) -> None:
-    if registration.status not in (RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED, RegistrationStatus.IN_REVIEW):
+    if registration.status in FINAL_REGISTRATION_STATUSES:
         raise DomainError("INVALID_STATE", f"the application is {registration.status.value.lower()}", ["input", "registrationId"])
 
 

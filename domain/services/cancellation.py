@@ -16,6 +16,7 @@ from domain.canonical import canonical_hash
 from domain.enums import (
     Decider,
     EventType,
+    MortgageStatus,
     RegistrationKind,
     RegistrationPartyRole,
     RegistrationStatus,
@@ -23,7 +24,7 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Contract, Party, Property, Registration, RegistrationParty, RuleCheck, Signature
+from domain.models import Contract, Mortgage, Party, Property, Registration, RegistrationParty, RuleCheck, Signature
 from domain.rules import validation
 from domain.rules.advance_notice import Check
 from domain.services import encumbrances
@@ -146,6 +147,8 @@ async def _complete(conn: BaseDBAsyncClient, use_case: UseCase, cancellation: Re
     await RuleCheck.bulk_create([RuleCheck(registration_id=cancellation.id, rule=c.rule, passed=c.passed, message=c.message, position=i)
                                  for i, c in enumerate(checks)], using_db=conn)
     await end_right(conn, target)
+    if target.mortgage_id is not None:  # a court's cancellation of a mortgage right ends the loan's registration too
+        await Mortgage.filter(id=target.mortgage_id).using_db(conn).update(status=MortgageStatus.DISCHARGED)
     holders = await party_ids(conn, cancellation.id, RegistrationPartyRole.APPLICANT) or \
         await party_ids(conn, target.id, RegistrationPartyRole.RIGHT_HOLDER)
     certificate = await complete_with_proof(conn, use_case, cancellation, prop, holders,

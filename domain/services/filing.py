@@ -279,7 +279,8 @@ async def _refuse_while_rights_stand(conn: BaseDBAsyncClient, use_case: UseCase,
 async def _withdraw_pending_registrations(conn: BaseDBAsyncClient, contract: Contract) -> list[int]:
     """Applications generated from the contract that were never decided end with it."""
     pending = await Registration.filter(
-        contract_id=contract.id, status__in=(RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED)
+        contract_id=contract.id,
+        status__in=(RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED, RegistrationStatus.IN_REVIEW),
     ).using_db(conn)
     for registration in pending:
         registration.status = RegistrationStatus.REJECTED
