@@ -153,8 +153,10 @@ async def _complete(conn: BaseDBAsyncClient, use_case: UseCase, cancellation: Re
         await party_ids(conn, target.id, RegistrationPartyRole.RIGHT_HOLDER)
     certificate = await complete_with_proof(conn, use_case, cancellation, prop, holders,
                                             {"right": "注销登记", "cancels": target.number, "cancelledKind": target.kind.value})
-    # An objection or seizure gone may be the last thing a waiting transfer waited for.
-    transferred = await convert_if_ready(conn, use_case, prop)
+    # An objection or seizure gone may be the last thing a waiting transfer waited for; a
+    # cancelled advance notice is a sale withdrawn, never the start of a transfer.
+    blocking = target.kind in (RegistrationKind.OBJECTION, RegistrationKind.SEIZURE)
+    transferred = await convert_if_ready(conn, use_case, prop) if blocking else []
     await refresh_property_status(conn, prop)
     return [completed_event(cancellation, cancels=target.id, cancelledKind=target.kind, **decision_payload(cancellation)),
             certificate_event(cancellation, certificate), *transferred]
