@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-postgres contract-check schema migrations clean
+.PHONY: install serve test test-postgres contract-check schema migrations clean lint
 
 $(STAMP): pyproject.toml clients/js/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test-postgres: $(STAMP)
 	ONEWINDOW_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
 	ONEWINDOW_TEST_BROADCAST_URL=redis://127.0.0.1:6379/0 \
 	$(BIN)/python -m pytest -q
+
+## Lint, format check and type check (ruff, mypy strict on domain/).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Check schema.graphql against the public contract, allowing only the pending members.
 contract-check: $(STAMP)

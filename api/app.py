@@ -24,6 +24,7 @@ from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
 from domain.services.context import system_use_case
 from domain.services.time_rules import sweep
+from domain.unit_of_work import Database
 from resolvers.context import Services
 from subscriptions.delivery import Delivery
 
@@ -40,12 +41,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        await init_orm(settings.database_url)
+        database = await init_orm(settings.database_url)
         await delivery.start()
         # What start-up built (schema, models, caches) lives as long as the process: full
         # collections need not walk it again.
         gc.freeze()
-        sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds))
+        sweeper = asyncio.create_task(sweep_periodically(services, settings.sweep_seconds, database))
         try:
             yield
         finally:
@@ -81,9 +82,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
 
 
-async def sweep_periodically(services: Services, every_seconds: float) -> None:
+async def sweep_periodically(services: Services, every_seconds: float, database: Database | None = None) -> None:
     """Time rules inside the server; every process may run them, each change is idempotent."""
-    use_case = system_use_case(services.clock, services.policy, services.keyring)
+    use_case = system_use_case(services.clock, services.policy, services.keyring, database)
     while True:
         await asyncio.sleep(every_seconds)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -89,6 +90,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+class _PartyId(NamedTuple):
+    id: int
+
+
 class PartyIdCache:
     """Row ids of parties by ID number. Only found ids are kept: a party created later is
     looked up again, and an existing party's id never changes."""
@@ -100,12 +105,12 @@ class PartyIdCache:
     async def get(self, id_number: str) -> int | None:
         if id_number in self.ids:
             return self.ids[id_number]
-        rows = await sql.fetch(connections.get("default"), "SELECT id FROM party WHERE id_number = ?", [id_number])
+        rows = await sql.fetch(connections.get("default"), "SELECT id FROM party WHERE id_number = ?", [id_number], _PartyId)
         if not rows:
             return None
         if len(self.ids) >= self.size:
             self.ids.clear()
-        self.ids[id_number] = rows[0][0]
+        self.ids[id_number] = rows[0].id
         return self.ids[id_number]
 
 

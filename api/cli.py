@@ -134,9 +134,9 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
     clock = FixedClock(datetime.fromisoformat(now)) if now else SystemClock()
 
     async def run():
-        await init_orm(settings.database_url)
+        database = await init_orm(settings.database_url)
         try:
-            return await apply_time_rules(system_use_case(clock, settings.policy, load_keyring(settings)))
+            return await apply_time_rules(system_use_case(clock, settings.policy, load_keyring(settings), database))
         finally:
             await Tortoise.close_connections()
 

@@ -1,16 +1,19 @@
 """Database configuration and migrations (Tortoise's own migration engine)."""
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+from api.persistence import database_for
+from api.persistence.postgres import PooledConnection
+from domain import unit_of_work
 from domain.models import APP_LABEL, MODEL_MODULES
-from domain.transactions import PooledConnection
-
+from domain.unit_of_work import Database
 
 DEFAULT_POOL_SIZE = 20
 
@@ -59,9 +62,14 @@ async def apply_migrations(database_url: str) -> None:
     await Tortoise.close_connections()
 
 
-async def init_orm(database_url: str) -> None:
+async def init_orm(database_url: str) -> Database:
+    """Start the ORM; returns the unit of work's strategy for this database, installed as the
+    default of every use case that is not given one (domain/unit_of_work.py)."""
     ensure_sqlite_directory(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    database = database_for(connections.get("default"))
+    unit_of_work.install(database)
+    return database
 
 
 # For Tortoise's own CLI (`tortoise -c api.db.TORTOISE_ORM makemigrations`).

@@ -1,24 +1,24 @@
 """The append-only, hash-chained event log: the outbox every state change writes to (DESIGN §4).
 
-`append` is called inside the service's transaction. Sequence numbers are handed out under
+Services record events in their unit of work (`UnitOfWork.record`); its strategy appends them
+with the commit (`append`, or `pending_inserts` on PostgreSQL). Sequence numbers are handed out under
 the single log-head row's lock, held until the transaction ends, so a later number can never
 commit before an earlier one: readers that poll `seq > last_seen` miss nothing, and the hash
 chain stays linear. A rolled-back transaction returns its number with it (no gaps). On
 PostgreSQL the numbering happens while the transaction commits (a deferred trigger, migration
 0005), so the lock is held for the commit alone; on SQLite `append` numbers the events itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
-from domain import sql, transactions
+from domain import sql
 from domain.canonical import dumps_canonical, sha256_hex, to_jsonable
 from domain.enums import EventType
 from domain.models import Event, EventLogHead
@@ -54,17 +54,17 @@ class NewEvent:
     extra_audience: frozenset[int] = field(default_factory=frozenset)
 
 
-def canonical_event(
-    seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any
-) -> str:
+def canonical_event(seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> str:
     """The text an event's hash is taken over; `payload` is JSON-ready (`to_jsonable`, or as read back)."""
-    return dumps_canonical({
-        "seq": seq,
-        "type": EventType(event_type).value,
-        "occurredAt": to_jsonable(occurred_at),
-        "refs": refs,
-        "payload": payload,
-    })
+    return dumps_canonical(
+        {
+            "seq": seq,
+            "type": EventType(event_type).value,
+            "occurredAt": to_jsonable(occurred_at),
+            "refs": refs,
+            "payload": payload,
+        }
+    )
 
 
 def chain_hash(previous_hash: str, canonical: str) -> str:
@@ -81,22 +81,24 @@ _REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id"
 _EVENT_COLUMNS = ("seq", "type", "occurred_at", *_REF_COLUMNS, "payload", "previous_hash", "hash")
 
 
-def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict, payload: Any) -> tuple[str, str]:
+def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> tuple[str, str]:
     """The canonical text around its sequence number: `head + str(seq) + tail` is
     `canonical_event(seq, …)`, so the database can chain an event it numbers itself."""
     text = canonical_event(0, event_type, occurred_at, refs, payload)
     # "seq" and "type" are the last two top-level keys (sorted); the payload comes before them.
     at = text.rindex(_SEQ_MARK)
-    return text[:at] + '"seq":', text[at + len('"seq":0'):]
+    return text[:at] + '"seq":', text[at + len('"seq":0') :]
 
 
 _SEQ_MARK = '"seq":0,"type":'
 
 
-async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                 writes: Sequence[tuple[str, list]] = ()) -> list:
-    """Append events in order, inside the caller's transaction `conn`, with the caller's own
-    `writes` (one statement on PostgreSQL for both); returns what the writes' RETURNING returns.
+async def append(
+    conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list[Any]]] = ()
+) -> list[tuple[Any, ...]]:
+    """Append events in order, inside the transaction `conn`, with `writes` (one statement on
+    PostgreSQL for both); returns what the last `sql.Returning` of the writes returns. Only the
+    unit of work's strategies call this (api/persistence): services `record` events.
 
     On PostgreSQL the events wait in `event_pending` and are numbered and chained by a
     deferred trigger while the transaction commits (migration 0005): the log head is locked
@@ -108,105 +110,92 @@ async def append(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequenc
     if not events:
         return await sql.execute_together(conn, list(writes))
     if sql.is_postgres(conn):
-        return await sql.execute_together(conn, [*writes, *_pending_inserts(occurred_at, events)])
+        return await sql.execute_together(conn, [*writes, *pending_inserts(occurred_at, events)])
     returned = await sql.execute(conn, list(writes))
     await _chain_now(conn, occurred_at, events)
     return returned
-
-
-class Outbox:
-    """What a transaction writes and logs last, sent with its COMMIT: on PostgreSQL in a
-    `transactions.transaction()`, in one round trip (`transactions.commit_rendered`), and
-    each part is made ready as it is added. A use case adds what it can before it takes a
-    hot counter, so the counter's holder only prepares what depends on the number. Elsewhere
-    the parts wait for `commit` and go through `append`; the transaction's context commits."""
-
-    def __init__(self, conn: BaseDBAsyncClient, occurred_at: datetime) -> None:
-        self.conn = conn
-        self.occurred_at = occurred_at
-        self.ahead = transactions.renders_ahead(conn)
-        self.calls: list[str] = []
-        self.writes: list[tuple[str, list]] = []
-        self.events: list[NewEvent] = []
-
-    async def add(self, writes: Sequence[tuple[str, list]] = (), events: Sequence[NewEvent] = ()) -> None:
-        if self.ahead:
-            self.calls += await transactions.rendered(self.conn, [*writes, *_pending_inserts(self.occurred_at, events)])
-        else:
-            self.writes += writes
-            self.events += events
-
-    async def commit(self) -> None:
-        if self.ahead:
-            await transactions.commit_rendered(self.conn, self.calls)
-        else:
-            await append(self.conn, self.occurred_at, self.events, self.writes)
-
-
-async def append_and_commit(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent],
-                            writes: Sequence[tuple[str, list]] = ()) -> None:
-    """`append` as the last step of a `transactions.transaction()`: on PostgreSQL the writes,
-    the events and the COMMIT travel in one round trip, and nothing more runs in `conn`."""
-    outbox = Outbox(conn, occurred_at)
-    await outbox.add(writes, events)
-    await outbox.commit()
-
-
-async def append_atomically(occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list]] = ()) -> list:
-    """`append` for a use case with nothing else to do in its transaction: on PostgreSQL the
-    writes and events are one statement, a transaction by itself (no BEGIN and COMMIT round
-    trips); otherwise they get a transaction of their own."""
-    conn = connections.get("default")
-    if sql.is_postgres(conn):
-        statements = [*writes, *_pending_inserts(occurred_at, events)]
-        if sql.fits_one_statement(statements):
-            return await sql.execute_together(conn, statements)
-    async with in_transaction() as conn:
-        return await append(conn, occurred_at, events, writes)
 
 
 _PENDING_COLUMNS = ("type", "occurred_at", *_REF_COLUMNS, "payload", "canonical_head", "canonical_tail", "audience")
 _EVENTS_PER_STATEMENT = 500
 
 
-def _pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[tuple[str, list]]:
+def pending_inserts(occurred_at: datetime, events: Sequence[NewEvent]) -> list[sql.Statement]:
+    """PostgreSQL: the events as rows of `event_pending`, numbered and chained by the
+    deferred trigger while the transaction commits (migration 0005)."""
     statements = []
     for start in range(0, len(events), _EVENTS_PER_STATEMENT):
-        rows, values = [], []
-        for new in events[start:start + _EVENTS_PER_STATEMENT]:
+        rows: list[str] = []
+        values: list[Any] = []
+        for new in events[start : start + _EVENTS_PER_STATEMENT]:
             payload = to_jsonable(new.payload)
             head, tail = canonical_parts(new.type, occurred_at, new.refs.as_dict(), payload)
             union = _audience_union(new.refs)
             audience = f"ARRAY({union[0]}) || ?::int[]" if union else "?::int[]"
             rows.append(f"({sql.marks(len(_PENDING_COLUMNS) - 1)}, {audience})")
-            values += sql.db_row(Event, {"type": new.type, "occurred_at": occurred_at,
-                                         **{c: getattr(new.refs, c) for c in _REF_COLUMNS}, "payload": payload})
+            values += sql.db_row(
+                Event,
+                {
+                    "type": new.type,
+                    "occurred_at": occurred_at,
+                    **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
+                    "payload": payload,
+                },
+            )
             values += [head, tail, *(union[1] if union else []), sorted(new.extra_audience)]
-        statements.append((f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values))
+        statements.append(
+            sql.Statement(f"INSERT INTO event_pending ({', '.join(_PENDING_COLUMNS)}) VALUES {', '.join(rows)}", values)
+        )
     return statements
 
 
 async def _chain_now(conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent]) -> None:
     """SQLite: one writer at a time, so events are numbered and chained as they are appended."""
-    [(seq, previous)] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID])
+    [head] = await sql.fetch(conn, "SELECT last_seq, last_hash FROM event_log_head WHERE id = ?", [HEAD_ID], _Head)
+    seq, previous = head.last_seq, head.last_hash
     audiences = {refs: await _audience(conn, refs) for refs in dict.fromkeys(e.refs for e in events)}
-    event_rows: list[list] = []
-    audience_rows: list[list] = []
+    event_rows: list[list[Any]] = []
+    audience_rows: list[list[Any]] = []
     for new in events:
         seq += 1
         payload = to_jsonable(new.payload)
         refs = new.refs.as_dict()
         digest = chain_hash(previous, canonical_event(seq, new.type, occurred_at, refs, payload))
-        event_rows.append(sql.db_row(Event, {
-            "seq": seq, "type": new.type, "occurred_at": occurred_at, **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
-            "payload": payload, "previous_hash": previous, "hash": digest}))
+        event_rows.append(
+            sql.db_row(
+                Event,
+                {
+                    "seq": seq,
+                    "type": new.type,
+                    "occurred_at": occurred_at,
+                    **{c: getattr(new.refs, c) for c in _REF_COLUMNS},
+                    "payload": payload,
+                    "previous_hash": previous,
+                    "hash": digest,
+                },
+            )
+        )
         audience_rows += [[seq, party] for party in sorted(audiences[new.refs] | new.extra_audience)]
         previous = digest
-    await sql.execute(conn, [
-        *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
-        *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
-        ("UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]),
-    ])
+    await sql.execute(
+        conn,
+        [
+            *sql.insert_rows("event", _EVENT_COLUMNS, event_rows),
+            *sql.insert_rows("event_audience", ("event_id", "party_id"), audience_rows),
+            sql.Statement(
+                "UPDATE event_log_head SET last_seq = ?, last_hash = ? WHERE id = ?", [seq, previous, HEAD_ID]
+            ),
+        ],
+    )
+
+
+class _Head(NamedTuple):
+    last_seq: int
+    last_hash: str
+
+
+class _Party(NamedTuple):
+    party_id: int | None
 
 
 # Every party an event's references name (DESIGN §1), in one query.
@@ -231,12 +220,12 @@ def _audience_union(refs: EventRefs) -> tuple[str, list[int]] | None:
 
 async def _audience(conn: BaseDBAsyncClient, refs: EventRefs) -> set[int]:
     union = _audience_union(refs)
-    return set() if union is None else {row[0] for row in await sql.fetch(conn, *union) if row[0] is not None}
+    if union is None:
+        return set()
+    return {row.party_id for row in await sql.fetch(conn, *union, _Party) if row.party_id is not None}
 
 
-async def events_after(
-    after_seq: int, limit: int, types: Iterable[EventType] | None = None
-) -> list[Event]:
+async def events_after(after_seq: int, limit: int, types: Iterable[EventType] | None = None) -> list[Event]:
     query = Event.filter(seq__gt=after_seq)
     if types:
         query = query.filter(type__in=list(types))
@@ -245,7 +234,7 @@ async def events_after(
 
 async def last_seq() -> int:
     head = await EventLogHead.get(id=HEAD_ID)
-    return head.last_seq
+    return int(head.last_seq)
 
 
 @dataclass(frozen=True)
@@ -267,7 +256,9 @@ async def verify_chain(batch_size: int = 1000) -> ChainReport:
             if event.seq != expected_seq:
                 return ChainReport(False, count, expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
             if event.previous_hash != previous:
-                return ChainReport(False, count, event.seq, "previousHash does not match the hash of the event before it")
+                return ChainReport(
+                    False, count, event.seq, "previousHash does not match the hash of the event before it"
+                )
             digest = chain_hash(
                 previous, canonical_event(event.seq, event.type, event.occurred_at, event_refs(event), event.payload)
             )
@@ -276,6 +267,10 @@ async def verify_chain(batch_size: int = 1000) -> ChainReport:
             previous, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = await EventLogHead.get(id=HEAD_ID)
     if head.last_seq != count or head.last_hash != previous:
-        return ChainReport(False, count, count + 1 if head.last_seq > count else head.last_seq,
-                           f"the log head says {head.last_seq} events but the chain has {count}")
+        return ChainReport(
+            False,
+            count,
+            count + 1 if head.last_seq > count else head.last_seq,
+            f"the log head says {head.last_seq} events but the chain has {count}",
+        )
     return ChainReport(True, count)

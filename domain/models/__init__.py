@@ -1,12 +1,13 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
+
+from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
+from domain.models.events import Event, EventAudience, EventLogHead
+from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
 from domain.models.permits import Permit, Property
-from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
 from domain.models.registrations import Certificate, Registration, RegistrationParty, RuleCheck
-from domain.models.tax import TaxRecord
-from domain.models.mortgages import Mortgage, MortgageBorrower
-from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.sequences import NumberSequence
+from domain.models.tax import TaxRecord
 
 APP_LABEL = "onewindow"
 MODEL_MODULES = [

@@ -1,8 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.enums import ContractStatus, FundKind, PaymentMethod
 from domain.models._fields import money
+
+if TYPE_CHECKING:
+    from domain.models.mortgages import Mortgage
+    from domain.models.parties import Party
+    from domain.models.permits import Property
+    from domain.models.registrations import Registration
 
 
 class Contract(Model):
@@ -10,22 +20,23 @@ class Contract(Model):
 
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=32, unique=True, null=True)
-    property = fields.ForeignKeyField(
+    property: fields.ForeignKeyRelation[Property] = fields.ForeignKeyField(
         "onewindow.Property", related_name="contracts", on_delete=fields.RESTRICT
     )
-    seller = fields.ForeignKeyField(
+    property_id: int  # the column behind `property`
+    seller: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="sold_contracts", on_delete=fields.RESTRICT
     )
-    lender = fields.ForeignKeyField(
+    seller_id: int  # the column behind `seller`
+    lender: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="lent_contracts", null=True, on_delete=fields.RESTRICT
     )
+    lender_id: int | None  # the column behind `lender`
     price = money()
     down_payment = money()
     payment_method = fields.CharEnumField(PaymentMethod, max_length=32)
     delivery_with_certificate = fields.BooleanField()
-    status = fields.CharEnumField(
-        ContractStatus, max_length=16, default=ContractStatus.DRAFT, db_index=True
-    )
+    status = fields.CharEnumField(ContractStatus, max_length=16, default=ContractStatus.DRAFT, db_index=True)
     document_hash = fields.CharField(max_length=64)
     # Equals property_id while FILED and NULL otherwise. Its unique constraint is how the
     # database itself refuses a second filed contract for one home (一房二卖), on SQLite and
@@ -43,12 +54,14 @@ class Contract(Model):
 
 class ContractBuyer(Model):
     id = fields.IntField(primary_key=True)
-    contract = fields.ForeignKeyField(
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="buyers", on_delete=fields.CASCADE
     )
-    party = fields.ForeignKeyField(
+    contract_id: int  # the column behind `contract`
+    party: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="bought_contracts", on_delete=fields.RESTRICT
     )
+    party_id: int  # the column behind `party`
     # Fraction under 按份共有; NULL means joint ownership (共同共有).
     share = fields.DecimalField(max_digits=7, decimal_places=6, null=True)
     position = fields.SmallIntField()
@@ -63,18 +76,22 @@ class Signature(Model):
     """A signature over one document: a contract, a registration application or a mortgage."""
 
     id = fields.IntField(primary_key=True)
-    contract = fields.ForeignKeyField(
+    contract: fields.ForeignKeyNullableRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="signatures", null=True, on_delete=fields.CASCADE
     )
-    registration = fields.ForeignKeyField(
+    contract_id: int | None  # the column behind `contract`
+    registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
         "onewindow.Registration", related_name="signatures", null=True, on_delete=fields.CASCADE
     )
-    mortgage = fields.ForeignKeyField(
+    registration_id: int | None  # the column behind `registration`
+    mortgage: fields.ForeignKeyNullableRelation[Mortgage] = fields.ForeignKeyField(
         "onewindow.Mortgage", related_name="signatures", null=True, on_delete=fields.CASCADE
     )
-    signer = fields.ForeignKeyField(
+    mortgage_id: int | None  # the column behind `mortgage`
+    signer: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="signatures", on_delete=fields.RESTRICT
     )
+    signer_id: int  # the column behind `signer`
     signed_at = fields.DatetimeField(auto_now_add=True)
     method = fields.CharField(max_length=16)
     document_hash = fields.CharField(max_length=64)
@@ -86,15 +103,17 @@ class Signature(Model):
 
 class FundDeposit(Model):
     id = fields.IntField(primary_key=True)
-    contract = fields.ForeignKeyField(
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="deposits", on_delete=fields.RESTRICT
     )
+    contract_id: int  # the column behind `contract`
     kind = fields.CharEnumField(FundKind, max_length=32)
     amount = money()
     bank_reference = fields.CharField(max_length=64)
-    depositor = fields.ForeignKeyField(
+    depositor: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="recorded_deposits", null=True, on_delete=fields.RESTRICT
     )
+    depositor_id: int | None  # the column behind `depositor`
     deposited_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -107,14 +126,16 @@ class FundRefund(Model):
     """Supervised money paid back to the buyers after a withdrawn sale (退房退款)."""
 
     id = fields.IntField(primary_key=True)
-    contract = fields.ForeignKeyField(
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="refunds", on_delete=fields.RESTRICT
     )
+    contract_id: int  # the column behind `contract`
     amount = money()
     bank_reference = fields.CharField(max_length=64, unique=True)
-    refunder = fields.ForeignKeyField(
+    refunder: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="recorded_refunds", null=True, on_delete=fields.RESTRICT
     )
+    refunder_id: int | None  # the column behind `refunder`
     refunded_at = fields.DatetimeField()
 
     class Meta:

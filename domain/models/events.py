@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -20,7 +24,7 @@ class Event(Model):
     registration_id = fields.IntField(null=True)
     tax_record_id = fields.IntField(null=True)
     mortgage_id = fields.IntField(null=True)
-    payload = fields.JSONField()
+    payload: Any = fields.JSONField()
     previous_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 
@@ -32,7 +36,10 @@ class EventAudience(Model):
     """Parties (besides all-seeing departments) who may see an event, fixed when it is logged."""
 
     id = fields.BigIntField(primary_key=True)
-    event = fields.ForeignKeyField("onewindow.Event", related_name="audience", on_delete=fields.RESTRICT)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "onewindow.Event", related_name="audience", on_delete=fields.RESTRICT
+    )
+    event_id: int  # the column behind `event`
     party_id = fields.IntField()
 
     class Meta:

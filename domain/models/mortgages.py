@@ -1,21 +1,33 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.enums import MortgageStatus
 from domain.models._fields import money
 
+if TYPE_CHECKING:
+    from domain.models.contracts import Contract
+    from domain.models.parties import Party
+    from domain.models.permits import Property
+
 
 class Mortgage(Model):
     id = fields.IntField(primary_key=True)
-    property = fields.ForeignKeyField(
+    property: fields.ForeignKeyRelation[Property] = fields.ForeignKeyField(
         "onewindow.Property", related_name="mortgages", on_delete=fields.RESTRICT
     )
-    contract = fields.ForeignKeyField(
+    property_id: int  # the column behind `property`
+    contract: fields.ForeignKeyNullableRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="mortgages", null=True, on_delete=fields.RESTRICT
     )
-    lender = fields.ForeignKeyField(
+    contract_id: int | None  # the column behind `contract`
+    lender: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="lent_mortgages", on_delete=fields.RESTRICT
     )
+    lender_id: int  # the column behind `lender`
     principal = money()
     term_months = fields.IntField()
     status = fields.CharEnumField(MortgageStatus, max_length=32, default=MortgageStatus.APPROVED)
@@ -28,12 +40,14 @@ class Mortgage(Model):
 
 class MortgageBorrower(Model):
     id = fields.IntField(primary_key=True)
-    mortgage = fields.ForeignKeyField(
+    mortgage: fields.ForeignKeyRelation[Mortgage] = fields.ForeignKeyField(
         "onewindow.Mortgage", related_name="borrowers", on_delete=fields.CASCADE
     )
-    party = fields.ForeignKeyField(
+    mortgage_id: int  # the column behind `mortgage`
+    party: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="borrowed_mortgages", on_delete=fields.RESTRICT
     )
+    party_id: int  # the column behind `party`
     position = fields.SmallIntField()
 
     class Meta:

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -25,7 +27,7 @@ class SharedPersonRecord(Model):
     name = fields.CharField(max_length=200)
     marital_status = fields.CharEnumField(MaritalStatus, max_length=16)
     spouse_id_number = fields.CharField(max_length=18, null=True, db_index=True)
-    children_id_numbers = fields.JSONField(default=list)
+    children_id_numbers: list[str] = fields.JSONField(default=list)
     household_address = fields.CharField(max_length=500, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -1,8 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.enums import PermitStatus, PropertyStatus, PropertyUsage, SaleType
 from domain.models._fields import area
+
+if TYPE_CHECKING:
+    from domain.models.parties import Party
 
 
 class Permit(Model):
@@ -10,15 +17,17 @@ class Permit(Model):
 
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=64, unique=True)
-    developer = fields.ForeignKeyField(
+    developer: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="developer_permits", on_delete=fields.RESTRICT
     )
+    developer_id: int  # the column behind `developer`
     project_name = fields.CharField(max_length=200)
     sale_type = fields.CharEnumField(SaleType, max_length=16)
     supervised_account = fields.CharField(max_length=64)
-    supervising_bank = fields.ForeignKeyField(
+    supervising_bank: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="supervised_permits", on_delete=fields.RESTRICT
     )
+    supervising_bank_id: int  # the column behind `supervising_bank`
     status = fields.CharEnumField(PermitStatus, max_length=16, default=PermitStatus.VALID)
     issued_at = fields.DatetimeField(auto_now_add=True)
     completion_acceptance_number = fields.CharField(max_length=64, null=True)
@@ -41,12 +50,11 @@ class Property(Model):
     building_area = area()
     usage = fields.CharEnumField(PropertyUsage, max_length=16)
     # Kept by the services on every transition so filters and lists need no joins.
-    status = fields.CharEnumField(
-        PropertyStatus, max_length=16, default=PropertyStatus.AVAILABLE, db_index=True
-    )
-    permit = fields.ForeignKeyField(
+    status = fields.CharEnumField(PropertyStatus, max_length=16, default=PropertyStatus.AVAILABLE, db_index=True)
+    permit: fields.ForeignKeyNullableRelation[Permit] = fields.ForeignKeyField(
         "onewindow.Permit", related_name="properties", null=True, on_delete=fields.RESTRICT
     )
+    permit_id: int | None  # the column behind `permit`
     # First registration date, the start of the 90-day lapse of advance notices.
     first_registered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

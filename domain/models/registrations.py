@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,6 +14,12 @@ from domain.enums import (
     RightStatus,
 )
 
+if TYPE_CHECKING:
+    from domain.models.contracts import Contract
+    from domain.models.mortgages import Mortgage
+    from domain.models.parties import Party
+    from domain.models.permits import Property
+
 
 class Registration(Model):
     """One registration (登记) and the right it creates."""
@@ -18,32 +28,35 @@ class Registration(Model):
     number = fields.CharField(max_length=64, unique=True, null=True)
     kind = fields.CharEnumField(RegistrationKind, max_length=32)
     status = fields.CharEnumField(RegistrationStatus, max_length=32, db_index=True)
-    right_status = fields.CharEnumField(
-        RightStatus, max_length=16, default=RightStatus.PENDING, db_index=True
-    )
-    property = fields.ForeignKeyField(
+    right_status = fields.CharEnumField(RightStatus, max_length=16, default=RightStatus.PENDING, db_index=True)
+    property: fields.ForeignKeyRelation[Property] = fields.ForeignKeyField(
         "onewindow.Property", related_name="registrations", on_delete=fields.RESTRICT
     )
-    contract = fields.ForeignKeyField(
+    property_id: int  # the column behind `property`
+    contract: fields.ForeignKeyNullableRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="registrations", null=True, on_delete=fields.RESTRICT
     )
-    mortgage = fields.ForeignKeyField(
+    contract_id: int | None  # the column behind `contract`
+    mortgage: fields.ForeignKeyNullableRelation[Mortgage] = fields.ForeignKeyField(
         "onewindow.Mortgage", related_name="registrations", null=True, on_delete=fields.RESTRICT
     )
-    application_form = fields.JSONField(default=dict)
-    converted_from = fields.OneToOneField(
+    mortgage_id: int | None  # the column behind `mortgage`
+    application_form: dict[str, Any] = fields.JSONField(default=dict)
+    converted_from: fields.OneToOneNullableRelation[Registration] = fields.OneToOneField(
         "onewindow.Registration",
         related_name="converted_to",
         null=True,
         on_delete=fields.RESTRICT,
     )
+    converted_from_id: int | None  # the column behind `converted_from`
     # A seizure's end date (查封期限); NULL for rights without one.
     effective_until = fields.DateField(null=True)
     decided_by = fields.CharEnumField(Decider, max_length=16, null=True)
     # A cancellation's target right (注销登记); NULL for every other kind.
-    cancels = fields.ForeignKeyField(
+    cancels: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
         "onewindow.Registration", related_name="cancelled_by", null=True, on_delete=fields.RESTRICT
     )
+    cancels_id: int | None  # the column behind `cancels`
     # A person's decision (DESIGN §7): why, and who; the instant decision leaves these NULL.
     decision_reason = fields.TextField(null=True)
     decider_subject = fields.CharField(max_length=128, null=True)
@@ -63,16 +76,18 @@ class RegistrationParty(Model):
     """Right holders and applicants of a registration, with each applicant's inquiry answer."""
 
     id = fields.IntField(primary_key=True)
-    registration = fields.ForeignKeyField(
+    registration: fields.ForeignKeyRelation[Registration] = fields.ForeignKeyField(
         "onewindow.Registration", related_name="parties", on_delete=fields.CASCADE
     )
-    party = fields.ForeignKeyField(
+    registration_id: int  # the column behind `registration`
+    party: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
         "onewindow.Party", related_name="registration_roles", on_delete=fields.RESTRICT
     )
+    party_id: int  # the column behind `party`
     role = fields.CharEnumField(RegistrationPartyRole, max_length=16)
     position = fields.SmallIntField(default=0)
     # The applicant's answer to the registrar's inquiry (询问), once given.
-    inquiry_answer = fields.JSONField(null=True)
+    inquiry_answer: dict[str, Any] | None = fields.JSONField(null=True)
 
     class Meta:
         table = "registration_party"
@@ -82,9 +97,10 @@ class RegistrationParty(Model):
 
 class RuleCheck(Model):
     id = fields.IntField(primary_key=True)
-    registration = fields.ForeignKeyField(
+    registration: fields.ForeignKeyRelation[Registration] = fields.ForeignKeyField(
         "onewindow.Registration", related_name="checks", on_delete=fields.CASCADE
     )
+    registration_id: int  # the column behind `registration`
     rule = fields.CharField(max_length=64)
     passed = fields.BooleanField()
     message = fields.TextField()
@@ -101,11 +117,12 @@ class Certificate(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=64, unique=True)
     kind = fields.CharEnumField(CertificateKind, max_length=32)
-    registration = fields.OneToOneField(
+    registration: fields.OneToOneRelation[Registration] = fields.OneToOneField(
         "onewindow.Registration", related_name="certificate", on_delete=fields.RESTRICT
     )
+    registration_id: int  # the column behind `registration`
     issued_at = fields.DatetimeField()
-    content = fields.JSONField()
+    content: dict[str, Any] = fields.JSONField()
     content_hash = fields.CharField(max_length=64)
     signature = fields.TextField()
     signing_key_id = fields.CharField(max_length=64)

@@ -1,8 +1,10 @@
 """The canonical text of a sales contract: what every party signs (DESIGN §2 step 2)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from domain.canonical import canonical_hash
 from domain.enums import PaymentMethod
@@ -28,7 +30,7 @@ class ContractTerms:
     delivery_with_certificate: bool
     lender_id_number: str | None
 
-    def document(self) -> dict:
+    def document(self) -> dict[str, Any]:
         return {
             "contract": self.contract_id,
             "property": self.unit_code,

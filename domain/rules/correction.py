@@ -1,9 +1,11 @@
 """更正登记: which recorded facts of an ownership right a correction may change, and to what."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from domain.rules import validation
 
@@ -19,11 +21,11 @@ class Recorded:
     holder_names: Mapping[int, tuple[str, str | None]]
 
 
-def checked_corrections(corrections: Sequence[tuple[str, str]], recorded: Recorded) -> dict:
+def checked_corrections(corrections: Sequence[tuple[str, str]], recorded: Recorded) -> dict[str, Any]:
     """The corrections as stored: {"buildingArea": "90.12", "address": "…", "holderName": {party id: name}}.
     A holder's name is corrected only to what the shared data has for that holder."""
     validation.at_least_one(corrections, ["input", "corrections"], "correction")
-    checked: dict = {}
+    checked: dict[str, Any] = {}
     for i, (name, value) in enumerate(corrections):
         field = ["input", "corrections", str(i), "field"]
         value_field = ["input", "corrections", str(i), "value"]
@@ -46,8 +48,12 @@ def checked_corrections(corrections: Sequence[tuple[str, str]], recorded: Record
             checked[name] = address
         else:
             wanted = validation.required_text(value, value_field, 100)
-            holders = [p for p, (current, shared) in recorded.holder_names.items() if shared == wanted and current != wanted]
+            holders = [
+                p for p, (current, shared) in recorded.holder_names.items() if shared == wanted and current != wanted
+            ]
             if not holders:
-                raise validation.InvalidInput("no holder's name differs from this name in the shared population data", value_field)
+                raise validation.InvalidInput(
+                    "no holder's name differs from this name in the shared population data", value_field
+                )
             checked.setdefault(name, {}).update({holders[0]: wanted})
     return checked

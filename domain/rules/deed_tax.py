@@ -2,6 +2,7 @@
 
 The table is the county policy's (configuration); this module only reads it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ def rate(policy: CountyPolicy, usage: PropertyUsage, building_area: Decimal, fam
 
 def shares(count: int, given: list[Decimal | None]) -> list[Decimal]:
     """Each buyer's fraction: as agreed (按份共有), or equal under joint ownership (共同共有)."""
-    if all(s is not None for s in given):
-        return [Decimal(s) for s in given]
+    agreed = [s for s in given if s is not None]
+    if len(agreed) == len(given):
+        return [Decimal(s) for s in agreed]
     return [Decimal(1) / Decimal(count)] * count
 
 

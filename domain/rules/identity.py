@@ -2,6 +2,7 @@
 
 The check digits and birth dates are python-stdnum's; these functions only name the field.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -37,8 +38,9 @@ def _check_birth_place(number: str) -> None:
             _birth_places[key] = None
         except ValidationError as exc:
             _birth_places[key] = exc
-    if _birth_places[key] is not None:
-        raise _birth_places[key]
+    failure = _birth_places[key]
+    if failure is not None:
+        raise failure
 
 
 def resident_id(value: str, field: Sequence[str] | None = None) -> str:
@@ -58,7 +60,7 @@ def resident_id(value: str, field: Sequence[str] | None = None) -> str:
         ric.get_birth_date(number)
         _check_birth_place(number)
     except ValidationError as exc:
-        raise InvalidResidentId(field, exc.message) from exc
+        raise InvalidResidentId(field, exc.message) from exc  # type: ignore[attr-defined]  # stdnum sets it on every subclass
     return number
 
 
@@ -67,7 +69,7 @@ def credit_code(value: str, field: Sequence[str] | None = None) -> str:
     try:
         return uscc.validate(value)
     except ValidationError as exc:
-        raise InvalidCreditCode(field, exc.message) from exc
+        raise InvalidCreditCode(field, exc.message) from exc  # type: ignore[attr-defined]  # stdnum sets it on every subclass
 
 
 def birth_date(resident_id_number: str) -> date:

@@ -1,8 +1,10 @@
 """Records of the county's big-data platform (DESIGN §6), parsed and checked line by line."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from domain.enums import LicenceStatus, MaritalStatus
 from domain.errors import DomainError
@@ -48,7 +50,7 @@ def parse(text: str) -> PersonRecord | OrganizationRecord:
     raise RecordRejected(f"unknown record type {kind!r} (expected 'person' or 'organization')")
 
 
-def _name(data: dict) -> str:
+def _name(data: dict[str, Any]) -> str:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RecordRejected("name is missing")
@@ -64,7 +66,7 @@ def _resident_id(value: object, what: str) -> str:
         raise RecordRejected(f"invalid ID number in {what}: {exc.message}") from exc
 
 
-def _person(data: dict) -> PersonRecord:
+def _person(data: dict[str, Any]) -> PersonRecord:
     id_number = _resident_id(data.get("idNumber"), "idNumber")
     try:
         status = MaritalStatus(data.get("maritalStatus"))
@@ -89,7 +91,7 @@ def _person(data: dict) -> PersonRecord:
     )
 
 
-def _organization(data: dict) -> OrganizationRecord:
+def _organization(data: dict[str, Any]) -> OrganizationRecord:
     value = data.get("idNumber")
     try:
         code = identity.credit_code(value if isinstance(value, str) else "")

@@ -1,8 +1,9 @@
 """Input rules, one small function each; every failure names the input field it is about."""
+
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from domain.errors import DomainError
@@ -28,7 +29,7 @@ def required_text(value: str, field: Field, max_length: int = 200) -> str:
 def _positive_hundredths(value: Decimal, field: Field, what: str) -> Decimal:
     if value <= 0:
         raise InvalidInput(f"{what} must be positive", field)
-    if value.as_tuple().exponent < -2:
+    if _decimals_beyond(value, 2):
         raise InvalidInput(f"{what} must have at most 2 decimals", field)
     return value.quantize(Decimal("0.01"))
 
@@ -66,7 +67,12 @@ def unit_code(value: str, county_code: str, field: Field) -> str:
     return code
 
 
-def shares(values: Sequence[Decimal | None], field_of: callable) -> list[Decimal | None]:
+def _decimals_beyond(value: Decimal, places: int) -> bool:
+    exponent = value.as_tuple().exponent
+    return not isinstance(exponent, int) or exponent < -places  # 'n', 'N', 'F': not a finite number
+
+
+def shares(values: Sequence[Decimal | None], field_of: Callable[[int], Field]) -> list[Decimal | None]:
     """All shares null (joint ownership) or all positive and summing to exactly 1."""
     given = [v for v in values if v is not None]
     if not given:
@@ -76,14 +82,14 @@ def shares(values: Sequence[Decimal | None], field_of: callable) -> list[Decimal
             raise InvalidInput("give a share for every buyer, or for none (joint ownership)", field_of(index))
         if value <= 0:
             raise InvalidInput("a share must be positive", field_of(index))
-        if value.as_tuple().exponent < -6:
+        if _decimals_beyond(value, 6):
             raise InvalidInput("a share has at most 6 decimals", field_of(index))
     if sum(given) != Decimal(1):
         raise InvalidInput(f"the shares add up to {sum(given)}, not 1", ["input", "buyers"])
     return list(values)
 
 
-def at_least_one(items: Sequence, field: Field, what: str) -> None:
+def at_least_one(items: Sequence[object], field: Field, what: str) -> None:
     if not items:
         raise InvalidInput(f"at least one {what} is required", field)
 

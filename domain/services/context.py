@@ -1,15 +1,18 @@
 """What every use case receives: who acts, the clock, the county's policy and signing keys."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.certificates import KeyRing
 from domain.clock import Clock
-from domain.errors import DomainError
 from domain.enums import Role
+from domain.errors import DomainError
 from domain.policy import CountyPolicy
 from domain.timeutil import business_date
+from domain.unit_of_work import Database, UnitOfWork, installed
 from domain.viewer import Viewer
 
 
@@ -19,6 +22,12 @@ class UseCase:
     clock: Clock
     policy: CountyPolicy
     keyring: KeyRing
+    # The database strategy; None: the one api/db.py installed when the ORM started.
+    database: Database | None = None
+
+    def unit_of_work(self) -> UnitOfWork:
+        """The transaction of this use case; its events occur now."""
+        return UnitOfWork(self.database or installed(), self.now())
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -31,7 +40,7 @@ class UseCase:
             allowed = ", ".join(r.value for r in roles)
             raise DomainError("FORBIDDEN", f"only {allowed} may {action}")
 
-    def require_face_signer(self, party_ids, who: str) -> None:
+    def require_face_signer(self, party_ids: Iterable[int], who: str) -> None:
         """The viewer is one of these people, and proved it by face recognition."""
         if self.viewer.party_id is None or self.viewer.party_id not in set(party_ids):
             raise DomainError("FORBIDDEN", f"only {who} sign it")
@@ -44,6 +53,6 @@ class UseCase:
         return self.viewer.party_id
 
 
-def system_use_case(clock: Clock, policy: CountyPolicy, keyring: KeyRing) -> UseCase:
+def system_use_case(clock: Clock, policy: CountyPolicy, keyring: KeyRing, database: Database | None = None) -> UseCase:
     """The platform acting by itself (time rules), with the registration centre's authority."""
-    return UseCase(Viewer(subject="system:time-rules", role=Role.REGISTRAR), clock, policy, keyring)
+    return UseCase(Viewer(subject="system:time-rules", role=Role.REGISTRAR), clock, policy, keyring, database)

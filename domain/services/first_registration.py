@@ -6,11 +6,10 @@ step skips what is done already, so after a failure midway (a crash, a lost conn
 developer applies again and the application finishes where it stopped, without doing anything
 twice.
 """
+
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
-from domain import eventlog
+from domain import eventlog, sql
 from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, RightStatus, Role
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
@@ -24,17 +23,28 @@ CHUNK = 50
 async def record_completion_acceptance(use_case: UseCase, permit_id: int, acceptance_number: str) -> Permit:
     use_case.require_role(Role.HOUSING, action="record completion acceptance")
     number = validation.required_text(acceptance_number, ["input", "acceptanceNumber"], 64)
-    async with in_transaction() as conn:
-        permit = await Permit.select_for_update().using_db(conn).get_or_none(id=permit_id)
+    async with use_case.unit_of_work() as uow:
+        permit = await uow.lock(Permit, permit_id)
         if permit is None:
             raise DomainError("NOT_FOUND", "no such permit", ["input", "permitId"])
         if permit.completion_acceptance_number is not None:
-            raise DomainError("INVALID_STATE", f"completion was accepted already ({permit.completion_acceptance_number})", ["input", "permitId"])
+            raise DomainError(
+                "INVALID_STATE",
+                f"completion was accepted already ({permit.completion_acceptance_number})",
+                ["input", "permitId"],
+            )
         permit.completion_acceptance_number, permit.completion_accepted_at = number, use_case.now()
-        await permit.save(using_db=conn, update_fields=["completion_acceptance_number", "completion_accepted_at"])
+        await uow.write(
+            sql.update(
+                Permit,
+                permit.id,
+                {"completion_acceptance_number": number, "completion_accepted_at": permit.completion_accepted_at},
+            )
+        )
         payload = {"permitId": permit.id, "permit": permit.number, "acceptanceNumber": number}
         audience = frozenset({permit.developer_id, permit.supervising_bank_id})
-        await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.COMPLETION_ACCEPTED, eventlog.EventRefs(), payload, audience)])
+        await uow.record(eventlog.NewEvent(EventType.COMPLETION_ACCEPTED, eventlog.EventRefs(), payload, audience))
+        await uow.commit()
     return permit
 
 
@@ -48,35 +58,67 @@ async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[l
     if permit.status != PermitStatus.VALID:
         raise DomainError("PERMIT_INVALID", "the permit is not valid", ["input", "permitId"])
     if permit.completion_acceptance_number is None:
-        raise DomainError("NOT_COMPLETED", "completion acceptance (竣工验收备案) is not recorded for this permit", ["input", "permitId"])
-    property_ids = await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True)
-    objected = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.OBJECTION,
-                                         right_status=RightStatus.IN_FORCE).values_list("property__unit_code", flat=True)
+        raise DomainError(
+            "NOT_COMPLETED",
+            "completion acceptance (竣工验收备案) is not recorded for this permit",
+            ["input", "permitId"],
+        )
+    property_ids = sql.ints(await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True))
+    objected = await Registration.filter(
+        property_id__in=property_ids, kind=RegistrationKind.OBJECTION, right_status=RightStatus.IN_FORCE
+    ).values_list("property__unit_code", flat=True)
     if objected:
-        raise DomainError("ENCUMBERED", f"an objection (异议登记) is in force on {', '.join(sorted(objected))}", ["input", "permitId"])
+        raise DomainError(
+            "ENCUMBERED",
+            f"an objection (异议登记) is in force on {', '.join(sorted(str(code) for code in objected))}",
+            ["input", "permitId"],
+        )
     for start in range(0, len(property_ids), CHUNK):
-        await _register_chunk(use_case, permit, property_ids[start:start + CHUNK])
-    firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by("id")
+        await _register_chunk(use_case, permit, property_ids[start : start + CHUNK])
+    firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by(
+        "id"
+    )
     transfers = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.TRANSFER).order_by("id")
     return firsts, transfers
 
 
 async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[int]) -> None:
     now = use_case.now()
-    async with in_transaction() as conn:
-        properties = await Property.filter(id__in=property_ids).order_by("id").select_for_update().using_db(conn)
-        done = set(await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
-                   .using_db(conn).values_list("property_id", flat=True))
+    async with use_case.unit_of_work() as uow:
+        properties = await uow.lock_where(Property, f"id IN ({sql.marks(len(property_ids))})", property_ids)
+        done = set(
+            sql.ints(
+                await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+                .using_db(uow.conn)
+                .values_list("property_id", flat=True)
+            )
+        )
         writes = Writes()
         fresh = [p for p in properties if p.id not in done]
         for prop in fresh:
-            form = {"registrationType": "首次登记", "permit": permit.number, "unitCode": prop.unit_code,
-                    "completionAcceptance": permit.completion_acceptance_number}
-            registration = await completed_registration(conn, now, RegistrationKind.FIRST_OWNERSHIP, prop.id,
-                                                        [permit.developer_id], [permit.developer_id], form, writes=writes)
+            form = {
+                "registrationType": "首次登记",
+                "permit": permit.number,
+                "unitCode": prop.unit_code,
+                "completionAcceptance": permit.completion_acceptance_number,
+            }
+            registration = await completed_registration(
+                uow,
+                now,
+                RegistrationKind.FIRST_OWNERSHIP,
+                prop.id,
+                [permit.developer_id],
+                [permit.developer_id],
+                form,
+                writes=writes,
+            )
             writes.events.append(completed_event(registration))
-        if fresh:
-            await Property.filter(id__in=[p.id for p in fresh]).using_db(conn).update(first_registered_at=now, status=PropertyStatus.REGISTERED)
-        await writes.flush(conn)
-        transfers = await convert_ready(conn, use_case, properties)
-        await eventlog.append(conn, now, writes.events + transfers)
+        await uow.execute(
+            *sql.update_where(
+                Property, [p.id for p in fresh], {"first_registered_at": now, "status": PropertyStatus.REGISTERED}
+            )
+        )
+        await writes.flush(uow)
+        transfers = await convert_ready(uow, use_case, properties)
+        await uow.record(*writes.events, *transfers)
+        await uow.commit()

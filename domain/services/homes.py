@@ -1,11 +1,14 @@
 """房屋套数: residential homes held by a person or their family, from the platform's records."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from tortoise import connections
 
+from domain import sql
 from domain.enums import HomeBasis, HomesScope
 from domain.models import ContractBuyer, Party, SharedPersonRecord
 from domain.rules.homes import FamilyFacts, HomeClaim, counted_members, distinct_homes
@@ -39,7 +42,7 @@ async def homes_owned(
         else None
     )
     member_ids = counted_members(id_number, facts, scope, today)
-    parties = await person_parties_from_shared_records(member_ids)
+    parties = await person_parties_from_shared_records(member_ids, now)
     by_party_id = {p.id: p for p in parties}
     claims = await _claims(by_party_id, exclude_contract_id)
     return HomesOwnedResult(id_number, scope, parties, distinct_homes(claims), now)
@@ -69,18 +72,19 @@ async def _claims(members: dict[int, Party], exclude_contract_id: int | None) ->
     """Ownership rights in force and filed contracts not yet transferred, of residential homes."""
     if not members:
         return []
-    conn = connections.get("default")
     party_ids = list(members)
-    if conn.capabilities.dialect == "postgres":
-        marks = ", ".join(f"${i}" for i in range(1, len(party_ids) + 1))
-        sql = _CLAIMS_SQL.format(members=marks, excluded=f"${len(party_ids) + 1}")
-        values = [*party_ids, exclude_contract_id or 0]
-    else:
-        marks = ", ".join("?" for _ in party_ids)
-        sql = _CLAIMS_SQL.format(members=marks, excluded="?")
-        values = [*party_ids, *party_ids, exclude_contract_id or 0]
-    _, rows = await conn.execute_query(sql, values)
-    return [HomeClaim(prop, members[party].id_number, HomeBasis(basis), _moment(since)) for party, prop, basis, since in rows]
+    text = _CLAIMS_SQL.format(members=sql.marks(len(party_ids)), excluded="?")
+    rows = await sql.fetch(
+        connections.get("default"), text, [*party_ids, *party_ids, exclude_contract_id or 0], _ClaimRow
+    )
+    return [HomeClaim(r.property_id, members[r.party_id].id_number, HomeBasis(r.basis), _moment(r.since)) for r in rows]
+
+
+class _ClaimRow(NamedTuple):
+    party_id: int
+    property_id: int
+    basis: str
+    since: datetime | str
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -90,4 +94,4 @@ def _moment(value: datetime | str) -> datetime:
 
 async def contract_buyer_id_numbers_of_lender(lender_party_id: int) -> set[str]:
     rows = await ContractBuyer.filter(contract__lender_id=lender_party_id).values_list("party__id_number", flat=True)
-    return set(rows)
+    return {str(number) for number in rows}

@@ -7,15 +7,15 @@ inside the caller's transaction, with the properties' rows locked. It works on m
 at once: the facts are read in a few queries for all of them, and what the transfers add is
 written together, so a 1,000-unit application stays quick.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
-from domain import eventlog
+from domain import eventlog, sql
 from domain.enums import (
     CertificateKind,
     ContractStatus,
@@ -27,6 +27,7 @@ from domain.enums import (
     RegistrationPartyRole,
     RegistrationStatus,
     RightStatus,
+    TaxStatus,
 )
 from domain.models import (
     Certificate,
@@ -41,18 +42,28 @@ from domain.models import (
     TaxRecord,
 )
 from domain.rules.ownership import TransferFacts, deed_tax_settled, seizure_expired, transfer_blocker
-from domain.services.certificates import certificate_numbers, signed_certificate
+from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
+from domain.unit_of_work import UnitOfWork
 
 
 def _refs(registration: Registration) -> eventlog.EventRefs:
-    return eventlog.EventRefs(property_id=registration.property_id, contract_id=registration.contract_id,
-                              registration_id=registration.id, mortgage_id=registration.mortgage_id)
+    return eventlog.EventRefs(
+        property_id=registration.property_id,
+        contract_id=registration.contract_id,
+        registration_id=registration.id,
+        mortgage_id=registration.mortgage_id,
+    )
 
 
-def completed_event(registration: Registration, **extra) -> eventlog.NewEvent:
-    payload = {"registrationId": registration.id, "kind": registration.kind, "number": registration.number,
-               "decidedBy": registration.decided_by, **extra}
+def completed_event(registration: Registration, **extra: Any) -> eventlog.NewEvent:
+    payload = {
+        "registrationId": registration.id,
+        "kind": registration.kind,
+        "number": registration.number,
+        "decidedBy": registration.decided_by,
+        **extra,
+    }
     return eventlog.NewEvent(EventType.REGISTRATION_COMPLETED, _refs(registration), payload)
 
 
@@ -61,59 +72,86 @@ def certificate_event(registration: Registration, certificate: Certificate) -> e
     return eventlog.NewEvent(EventType.CERTIFICATE_ISSUED, _refs(registration), payload)
 
 
-def parties_of(registration_id: int, holders: list[int], applicants: list[int]) -> list[RegistrationParty]:
-    return [RegistrationParty(registration_id=registration_id, party_id=p, role=RegistrationPartyRole.RIGHT_HOLDER, position=i)
-            for i, p in enumerate(holders)] + \
-           [RegistrationParty(registration_id=registration_id, party_id=p, role=RegistrationPartyRole.APPLICANT, position=i)
-            for i, p in enumerate(applicants)]
+def parties_of(registration_id: int, holders: list[int], applicants: list[int]) -> list[dict[str, Any]]:
+    return [
+        {"registration_id": registration_id, "party_id": p, "role": role, "position": i, "inquiry_answer": None}
+        for role, parties in (
+            (RegistrationPartyRole.RIGHT_HOLDER, holders),
+            (RegistrationPartyRole.APPLICANT, applicants),
+        )
+        for i, p in enumerate(parties)
+    ]
 
 
 async def completed_registration(
-    conn: BaseDBAsyncClient, now: datetime, kind: RegistrationKind, prop_id: int, holders: list[int], applicants: list[int],
-    form: dict, decided_by: Decider = Decider.SYSTEM, writes: "Writes | None" = None, **columns,
+    uow: UnitOfWork,
+    now: datetime,
+    kind: RegistrationKind,
+    prop_id: int,
+    holders: list[int],
+    applicants: list[int],
+    form: dict[str, Any],
+    decided_by: Decider = Decider.SYSTEM,
+    writes: Writes | None = None,
+    **columns: Any,
 ) -> Registration:
-    """A registration decided and in force at once. Its parties go to `writes` when given (saved
-    with the rest of a batch), else straight away."""
-    registration = await Registration.create(
-        kind=kind, status=RegistrationStatus.COMPLETED, right_status=RightStatus.IN_FORCE, property_id=prop_id,
-        application_form=form, decided_by=decided_by, submitted_at=now, completed_at=now, using_db=conn, **columns,
-    )
+    """A registration decided and in force at once, inserted now (its id is needed). Its parties
+    go to `writes` when given (saved with the rest of a batch), else with the commit."""
+    values = {
+        "kind": kind,
+        "status": RegistrationStatus.COMPLETED,
+        "right_status": RightStatus.IN_FORCE,
+        "property_id": prop_id,
+        "application_form": form,
+        "decided_by": decided_by,
+        "submitted_at": now,
+        "completed_at": now,
+        "created_at": now,
+        **columns,
+    }
+    registration = Registration(**values)
+    registration.id = await uow.insert(Registration, values)
     rows = parties_of(registration.id, holders, applicants)
     if writes is not None:
         writes.parties += rows
     else:
-        await RegistrationParty.bulk_create(rows, using_db=conn)
+        await uow.write(*sql.insert_many(RegistrationParty, rows))
     return registration
 
 
-async def end_right(conn: BaseDBAsyncClient, registration: Registration, status: RightStatus = RightStatus.HISTORIC) -> None:
+async def end_right(uow: UnitOfWork, registration: Registration, status: RightStatus = RightStatus.HISTORIC) -> None:
+    """At once: what the use case reads next (transfers, the property's status) must see it."""
     registration.right_status = status
-    await registration.save(using_db=conn, update_fields=["right_status"])
+    await uow.execute(sql.update(Registration, registration.id, {"right_status": status}))
 
 
 @dataclass
 class Writes:
     """What a batch of registrations adds or changes besides the registrations themselves."""
 
-    parties: list[RegistrationParty] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
     ended: list[int] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
     registered_mortgages: list[int] = field(default_factory=list)
     owned_properties: list[int] = field(default_factory=list)
     events: list[eventlog.NewEvent] = field(default_factory=list)
 
-    async def flush(self, conn: BaseDBAsyncClient) -> None:
-        if self.parties:
-            await RegistrationParty.bulk_create(self.parties, using_db=conn)
-        if self.ended:
-            await Registration.filter(id__in=self.ended).using_db(conn).update(right_status=RightStatus.HISTORIC)
-        if self.certificates:
-            await Certificate.bulk_create(self.certificates, using_db=conn)
-        if self.registered_mortgages:
-            await Mortgage.filter(id__in=self.registered_mortgages).using_db(conn).update(status=MortgageStatus.REGISTERED)
-        if self.owned_properties:
-            await Property.filter(id__in=self.owned_properties).using_db(conn).update(status=PropertyStatus.REGISTERED)
-        self.parties, self.ended, self.certificates, self.registered_mortgages, self.owned_properties = [], [], [], [], []
+    async def flush(self, uow: UnitOfWork) -> None:
+        """At once, so what the use case reads next sees it."""
+        await uow.execute(
+            *sql.insert_many(RegistrationParty, self.parties),
+            *sql.update_where(Registration, self.ended, {"right_status": RightStatus.HISTORIC}),
+            *certificate_inserts(self.certificates),
+            *sql.update_where(Mortgage, self.registered_mortgages, {"status": MortgageStatus.REGISTERED}),
+            *sql.update_where(Property, self.owned_properties, {"status": PropertyStatus.REGISTERED}),
+        )
+        self.parties, self.ended, self.certificates, self.registered_mortgages, self.owned_properties = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
 
 
 @dataclass
@@ -125,48 +163,79 @@ class _Sale:
     mortgage: Mortgage | None = None
     borrowers: list[int] = field(default_factory=list)
 
-    def in_force(self, kind: RegistrationKind, **match) -> Registration | None:
-        return next((r for r in self.registrations if r.kind == kind and r.right_status == RightStatus.IN_FORCE
-                     and all(getattr(r, k) == v for k, v in match.items())), None)
+    def in_force(self, kind: RegistrationKind, **match: Any) -> Registration | None:
+        return next(
+            (
+                r
+                for r in self.registrations
+                if r.kind == kind
+                and r.right_status == RightStatus.IN_FORCE
+                and all(getattr(r, k) == v for k, v in match.items())
+            ),
+            None,
+        )
 
 
-async def _sales(conn: BaseDBAsyncClient, props: list[Property]) -> list[_Sale]:
+async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
     """Each property's filed contract with everything a transfer reads, in six queries for all."""
     by_id = {p.id: p for p in props}
-    contracts = await Contract.filter(property_id__in=list(by_id), status=ContractStatus.FILED).using_db(conn)
+    contracts = await Contract.filter(property_id__in=list(by_id), status=ContractStatus.FILED).using_db(uow.conn)
     if not contracts:
         return []
     contract_ids = [c.id for c in contracts]
     buyers: dict[int, list[int]] = defaultdict(list)
-    for contract_id, party_id in await ContractBuyer.filter(contract_id__in=contract_ids).using_db(conn).order_by("position").values_list("contract_id", "party_id"):
+    for contract_id, party_id in (
+        await ContractBuyer.filter(contract_id__in=contract_ids)
+        .using_db(uow.conn)
+        .order_by("position")
+        .values_list("contract_id", "party_id")
+    ):
         buyers[contract_id].append(party_id)
     registrations: dict[int, list[Registration]] = defaultdict(list)
-    for registration in await Registration.filter(property_id__in=list(by_id)).using_db(conn).order_by("id"):
+    for registration in await Registration.filter(property_id__in=list(by_id)).using_db(uow.conn).order_by("id"):
         registrations[registration.property_id].append(registration)
     sales = {c.id: _Sale(by_id[c.property_id], c, buyers[c.id], registrations[c.property_id]) for c in contracts}
-    for mortgage in await Mortgage.filter(contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED).using_db(conn):
-        sales[mortgage.contract_id].mortgage = mortgage
+    for mortgage in await Mortgage.filter(
+        contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED
+    ).using_db(uow.conn):
+        if mortgage.contract_id is not None:  # always: the filter names it
+            sales[mortgage.contract_id].mortgage = mortgage
     mortgage_ids = {s.mortgage.id: s for s in sales.values() if s.mortgage}
-    for mortgage_id, party_id in await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids)).using_db(conn).order_by("position").values_list("mortgage_id", "party_id"):
+    for mortgage_id, party_id in (
+        await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids))
+        .using_db(uow.conn)
+        .order_by("position")
+        .values_list("mortgage_id", "party_id")
+    ):
         mortgage_ids[mortgage_id].borrowers.append(party_id)
     return list(sales.values())
 
 
-async def _ready(conn: BaseDBAsyncClient, use_case: UseCase, sales: list[_Sale]) -> list[_Sale]:
-    tax: dict[int, list] = defaultdict(list)
-    for contract_id, taxpayer, status in await TaxRecord.filter(contract_id__in=[s.contract.id for s in sales]).using_db(conn).values_list("contract_id", "taxpayer_id", "status"):
-        tax[contract_id].append((taxpayer, status))
+async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list[_Sale]:
+    tax: dict[int, list[tuple[int, TaxStatus]]] = defaultdict(list)
+    for contract_id, taxpayer, status in (
+        await TaxRecord.filter(contract_id__in=[s.contract.id for s in sales])
+        .using_db(uow.conn)
+        .values_list("contract_id", "taxpayer_id", "status")
+    ):
+        tax[contract_id].append((taxpayer, TaxStatus(status)))
     today = use_case.today()
     ready = []
     for sale in sales:
-        seized = any(r.kind == RegistrationKind.SEIZURE and r.right_status == RightStatus.IN_FORCE
-                     and not seizure_expired(r.effective_until, today) for r in sale.registrations)
+        seized = any(
+            r.kind == RegistrationKind.SEIZURE
+            and r.right_status == RightStatus.IN_FORCE
+            and not seizure_expired(r.effective_until, today)
+            for r in sale.registrations
+        )
         facts = TransferFacts(
             contract_filed=True,
             tax_settled=deed_tax_settled(sale.buyers, tax[sale.contract.id]),
             seizure_in_force=seized,
             first_registered=sale.in_force(RegistrationKind.FIRST_OWNERSHIP) is not None,
-            already_transferred=any(r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations),
+            already_transferred=any(
+                r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations
+            ),
             objection_in_force=sale.in_force(RegistrationKind.OBJECTION) is not None,
         )
         if transfer_blocker(facts) is None:
@@ -174,61 +243,139 @@ async def _ready(conn: BaseDBAsyncClient, use_case: UseCase, sales: list[_Sale])
     return ready
 
 
-async def convert_ready(conn: BaseDBAsyncClient, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
+async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
     """Transfer every one of these properties whose sale nothing blocks; returns the events."""
-    sales = await _sales(conn, props)
-    ready = await _ready(conn, use_case, sales) if sales else []
+    sales = await _sales(uow, props)
+    ready = await _ready(uow, use_case, sales) if sales else []
     if not ready:
         return []
-    parties = {p.id: p for p in await Party.filter(
-        id__in={p for s in ready for p in (*s.buyers, s.contract.seller_id, *([s.mortgage.lender_id] if s.mortgage else []))}
-    ).using_db(conn)}
-    ownership_numbers = iter(await certificate_numbers(conn, use_case, CertificateKind.OWNERSHIP_CERTIFICATE, len(ready)))
-    proof_numbers = iter(await certificate_numbers(conn, use_case, CertificateKind.REGISTRATION_PROOF,
-                                                   sum(1 for s in ready if s.mortgage and s.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=s.mortgage.id))))
+    parties = {
+        p.id: p
+        for p in await Party.filter(
+            id__in={
+                p
+                for s in ready
+                for p in (*s.buyers, s.contract.seller_id, *([s.mortgage.lender_id] if s.mortgage else []))
+            }
+        ).using_db(uow.conn)
+    }
+    ownership_numbers = iter(
+        await certificate_numbers(uow, use_case, CertificateKind.OWNERSHIP_CERTIFICATE, len(ready))
+    )
+    proof_numbers = iter(
+        await certificate_numbers(
+            uow,
+            use_case,
+            CertificateKind.REGISTRATION_PROOF,
+            sum(
+                1
+                for s in ready
+                if s.mortgage and s.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=s.mortgage.id)
+            ),
+        )
+    )
     writes = Writes()
     for sale in ready:
-        await _transfer(conn, use_case, sale, parties, next(ownership_numbers), writes)
-        if sale.mortgage and (advance := sale.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=sale.mortgage.id)):
-            await _register_mortgage(conn, use_case, sale, advance, parties, next(proof_numbers), writes)
-    await writes.flush(conn)
+        await _transfer(uow, use_case, sale, parties, next(ownership_numbers), writes)
+        if sale.mortgage and (
+            advance := sale.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=sale.mortgage.id)
+        ):
+            await _register_mortgage(uow, use_case, sale, advance, parties, next(proof_numbers), writes)
+    await writes.flush(uow)
     return writes.events
 
 
-async def convert_if_ready(conn: BaseDBAsyncClient, use_case: UseCase, prop: Property) -> list[eventlog.NewEvent]:
-    return await convert_ready(conn, use_case, [prop])
+async def convert_if_ready(uow: UnitOfWork, use_case: UseCase, prop: Property) -> list[eventlog.NewEvent]:
+    return await convert_ready(uow, use_case, [prop])
 
 
-async def _transfer(conn: BaseDBAsyncClient, use_case: UseCase, sale: _Sale, parties: dict[int, Party], number: str, writes: Writes) -> None:
+async def _transfer(
+    uow: UnitOfWork, use_case: UseCase, sale: _Sale, parties: dict[int, Party], number: str, writes: Writes
+) -> None:
     contract, prop = sale.contract, sale.prop
     notice = sale.in_force(RegistrationKind.ADVANCE_NOTICE, contract_id=contract.id)
     first = sale.in_force(RegistrationKind.FIRST_OWNERSHIP)
-    form = {"registrationType": "转移登记(首次转移)", "contractNumber": contract.number, "unitCode": prop.unit_code,
-            "firstOwnership": first.id, "advanceNotice": notice.number if notice else None}
+    assert first is not None  # a sale is ready only once the building is first-registered
+    form = {
+        "registrationType": "转移登记(首次转移)",
+        "contractNumber": contract.number,
+        "unitCode": prop.unit_code,
+        "firstOwnership": first.id,
+        "advanceNotice": notice.number if notice else None,
+    }
     transfer = await completed_registration(
-        conn, use_case.now(), RegistrationKind.TRANSFER, prop.id, sale.buyers, [contract.seller_id, *sale.buyers], form,
-        writes=writes, contract_id=contract.id, converted_from_id=notice.id if notice else None, number=number,
+        uow,
+        use_case.now(),
+        RegistrationKind.TRANSFER,
+        prop.id,
+        sale.buyers,
+        [contract.seller_id, *sale.buyers],
+        form,
+        writes=writes,
+        contract_id=contract.id,
+        converted_from_id=notice.id if notice else None,
+        number=number,
     )
     writes.ended += [first.id] + ([notice.id] if notice else [])
-    certificate = signed_certificate(use_case, transfer, CertificateKind.OWNERSHIP_CERTIFICATE, [parties[b] for b in sale.buyers], prop,
-                                     {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number})
+    certificate = signed_certificate(
+        use_case,
+        transfer,
+        CertificateKind.OWNERSHIP_CERTIFICATE,
+        [parties[b] for b in sale.buyers],
+        prop,
+        {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number},
+    )
     writes.certificates.append(certificate)
     writes.owned_properties.append(prop.id)
-    writes.events += [completed_event(transfer, convertedFrom=notice.id if notice else None), certificate_event(transfer, certificate)]
+    writes.events += [
+        completed_event(transfer, convertedFrom=notice.id if notice else None),
+        certificate_event(transfer, certificate),
+    ]
 
 
-async def _register_mortgage(conn: BaseDBAsyncClient, use_case: UseCase, sale: _Sale, advance: Registration,
-                             parties: dict[int, Party], number: str, writes: Writes) -> None:
+async def _register_mortgage(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    sale: _Sale,
+    advance: Registration,
+    parties: dict[int, Party],
+    number: str,
+    writes: Writes,
+) -> None:
     """预告抵押 becomes 抵押权 once the buyers own the home."""
     mortgage = sale.mortgage
-    form = {"registrationType": "抵押权登记(预告抵押转现)", "principal": str(mortgage.principal), "termMonths": mortgage.term_months}
+    assert mortgage is not None  # called only for a sale with an advance mortgage
+    form = {
+        "registrationType": "抵押权登记(预告抵押转现)",
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+    }
     registration = await completed_registration(
-        conn, use_case.now(), RegistrationKind.MORTGAGE, sale.prop.id, [mortgage.lender_id], [mortgage.lender_id, *sale.borrowers],
-        form, writes=writes, contract_id=sale.contract.id, mortgage_id=mortgage.id, converted_from_id=advance.id, number=number,
+        uow,
+        use_case.now(),
+        RegistrationKind.MORTGAGE,
+        sale.prop.id,
+        [mortgage.lender_id],
+        [mortgage.lender_id, *sale.borrowers],
+        form,
+        writes=writes,
+        contract_id=sale.contract.id,
+        mortgage_id=mortgage.id,
+        converted_from_id=advance.id,
+        number=number,
     )
     writes.ended.append(advance.id)
     writes.registered_mortgages.append(mortgage.id)
-    certificate = signed_certificate(use_case, registration, CertificateKind.REGISTRATION_PROOF, [parties[mortgage.lender_id]], sale.prop,
-                                     {"right": "抵押权", "principal": str(mortgage.principal)})
+    certificate = signed_certificate(
+        use_case,
+        registration,
+        CertificateKind.REGISTRATION_PROOF,
+        [parties[mortgage.lender_id]],
+        sale.prop,
+        {"right": "抵押权", "principal": str(mortgage.principal)},
+    )
     writes.certificates.append(certificate)
-    writes.events += [completed_event(registration, convertedFrom=advance.id), certificate_event(registration, certificate)]
+    writes.events += [
+        completed_event(registration, convertedFrom=advance.id),
+        certificate_event(registration, certificate),
+    ]

@@ -1,15 +1,24 @@
 """issuePresalePermit: the housing bureau permits a developer to sell its units (DESIGN §2 step 1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from domain import eventlog
-from domain.enums import EventType, LicenceStatus, PartyKind, PropertyUsage, Role, SaleType
-from domain.errors import DomainError
+from domain import eventlog, sql
+from domain.enums import (
+    EventType,
+    LicenceStatus,
+    PartyKind,
+    PermitStatus,
+    PropertyStatus,
+    PropertyUsage,
+    Role,
+    SaleType,
+)
+from domain.errors import DomainError, violates_unique
 from domain.models import Party, Permit, Property, SharedOrganizationRecord
 from domain.rules import identity, validation
 from domain.services.context import UseCase
@@ -53,7 +62,10 @@ def _validated_properties(specs: list[PropertySpec], county_code: str) -> list[P
     validation.at_least_one(specs, ["input", "properties"], "property")
     checked = []
     for i, spec in enumerate(specs):
-        field = lambda name: ["input", "properties", str(i), name]  # noqa: E731
+
+        def field(name: str, i: int = i) -> list[str]:
+            return ["input", "properties", str(i), name]
+
         checked.append(
             PropertySpec(
                 unit_code=validation.unit_code(spec.unit_code, county_code, field("unitCode")),
@@ -67,7 +79,9 @@ def _validated_properties(specs: list[PropertySpec], county_code: str) -> list[P
         )
     repeat = validation.first_repeat([p.unit_code for p in checked])
     if repeat is not None:
-        raise DomainError("DUPLICATE", "this unit code is listed twice", ["input", "properties", str(repeat), "unitCode"])
+        raise DomainError(
+            "DUPLICATE", "this unit code is listed twice", ["input", "properties", str(repeat), "unitCode"]
+        )
     return checked
 
 
@@ -81,25 +95,60 @@ async def issue_presale_permit(use_case: UseCase, spec: PermitSpec) -> Permit:
     properties = _validated_properties(spec.properties, use_case.policy.county_code)
     if await Permit.filter(number=number).exists():
         raise DomainError("DUPLICATE", f"permit {number} exists already", ["input", "number"])
-    taken = set(await Property.filter(unit_code__in=[p.unit_code for p in properties]).values_list("unit_code", flat=True))
+    taken: set[str] = set(
+        await Property.filter(unit_code__in=[p.unit_code for p in properties]).values_list("unit_code", flat=True)  # type: ignore[arg-type]  # a flat list
+    )
     for i, p in enumerate(properties):
         if p.unit_code in taken:
-            raise DomainError("DUPLICATE", f"unit {p.unit_code} is registered already", ["input", "properties", str(i), "unitCode"])
-    try:
-        async with in_transaction() as conn:
-            permit = await Permit.create(
-                number=number, developer=developer, project_name=project, sale_type=spec.sale_type,
-                supervised_account=account, supervising_bank=bank, using_db=conn,
+            raise DomainError(
+                "DUPLICATE", f"unit {p.unit_code} is registered already", ["input", "properties", str(i), "unitCode"]
             )
-            await Property.bulk_create(
-                [Property(permit_id=permit.id, **vars(p)) for p in properties], using_db=conn
+    try:
+        async with use_case.unit_of_work() as uow:
+            values = {
+                "number": number,
+                "developer_id": developer.id,
+                "project_name": project,
+                "sale_type": spec.sale_type,
+                "supervised_account": account,
+                "supervising_bank_id": bank.id,
+                "status": PermitStatus.VALID,
+                "issued_at": use_case.now(),
+            }
+            permit = Permit(**values)
+            permit.id = await uow.insert(Permit, values)
+            await uow.write(
+                *sql.insert_many(
+                    Property,
+                    [
+                        {
+                            "permit_id": permit.id,
+                            **vars(p),
+                            "status": PropertyStatus.AVAILABLE,
+                            "created_at": use_case.now(),
+                        }
+                        for p in properties
+                    ],
+                )
             )
             payload = {
-                "permitId": permit.id, "number": number, "developer": developer.id_number,
-                "supervisingBank": bank.id_number, "saleType": spec.sale_type, "units": [p.unit_code for p in properties],
+                "permitId": permit.id,
+                "number": number,
+                "developer": developer.id_number,
+                "supervisingBank": bank.id_number,
+                "saleType": spec.sale_type,
+                "units": [p.unit_code for p in properties],
             }
-            event = eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), payload, frozenset({developer.id, bank.id}))
-            await eventlog.append(conn, use_case.now(), [event])
-    except IntegrityError as exc:  # a concurrent request took the number or a unit first
-        raise DomainError("DUPLICATE", "the permit number or a unit code was registered meanwhile", ["input", "number"]) from exc
+            event = eventlog.NewEvent(
+                EventType.PERMIT_ISSUED, eventlog.EventRefs(), payload, frozenset({developer.id, bank.id})
+            )
+            await uow.record(event)
+            await uow.commit()
+    except IntegrityError as exc:
+        if violates_unique(exc, "permit", "number") or violates_unique(exc, "property", "unit_code"):
+            # a concurrent request took the number or a unit first
+            raise DomainError(
+                "DUPLICATE", "the permit number or a unit code was registered meanwhile", ["input", "number"]
+            ) from exc
+        raise
     return permit

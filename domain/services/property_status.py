@@ -1,32 +1,29 @@
 """Property.status, kept in step with contracts and registrations by every service that moves them."""
+
 from __future__ import annotations
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
-from domain.enums import ContractStatus, PropertyStatus, RegistrationKind, RightStatus
+from domain import sql
+from domain.enums import ContractStatus, RegistrationKind, RightStatus
 from domain.models import Contract, Property, Registration
+from domain.rules.property_status import derive_status
+from domain.unit_of_work import UnitOfWork
 
 
-def derive_status(ownership_in_force: bool, advance_notice_in_force: bool, contract_filed: bool) -> PropertyStatus:
-    if ownership_in_force:
-        return PropertyStatus.REGISTERED
-    if advance_notice_in_force:
-        return PropertyStatus.PRE_REGISTERED
-    if contract_filed:
-        return PropertyStatus.SOLD
-    return PropertyStatus.AVAILABLE
-
-
-async def refresh_property_status(conn: BaseDBAsyncClient, prop: Property) -> PropertyStatus:
-    in_force = set(
-        await Registration.filter(property_id=prop.id, right_status=RightStatus.IN_FORCE).using_db(conn).values_list("kind", flat=True)
+async def property_status_update(uow: UnitOfWork, prop: Property) -> list[sql.Statement]:
+    """The update that brings `prop.status` in step with what the transaction reads now (none if it is)."""
+    in_force: set[RegistrationKind] = set(
+        await Registration.filter(property_id=prop.id, right_status=RightStatus.IN_FORCE)
+        .using_db(uow.conn)
+        .values_list("kind", flat=True)  # type: ignore[arg-type]  # Tortoise types a flat list as tuples
     )
     status = derive_status(
         ownership_in_force=bool(in_force & {RegistrationKind.TRANSFER, RegistrationKind.FIRST_OWNERSHIP}),
         advance_notice_in_force=RegistrationKind.ADVANCE_NOTICE in in_force,
-        contract_filed=await Contract.filter(property_id=prop.id, status=ContractStatus.FILED).using_db(conn).exists(),
+        contract_filed=await Contract.filter(property_id=prop.id, status=ContractStatus.FILED)
+        .using_db(uow.conn)
+        .exists(),
     )
-    if status != prop.status:
-        prop.status = status
-        await prop.save(using_db=conn, update_fields=["status"])
-    return status
+    if status == prop.status:
+        return []
+    prop.status = status
+    return [sql.update(Property, prop.id, {"status": status})]

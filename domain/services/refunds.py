@@ -1,16 +1,16 @@
 """recordFundRefund: the supervising bank pays the buyers' supervised money back after a
 withdrawn sale (退房退款), never more than is due, each bank reference once."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain import eventlog, visibility
 from domain.enums import EventType, FundKind, Role
-from domain.errors import DomainError
+from domain.errors import DomainError, violates_unique
 from domain.models import Contract, FundDeposit, FundRefund, Permit, Property
 from domain.rules import validation
 from domain.rules.refunds import refund_due
@@ -26,7 +26,9 @@ async def due_for(conn: BaseDBAsyncClient | None, contract: Contract) -> Decimal
     return refund_due(contract.status, [d.amount for d in await deposits], [r.amount for r in await refunds])
 
 
-async def record_fund_refund(use_case: UseCase, contract_id: int, amount: Decimal, bank_reference: str) -> tuple[FundRefund, Contract]:
+async def record_fund_refund(
+    use_case: UseCase, contract_id: int, amount: Decimal, bank_reference: str
+) -> tuple[FundRefund, Contract]:
     use_case.require_role(Role.BANK, action="record refunds from the supervised account")
     found = await visibility.contracts(use_case.viewer, Contract.filter(id=contract_id)).first()
     if found is None:
@@ -38,19 +40,40 @@ async def record_fund_refund(use_case: UseCase, contract_id: int, amount: Decima
     amount = validation.money(amount, ["input", "amount"])
     reference = validation.required_text(bank_reference, ["input", "bankReference"], 64)
     try:
-        async with in_transaction() as conn:
-            contract = await Contract.select_for_update().using_db(conn).get(id=found.id)
-            due = await due_for(conn, contract)
+        async with use_case.unit_of_work() as uow:
+            contract = await uow.lock(Contract, found.id)
+            assert contract is not None  # contracts are never deleted
+            due = await due_for(uow.conn, contract)
             if due == 0:
-                raise DomainError("INVALID_STATE", "nothing is due for refund: the sale is not withdrawn, or all is refunded",
-                                  ["input", "contractId"])
+                raise DomainError(
+                    "INVALID_STATE",
+                    "nothing is due for refund: the sale is not withdrawn, or all is refunded",
+                    ["input", "contractId"],
+                )
             validation.not_more_than(amount, due, ["input", "amount"], "the amount due for refund")
-            refund = await FundRefund.create(contract_id=contract.id, amount=amount, bank_reference=reference,
-                                             refunder_id=use_case.viewer.party_id, refunded_at=use_case.now(), using_db=conn)
+            values = {
+                "contract_id": contract.id,
+                "amount": amount,
+                "bank_reference": reference,
+                "refunder_id": use_case.viewer.party_id,
+                "refunded_at": use_case.now(),
+            }
+            refund = FundRefund(**values)
+            refund.id = await uow.insert(FundRefund, values)
             refs = eventlog.EventRefs(property_id=contract.property_id, contract_id=contract.id)
-            payload = {"contractId": contract.id, "amount": amount, "bankReference": reference, "stillDue": due - amount}
-            await eventlog.append(conn, use_case.now(), [eventlog.NewEvent(EventType.FUNDS_REFUNDED, refs, payload,
-                                                                           frozenset({use_case.viewer.party_id}))])
-    except IntegrityError as exc:  # the unique bank reference: recorded already
-        raise DomainError("DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"]) from exc
+            payload = {
+                "contractId": contract.id,
+                "amount": amount,
+                "bankReference": reference,
+                "stillDue": due - amount,
+            }
+            recorder = frozenset({use_case.viewer.party_id}) if use_case.viewer.party_id else frozenset()
+            await uow.record(eventlog.NewEvent(EventType.FUNDS_REFUNDED, refs, payload, recorder))
+            await uow.commit()
+    except IntegrityError as exc:
+        if violates_unique(exc, "fund_refund", "bank_reference"):  # recorded already
+            raise DomainError(
+                "DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"]
+            ) from exc
+        raise
     return refund, contract

@@ -4,6 +4,7 @@ A `SharedDataSource` yields numbered lines; today a JSON Lines file, later perha
 feed over HTTP. Loading is an upsert keyed by ID number, so the same input twice gives the
 same state, and a newer record (later in the input, or in a later load) replaces an older one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -11,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tortoise.transactions import in_transaction
-
+from domain import sql
+from domain.clock import Clock, SystemClock
 from domain.models import SharedOrganizationRecord, SharedPersonRecord
 from domain.rules.shared_records import OrganizationRecord, PersonRecord, RecordRejected, parse
+from domain.unit_of_work import UnitOfWork, installed
 
 BATCH_SIZE = 5000
 PERSON_FIELDS = ["name", "marital_status", "spouse_id_number", "children_id_numbers", "household_address", "updated_at"]
@@ -54,7 +56,10 @@ class ImportReport:
 Progress = Callable[[int], None]
 
 
-async def import_shared_data(source: SharedDataSource, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> ImportReport:
+async def import_shared_data(
+    source: SharedDataSource, progress: Progress | None = None, batch_size: int = BATCH_SIZE, clock: Clock | None = None
+) -> ImportReport:
+    clock = clock or SystemClock()
     report = ImportReport()
     people: dict[str, PersonRecord] = {}
     organizations: dict[str, OrganizationRecord] = {}
@@ -67,34 +72,67 @@ async def import_shared_data(source: SharedDataSource, progress: Progress | None
             report.rejected.append((number, rejected.reason))
             continue
         # A later line for the same ID number replaces the earlier one.
-        target = people if isinstance(record, PersonRecord) else organizations
-        target.pop(record.id_number, None)
-        target[record.id_number] = record
+        if isinstance(record, PersonRecord):
+            people.pop(record.id_number, None)
+            people[record.id_number] = record
+        else:
+            organizations.pop(record.id_number, None)
+            organizations[record.id_number] = record
         if len(people) + len(organizations) >= batch_size:
-            await _write(people, organizations, report)
+            await _write(people, organizations, report, clock)
             if progress:
                 progress(read)
-    await _write(people, organizations, report)
+    await _write(people, organizations, report, clock)
     if progress:
         progress(read)
     return report
 
 
-async def _write(people: dict[str, PersonRecord], organizations: dict[str, OrganizationRecord], report: ImportReport) -> None:
-    async with in_transaction() as conn:
-        if people:
-            await SharedPersonRecord.bulk_create(
-                [SharedPersonRecord(id_number=p.id_number, name=p.name, marital_status=p.marital_status,
-                                    spouse_id_number=p.spouse_id_number, children_id_numbers=list(p.children_id_numbers),
-                                    household_address=p.household_address) for p in people.values()],
-                on_conflict=["id_number"], update_fields=PERSON_FIELDS, using_db=conn,
+def _upserts(
+    model: type[SharedPersonRecord] | type[SharedOrganizationRecord], rows: list[dict[str, object]], updated: list[str]
+) -> list[sql.Statement]:
+    """INSERT … ON CONFLICT (id_number) DO UPDATE: a newer record replaces the stored one."""
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in updated)
+    return [
+        sql.Statement(f"{text} ON CONFLICT (id_number) DO UPDATE SET {assignments}", values)
+        for text, values in sql.insert_many(model, rows)
+    ]
+
+
+async def _write(
+    people: dict[str, PersonRecord], organizations: dict[str, OrganizationRecord], report: ImportReport, clock: Clock
+) -> None:
+    now = clock.now()
+    async with UnitOfWork(installed(), now) as uow:
+        await uow.write(
+            *_upserts(
+                SharedPersonRecord,
+                [
+                    {
+                        "id_number": p.id_number,
+                        "name": p.name,
+                        "marital_status": p.marital_status,
+                        "spouse_id_number": p.spouse_id_number,
+                        "children_id_numbers": list(p.children_id_numbers),
+                        "household_address": p.household_address,
+                        "updated_at": now,
+                    }
+                    for p in people.values()
+                ],
+                PERSON_FIELDS,
             )
-        if organizations:
-            await SharedOrganizationRecord.bulk_create(
-                [SharedOrganizationRecord(id_number=o.id_number, name=o.name, licence_status=o.licence_status)
-                 for o in organizations.values()],
-                on_conflict=["id_number"], update_fields=ORGANIZATION_FIELDS, using_db=conn,
+        )
+        await uow.write(
+            *_upserts(
+                SharedOrganizationRecord,
+                [
+                    {"id_number": o.id_number, "name": o.name, "licence_status": o.licence_status, "updated_at": now}
+                    for o in organizations.values()
+                ],
+                ORGANIZATION_FIELDS,
             )
+        )
+        await uow.commit()
     report.people += len(people)
     report.organizations += len(organizations)
     people.clear()

@@ -1,14 +1,14 @@
 """assessDeedTax and recordTaxPayment: the tax bureau's part of a sale (DESIGN §2 step 7)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from domain import eventlog
-from domain.enums import ContractStatus, EventType, HomesScope, Role, TaxStatus
-from domain.errors import DomainError
+from domain import eventlog, sql
+from domain.enums import ContractStatus, EventType, HomesScope, Role, TaxKind, TaxStatus
+from domain.errors import DomainError, violates_unique
 from domain.models import Contract, ContractBuyer, Party, Property, TaxRecord
 from domain.rules import deed_tax, validation
 from domain.services.context import UseCase
@@ -32,33 +32,64 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
     parties = {p.id: p for p in await Party.filter(id__in=[b.party_id for b in buyers])}
     fractions = deed_tax.shares(len(buyers), [b.share for b in buyers])
     drafts = []
-    for buyer, fraction in zip(buyers, fractions):
-        family = await homes_owned(parties[buyer.party_id].id_number, HomesScope.FAMILY, use_case.now(), use_case.today(),
-                                   exclude_contract_id=contract.id)
+    for buyer, fraction in zip(buyers, fractions, strict=True):
+        family = await homes_owned(
+            parties[buyer.party_id].id_number,
+            HomesScope.FAMILY,
+            use_case.now(),
+            use_case.today(),
+            exclude_contract_id=contract.id,
+        )
         tax_rate = deed_tax.rate(use_case.policy, prop.usage, prop.building_area, family.count)
         drafts.append((buyer.party_id, family.count, deed_tax.deed_tax(contract.price, fraction, tax_rate)))
-    async with in_transaction() as conn:
-        earlier = await TaxRecord.filter(contract_id=contract.id).exclude(status=TaxStatus.CANCELLED).select_for_update().using_db(conn)
+    async with use_case.unit_of_work() as uow:
+        earlier = await uow.lock_where(
+            TaxRecord, "contract_id = ? AND status <> ?", [contract.id, TaxStatus.CANCELLED.value]
+        )
         if any(r.status == TaxStatus.PAID for r in earlier):
-            raise DomainError("INVALID_STATE", "deed tax on this contract is paid already; it is not assessed again", ["input", "contractId"])
-        await TaxRecord.filter(id__in=[r.id for r in earlier]).using_db(conn).update(status=TaxStatus.CANCELLED)
-        records = [
-            await TaxRecord.create(
-                contract_id=contract.id, property_id=prop.id, taxpayer_id=party_id, family_homes_before=homes,
-                taxable_amount=tax.taxable_amount, rate=tax.rate, amount=tax.amount, assessed_at=use_case.now(), using_db=conn,
+            raise DomainError(
+                "INVALID_STATE",
+                "deed tax on this contract is paid already; it is not assessed again",
+                ["input", "contractId"],
             )
-            for party_id, homes, tax in drafts
-        ]
-        await eventlog.append(conn, use_case.now(), [
-            eventlog.NewEvent(
-                EventType.TAX_ASSESSED,
-                eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, tax_record_id=r.id),
-                {"taxRecordId": r.id, "taxpayer": parties[r.taxpayer_id].id_number, "familyHomesBefore": r.family_homes_before,
-                 "taxableAmount": r.taxable_amount, "rate": r.rate, "amount": r.amount,
-                 "replaces": [e.id for e in earlier], "declaredBy": viewer.role},
-            )
-            for r in records
-        ])
+        await uow.write(*sql.update_where(TaxRecord, [r.id for r in earlier], {"status": TaxStatus.CANCELLED}))
+        records = []
+        for party_id, homes, tax in drafts:
+            values = {
+                "kind": TaxKind.DEED_TAX,
+                "contract_id": contract.id,
+                "property_id": prop.id,
+                "taxpayer_id": party_id,
+                "family_homes_before": homes,
+                "taxable_amount": tax.taxable_amount,
+                "rate": tax.rate,
+                "amount": tax.amount,
+                "status": TaxStatus.ASSESSED,
+                "assessed_at": use_case.now(),
+            }
+            record = TaxRecord(**values)
+            record.id = await uow.insert(TaxRecord, values)
+            records.append(record)
+        await uow.record(
+            *[
+                eventlog.NewEvent(
+                    EventType.TAX_ASSESSED,
+                    eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, tax_record_id=r.id),
+                    {
+                        "taxRecordId": r.id,
+                        "taxpayer": parties[r.taxpayer_id].id_number,
+                        "familyHomesBefore": r.family_homes_before,
+                        "taxableAmount": r.taxable_amount,
+                        "rate": r.rate,
+                        "amount": r.amount,
+                        "replaces": [e.id for e in earlier],
+                        "declaredBy": viewer.role,
+                    },
+                )
+                for r in records
+            ]
+        )
+        await uow.commit()
     return records
 
 
@@ -67,28 +98,47 @@ async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Deci
     use_case.require_role(Role.TAX, action="record tax payments")
     amount = validation.money(amount, ["input", "amount"])
     voucher = validation.required_text(voucher_number, ["input", "voucherNumber"], 64)
-    duplicate = DomainError("DUPLICATE", f"voucher {voucher} is recorded already", ["input", "voucherNumber"])
+
+    def duplicate() -> DomainError:
+        return DomainError("DUPLICATE", f"voucher {voucher} is recorded already", ["input", "voucherNumber"])
+
     found = await TaxRecord.get_or_none(id=tax_record_id)
     if found is None:
         raise DomainError("NOT_FOUND", "no such tax record", ["input", "taxRecordId"])
     try:
-        async with in_transaction() as conn:
+        async with use_case.unit_of_work() as uow:
             # Property first: the order every transfer takes its locks in.
-            prop = await Property.select_for_update().using_db(conn).get(id=found.property_id)
-            record = await TaxRecord.select_for_update().using_db(conn).get(id=found.id)
+            prop = await uow.lock(Property, found.property_id)
+            record = await uow.lock(TaxRecord, found.id)
+            assert prop is not None and record is not None  # neither is ever deleted
             if record.status != TaxStatus.ASSESSED:
-                raise DomainError("INVALID_STATE", f"the tax record is {record.status.value.lower()}", ["input", "taxRecordId"])
+                raise DomainError(
+                    "INVALID_STATE", f"the tax record is {record.status.value.lower()}", ["input", "taxRecordId"]
+                )
             if amount != record.amount:
-                raise DomainError("INVALID_INPUT", f"the assessed amount is {record.amount}, not {amount}", ["input", "amount"])
-            if await TaxRecord.filter(voucher_number=voucher).using_db(conn).exists():
-                raise duplicate
+                raise DomainError(
+                    "INVALID_INPUT", f"the assessed amount is {record.amount}, not {amount}", ["input", "amount"]
+                )
+            if await TaxRecord.filter(voucher_number=voucher).using_db(uow.conn).exists():
+                raise duplicate()
             record.status, record.paid_at, record.voucher_number = TaxStatus.PAID, use_case.now(), voucher
-            await record.save(using_db=conn, update_fields=["status", "paid_at", "voucher_number"])
-            refs = eventlog.EventRefs(property_id=record.property_id, contract_id=record.contract_id, tax_record_id=record.id)
+            # Written now: whether the home can pass to its buyers is read with this payment made.
+            await uow.execute(
+                sql.update(
+                    TaxRecord,
+                    record.id,
+                    {"status": record.status, "paid_at": record.paid_at, "voucher_number": voucher},
+                )
+            )
+            refs = eventlog.EventRefs(
+                property_id=record.property_id, contract_id=record.contract_id, tax_record_id=record.id
+            )
             payload = {"taxRecordId": record.id, "amount": record.amount, "voucherNumber": voucher}
-            events = [eventlog.NewEvent(EventType.TAX_PAID, refs, payload)]
-            events += await convert_if_ready(conn, use_case, prop)
-            await eventlog.append(conn, use_case.now(), events)
+            transferred = await convert_if_ready(uow, use_case, prop)
+            await uow.record(eventlog.NewEvent(EventType.TAX_PAID, refs, payload), *transferred)
+            await uow.commit()
     except IntegrityError as exc:
-        raise duplicate from exc
+        if violates_unique(exc, "tax_record", "voucher_number"):
+            raise duplicate() from exc
+        raise
     return record
