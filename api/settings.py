@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from domain.policy import CountyPolicy, DeedTaxBracket
+from domain.policy import CountyPolicy, DeedTaxBracket, FeeSchedule, SellerTaxPolicy
 
 DEFAULT_DATABASE_URL = "sqlite://var/onewindow.sqlite3"
 DEFAULT_BROADCAST_URL = "memory://"
@@ -75,6 +75,17 @@ class Settings:
             county_code=env("ONEWINDOW_COUNTY_CODE", "411528"),
             maintenance_rate_per_m2=_decimal("ONEWINDOW_MAINTENANCE_RATE", "80.00"),
             deed_tax_general_rate=_decimal("ONEWINDOW_DEED_TAX_GENERAL_RATE", "0.03"),
+            fees=FeeSchedule(
+                residential=_decimal("ONEWINDOW_FEE_RESIDENTIAL", "80.00"),
+                non_residential=_decimal("ONEWINDOW_FEE_NON_RESIDENTIAL", "550.00"),
+                extra_certificate=_decimal("ONEWINDOW_FEE_EXTRA_CERTIFICATE", "10.00"),
+            ),
+            seller_taxes=SellerTaxPolicy(
+                vat_rate=_decimal("ONEWINDOW_SELLER_VAT_RATE", "0.05"),
+                vat_exempt_after_years=_count("ONEWINDOW_SELLER_VAT_EXEMPT_YEARS", "2"),
+                income_tax_rate=_decimal("ONEWINDOW_SELLER_INCOME_TAX_RATE", "0.01"),
+                income_tax_exempt_after_years=_count("ONEWINDOW_SELLER_INCOME_TAX_EXEMPT_YEARS", "5"),
+            ),
         )
         if brackets:
             policy_kwargs["deed_tax_brackets"] = brackets

@@ -136,6 +136,9 @@ class CertificateStatus(str, Enum):
 
 class TaxKind(str, Enum):
     DEED_TAX = "DEED_TAX"
+    # A resale seller's (DESIGN §7).
+    VAT = "VAT"
+    INDIVIDUAL_INCOME_TAX = "INDIVIDUAL_INCOME_TAX"
 
 
 class TaxStatus(str, Enum):
