@@ -103,7 +103,9 @@ class RegistrationStatus(str, Enum):
 
 
 # Decided or withdrawn: nothing acts on these applications any more (DESIGN §7).
-FINAL_REGISTRATION_STATUSES = frozenset({RegistrationStatus.COMPLETED, RegistrationStatus.REJECTED, RegistrationStatus.WITHDRAWN})
+FINAL_REGISTRATION_STATUSES = frozenset(
+    {RegistrationStatus.COMPLETED, RegistrationStatus.REJECTED, RegistrationStatus.WITHDRAWN}
+)
 
 
 class RightStatus(str, Enum):
