@@ -141,7 +141,7 @@ async def sweep_periodically(services: Services, every_seconds: float, database:
         await asyncio.sleep(every_seconds)
         try:
             report = await sweep(use_case)
-            if report.seizures_lapsed or report.advance_notices_lapsed:
+            if report.seizures_lapsed or report.advance_notices_lapsed or report.objections_lapsed:
                 services.committed()
                 log.info("time rules: %s", report)
         except Exception:  # the next round tries again; one bad row must not stop the sweeper

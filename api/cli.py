@@ -155,6 +155,7 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
 
     report = asyncio.run(run())
     typer.echo(f"seizures lapsed: {report.seizures_lapsed}, advance notices lapsed: {report.advance_notices_lapsed}, "
+               f"objections lapsed: {report.objections_lapsed}, "
                f"transfers completed: {report.transfers}")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from domain.policy import CountyPolicy, DeedTaxBracket
 from resolvers.limits import DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, QueryLimits
+from domain.policy import CountyPolicy, DeedTaxBracket, FeeSchedule, SellerTaxPolicy
 
 DEFAULT_DATABASE_URL = "sqlite://var/onewindow.sqlite3"
 DEFAULT_BROADCAST_URL = "memory://"
@@ -154,6 +155,17 @@ class Settings:
             deed_tax_general_rate=_decimal("ONEWINDOW_DEED_TAX_GENERAL_RATE", "0.03"),
             statutory_limit_working_days=_count("ONEWINDOW_STATUTORY_LIMIT_WORKING_DAYS", "5"),
             delivery_with_certificate_days=_count("ONEWINDOW_DELIVERY_WITH_CERTIFICATE_DAYS", "30"),
+            fees=FeeSchedule(
+                residential=_decimal("ONEWINDOW_FEE_RESIDENTIAL", "80.00"),
+                non_residential=_decimal("ONEWINDOW_FEE_NON_RESIDENTIAL", "550.00"),
+                extra_certificate=_decimal("ONEWINDOW_FEE_EXTRA_CERTIFICATE", "10.00"),
+            ),
+            seller_taxes=SellerTaxPolicy(
+                vat_rate=_decimal("ONEWINDOW_SELLER_VAT_RATE", "0.05"),
+                vat_exempt_after_years=_count("ONEWINDOW_SELLER_VAT_EXEMPT_YEARS", "2"),
+                income_tax_rate=_decimal("ONEWINDOW_SELLER_INCOME_TAX_RATE", "0.01"),
+                income_tax_exempt_after_years=_count("ONEWINDOW_SELLER_INCOME_TAX_EXEMPT_YEARS", "5"),
+            ),
         )
         if brackets:
             policy_kwargs["deed_tax_brackets"] = brackets

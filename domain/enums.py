@@ -88,13 +88,24 @@ class RegistrationKind(str, Enum):
     MORTGAGE_DISCHARGE = "MORTGAGE_DISCHARGE"
     SEIZURE = "SEIZURE"
     SEIZURE_RELEASE = "SEIZURE_RELEASE"
+    CANCELLATION = "CANCELLATION"
+    OBJECTION = "OBJECTION"
+    CORRECTION = "CORRECTION"
 
 
 class RegistrationStatus(str, Enum):
     AWAITING_SIGNATURE = "AWAITING_SIGNATURE"
     SUBMITTED = "SUBMITTED"
+    IN_REVIEW = "IN_REVIEW"
     COMPLETED = "COMPLETED"
     REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+# Decided or withdrawn: nothing acts on these applications any more (DESIGN §7).
+FINAL_REGISTRATION_STATUSES = frozenset(
+    {RegistrationStatus.COMPLETED, RegistrationStatus.REJECTED, RegistrationStatus.WITHDRAWN}
+)
 
 
 class RightStatus(str, Enum):
@@ -127,6 +138,9 @@ class CertificateStatus(str, Enum):
 
 class TaxKind(str, Enum):
     DEED_TAX = "DEED_TAX"
+    # A resale seller's (DESIGN §7).
+    VAT = "VAT"
+    INDIVIDUAL_INCOME_TAX = "INDIVIDUAL_INCOME_TAX"
 
 
 class TaxStatus(str, Enum):
@@ -172,3 +186,7 @@ class EventType(str, Enum):
     ORGANIZATION_REGISTERED = "ORGANIZATION_REGISTERED"
     MORTGAGE_SIGNED = "MORTGAGE_SIGNED"
     RIGHT_LAPSED = "RIGHT_LAPSED"
+    REGISTRATION_IN_REVIEW = "REGISTRATION_IN_REVIEW"
+    REGISTRATION_WITHDRAWN = "REGISTRATION_WITHDRAWN"
+    OBJECTION_LAWSUIT_RECORDED = "OBJECTION_LAWSUIT_RECORDED"
+    FUNDS_REFUNDED = "FUNDS_REFUNDED"

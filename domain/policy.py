@@ -1,4 +1,5 @@
 """County policy the rules depend on: numbers that are configuration, not code (DESIGN §3)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,6 +23,28 @@ def _default_deed_tax_brackets() -> tuple[DeedTaxBracket, ...]:
 
 
 @dataclass(frozen=True)
+class FeeSchedule:
+    """登记费 per application, after 发改价格规〔2016〕2559号 (DESIGN §7)."""
+
+    residential: Decimal = Decimal("80.00")
+    non_residential: Decimal = Decimal("550.00")
+    # 证书工本费 for each ownership certificate beyond the first (the first is free).
+    extra_certificate: Decimal = Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class SellerTaxPolicy:
+    """A resale seller's taxes (DESIGN §7): VAT and individual income tax, and when each is exempt."""
+
+    vat_rate: Decimal = Decimal("0.05")
+    # VAT is charged on the price without VAT: price ÷ (1 + rate).
+    vat_exempt_after_years: int = 2
+    income_tax_rate: Decimal = Decimal("0.01")
+    # Exempt only for the family's only home held this long (满五唯一).
+    income_tax_exempt_after_years: int = 5
+
+
+@dataclass(frozen=True)
 class CountyPolicy:
     province_abbreviation: str = "豫"
     county_name: str = "息县"
@@ -38,3 +61,5 @@ class CountyPolicy:
     # counts as 交房即交证.
     statutory_limit_working_days: int = 5
     delivery_with_certificate_days: int = 30
+    fees: FeeSchedule = field(default_factory=FeeSchedule)
+    seller_taxes: SellerTaxPolicy = field(default_factory=SellerTaxPolicy)

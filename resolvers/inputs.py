@@ -211,6 +211,72 @@ class ReviseContractInput:
     lender_id_number: str | None = None
 
 
+# ---------------------------------------------------------------- issue 13: beyond the first sale (DESIGN §7)
+
+
+@strawberry.input
+class ApplyCancellationRegistrationInput:
+    registration_id: strawberry.ID = strawberry.field(description="The right in force to cancel")
+    reason: str
+    court_document: str | None = strawberry.field(
+        default=None, description="The court judgment's number: required when a REGISTRAR applies alone")
+
+
+@strawberry.input
+class SignRegistrationInput:
+    registration_id: strawberry.ID
+    document_hash: str = strawberry.field(description="SHA-256 hex of the canonical applicationForm: the signer saw this text")
+
+
+@strawberry.input
+class DecideRegistrationInput:
+    registration_id: strawberry.ID
+    approve: bool
+    reason: str
+
+
+@strawberry.input
+class WithdrawRegistrationInput:
+    registration_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class ReapplyAdvanceRegistrationInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class RegisterObjectionInput:
+    property_id: strawberry.ID
+    applicant_id_number: str
+    claim: str
+
+
+@strawberry.input
+class RecordObjectionLawsuitInput:
+    registration_id: strawberry.ID
+    case_number: str
+
+
+@strawberry.input
+class RecordFundRefundInput:
+    contract_id: strawberry.ID
+    amount: decimal.Decimal
+    bank_reference: str
+
+
+@strawberry.input
+class CorrectionInput:
+    field: str = strawberry.field(description="buildingArea, address, or holderName (corrected to the name the shared data has)")
+    value: str
+
+
+@strawberry.input
+class ApplyCorrectionRegistrationInput:
+    registration_id: strawberry.ID = strawberry.field(description="The ownership registration in force to correct")
+    corrections: list[CorrectionInput]
+    reason: str
 # ---------------------------------------------------------------- length limits
 
 
@@ -264,6 +330,19 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     ApplyFirstRegistrationInput: {"permit_id": ID_LENGTH},
     RegisterSeizureInput: {"property_id": ID_LENGTH, "court": COURT_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
     ReleaseSeizureInput: {"registration_id": ID_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
+    ApplyCancellationRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH,
+                                         "court_document": COURT_DOCUMENT_LENGTH},
+    SignRegistrationInput: {"registration_id": ID_LENGTH, "document_hash": column(m.Contract, "document_hash")},
+    DecideRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},
+    WithdrawRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},
+    ReapplyAdvanceRegistrationInput: {"contract_id": ID_LENGTH},
+    RegisterObjectionInput: {"property_id": ID_LENGTH, "applicant_id_number": column(m.Party, "id_number"),
+                             "claim": REASON_LENGTH},
+    RecordObjectionLawsuitInput: {"registration_id": ID_LENGTH,
+                                  "case_number": column(m.Registration, "lawsuit_case_number")},
+    RecordFundRefundInput: {"contract_id": ID_LENGTH, "bank_reference": column(m.FundRefund, "bank_reference")},
+    CorrectionInput: {"field": 32, "value": column(m.Property, "address")},
+    ApplyCorrectionRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},
     PropertyFilter: {"permit_id": ID_LENGTH, "owner_id_number": column(m.Party, "id_number")},
     ContractFilter: {"property_id": ID_LENGTH, "buyer_id_number": column(m.Party, "id_number")},
     RegistrationFilter: {"property_id": ID_LENGTH},

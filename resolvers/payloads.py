@@ -10,7 +10,7 @@ from domain import visibility
 from domain.errors import DomainError
 from resolvers.context import Info
 from resolvers.enums import ErrorCode
-from resolvers.types.contracts import Contract, FundDeposit
+from resolvers.types.contracts import Contract, FundDeposit, FundRefund
 from resolvers.types.mortgages import Mortgage
 from resolvers.types.parties import Party
 from resolvers.types.permits import PresalePermit
@@ -146,3 +146,8 @@ async def shown_all(info: Info, rows: Iterable[Any], node_type: type[N]) -> list
         return []
     visible = await visibility.visible_pks(info.context.viewer, type(rows[0]), [r.pk for r in rows])
     return [node_type.from_row(r) for r in rows if r.pk in visible]
+@strawberry.type
+class RecordFundRefundPayload:
+    refund: FundRefund | None = None
+    contract: Contract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

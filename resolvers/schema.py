@@ -29,6 +29,15 @@ from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
 from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
 from resolvers.queries.access import AccessLogQuery
+from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
+from resolvers.mutations.sign_registration import SignRegistrationMutation
+from resolvers.mutations.decide_registration import DecideRegistrationMutation
+from resolvers.mutations.withdraw_registration import WithdrawRegistrationMutation
+from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
+from resolvers.mutations.register_objection import RegisterObjectionMutation
+from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
+from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
+from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.metrics import MetricsQuery
@@ -68,6 +77,15 @@ Mutation = merge_types(
         ApplyFirstRegistrationMutation,
         RegisterSeizureMutation,
         ReleaseSeizureMutation,
+        ApplyCancellationRegistrationMutation,
+        SignRegistrationMutation,
+        DecideRegistrationMutation,
+        WithdrawRegistrationMutation,
+        ReapplyAdvanceRegistrationMutation,
+        RegisterObjectionMutation,
+        RecordObjectionLawsuitMutation,
+        RecordFundRefundMutation,
+        ApplyCorrectionRegistrationMutation,
     ),
 )
 

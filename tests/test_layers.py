@@ -95,3 +95,43 @@ def test_the_pool_class_comes_from_api_persistence():
     names = imports_of(ROOT / "api" / "db.py", "api.db")
     assert "api.persistence.postgres.PooledConnection" in names
     assert not [n for n in names if n.startswith("domain.") and n.endswith("PooledConnection")]
+
+
+# What a service must not call: it writes only through the unit of work (docs/architecture.md).
+_OUTSIDE_THE_UNIT_OF_WORK = {"in_transaction", "transaction", "select_for_update", "save", "create", "bulk_create"}
+
+
+def writes_outside_the_unit_of_work(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        if name in _OUTSIDE_THE_UNIT_OF_WORK or (owner == "eventlog" and name.startswith("append")):
+            found.append(f"{path.name}:{node.lineno} {owner + '.' if owner else ''}{name}")
+        found += [f"{path.name}:{node.lineno} update_fields" for k in node.keywords if k.arg == "update_fields"]
+    return found
+
+
+def test_services_write_only_through_the_unit_of_work():
+    wrong = [hit for _, path in _modules("domain.services") for hit in writes_outside_the_unit_of_work(path)]
+    assert wrong == []
+
+
+def test_the_scan_sees_a_write_outside_the_unit_of_work(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "async def f(conn, r):\n"
+        "    async with in_transaction() as conn:\n"
+        "        await r.save(using_db=conn, update_fields=['status'])\n"
+        "        await eventlog.append(conn, now, [])\n",
+        encoding="utf-8",
+    )
+    assert [h.split(" ")[1] for h in writes_outside_the_unit_of_work(sample)] == [
+        "in_transaction",
+        "r.save",
+        "update_fields",
+        "eventlog.append",
+    ]

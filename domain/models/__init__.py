@@ -1,6 +1,6 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
 
-from domain.models.contracts import Contract, ContractBuyer, FundDeposit, Signature
+from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
@@ -37,6 +37,7 @@ __all__ = [
     "EventAudience",
     "EventLogHead",
     "FundDeposit",
+    "FundRefund",
     "Mortgage",
     "MortgageBorrower",
     "NumberSequence",

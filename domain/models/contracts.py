@@ -120,3 +120,24 @@ class FundDeposit(Model):
         table = "fund_deposit"
         indexes = (("contract_id",),)
         unique_together = (("kind", "bank_reference"),)
+
+
+class FundRefund(Model):
+    """Supervised money paid back to the buyers after a withdrawn sale (退房退款)."""
+
+    id = fields.IntField(primary_key=True)
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    contract_id: int  # the column behind `contract`
+    amount = money()
+    bank_reference = fields.CharField(max_length=64, unique=True)
+    refunder: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
+        "onewindow.Party", related_name="recorded_refunds", null=True, on_delete=fields.RESTRICT
+    )
+    refunder_id: int | None  # the column behind `refunder`
+    refunded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "fund_refund"
+        indexes = (("contract_id",),)

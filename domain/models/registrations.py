@@ -52,13 +52,24 @@ class Registration(Model):
     # A seizure's end date (查封期限); NULL for rights without one.
     effective_until = fields.DateField(null=True)
     decided_by = fields.CharEnumField(Decider, max_length=16, null=True)
+    # A cancellation's target right (注销登记); NULL for every other kind.
+    cancels: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
+        "onewindow.Registration", related_name="cancelled_by", null=True, on_delete=fields.RESTRICT
+    )
+    cancels_id: int | None  # the column behind `cancels`
+    # A person's decision (DESIGN §7): why, and who; the instant decision leaves these NULL.
+    decision_reason = fields.TextField(null=True)
+    decider_subject = fields.CharField(max_length=128, null=True)
+    decided_at = fields.DatetimeField(null=True)
+    # An objection kept in force by a lawsuit (民法典 220): the court's case number.
+    lawsuit_case_number = fields.CharField(max_length=100, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     submitted_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "registration"
-        indexes = (("property_id", "kind", "right_status"), ("contract_id",), ("mortgage_id",))
+        indexes = (("property_id", "kind", "right_status"), ("contract_id",), ("mortgage_id",), ("cancels_id",))
 
 
 class RegistrationParty(Model):

@@ -18,6 +18,8 @@ class AdvanceNoticeFacts:
     seizure_in_force: bool
     competing_notice_in_force: bool
     identity_mismatches: tuple[str, ...]
+    # Applicants who answered "no" to the inquiry (delivery with the certificate).
+    inquiry_refusals: tuple[str, ...] = ()
 
 
 def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
@@ -54,8 +56,16 @@ def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
             if not facts.identity_mismatches
             else f"names differ from shared population data for: {', '.join(facts.identity_mismatches)}",
         ),
+        Check(
+            "INQUIRY_ACCEPTED",
+            not facts.inquiry_refusals,
+            "every applicant accepted delivery with the certificate"
+            if not facts.inquiry_refusals
+            else f"answered no to the inquiry: {', '.join(facts.inquiry_refusals)}",
+        ),
     ]
 
 
 def approved(checks: list[Check]) -> bool:
     return all(c.passed for c in checks)
+

@@ -23,6 +23,7 @@ class TransferFacts:
     seizure_in_force: bool
     first_registered: bool
     already_transferred: bool
+    objection_in_force: bool = False
 
 
 def transfer_blocker(facts: TransferFacts) -> str | None:
@@ -37,6 +38,8 @@ def transfer_blocker(facts: TransferFacts) -> str | None:
         return "deed tax is not paid in full"
     if facts.seizure_in_force:
         return "the property is seized"
+    if facts.objection_in_force:
+        return "an objection (异议登记) is in force"
     return None
 
 

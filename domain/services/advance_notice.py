@@ -28,8 +28,9 @@ from domain.enums import (
 )
 from domain.errors import DomainError
 from domain.models import Party, Property, Registration, RegistrationParty, RuleCheck, Signature
-from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks, approved
+from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks
 from domain.rules.property_status import derive_status
+from domain.rules.review import Outcome, outcome
 from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
@@ -51,6 +52,7 @@ class _Applicant:
     party: Party
     name_in_shared_data: str | None
     signed: bool
+    answer: dict[str, Any] | None = None  # the inquiry answer given with the signature
 
 
 async def submit_advance_registration(use_case: UseCase, registration_id: int, accept_delivery: bool) -> Registration:
@@ -63,15 +65,23 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
         registration, facts = locked
         applicants = await _applicants(uow, registration.id)
         use_case.require_face_signer([a.party.id for a in applicants], "the buyers named in the application")
-        if registration.status != RegistrationStatus.AWAITING_SIGNATURE:
+        mine = next(a for a in applicants if a.party.id == viewer.party_id)
+        undecided = registration.status == RegistrationStatus.AWAITING_SIGNATURE or (
+            registration.status == RegistrationStatus.IN_REVIEW and mine.signed
+        )
+        if not undecided:
             raise DomainError(
                 "INVALID_STATE", f"the application is {registration.status.value.lower()}", ["input", "registrationId"]
             )
-        mine = next(a for a in applicants if a.party.id == viewer.party_id)
         if mine.signed:
-            raise DomainError(
-                "DUPLICATE", "you have answered and signed this application already", ["input", "registrationId"]
-            )
+            # An answer can be changed until the application is decided (DESIGN §7).
+            if mine.answer is not None and mine.answer.get("acceptDeliveryWithCertificate") == accept_delivery:
+                raise DomainError(
+                    "DUPLICATE", "you have answered and signed this application already", ["input", "registrationId"]
+                )
+            await _change_answer(uow, use_case, registration, mine, accept_delivery)
+            await uow.commit()
+            return registration
         if facts.seizure_in_force:
             # A seizure is temporary: refuse now and change nothing, rather than reject for good.
             raise DomainError("ENCUMBERED", "the property is seized (查封): the application waits for the release")
@@ -104,9 +114,29 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
             )
         )
         if not unsigned:
-            await _decide(uow, use_case, registration, facts, applicants, mine)
+            await _decide(uow, use_case, registration, facts, applicants, mine, accept_delivery)
         await uow.commit()
     return registration
+
+
+async def _change_answer(
+    uow: UnitOfWork, use_case: UseCase, registration: Registration, mine: _Applicant, accept_delivery: bool
+) -> None:
+    now = use_case.now()
+    answer = {"acceptDeliveryWithCertificate": accept_delivery, "answeredAt": now.isoformat()}
+    await uow.write(sql.update(RegistrationParty, mine.answer_id, {"inquiry_answer": answer}))
+    await uow.record(
+        eventlog.NewEvent(
+            EventType.REGISTRATION_SUBMITTED,
+            _refs(registration),
+            {
+                "registrationId": registration.id,
+                "applicant": use_case.viewer.party_id_number,
+                "acceptDeliveryWithCertificate": accept_delivery,
+                "answerChanged": True,
+            },
+        )
+    )
 
 
 def _refs(registration: Registration) -> eventlog.EventRefs:
@@ -196,7 +226,8 @@ async def _lock_with_facts(
 
 _APPLICANTS_SQL = """
 SELECT rp.id, a.id, a.name, a.id_number, a.kind, sp.name,
-       EXISTS (SELECT 1 FROM signature s WHERE s.registration_id = rp.registration_id AND s.signer_id = a.id)
+       EXISTS (SELECT 1 FROM signature s WHERE s.registration_id = rp.registration_id AND s.signer_id = a.id),
+       rp.inquiry_answer
   FROM registration_party rp JOIN party a ON a.id = rp.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
  WHERE rp.registration_id = ? AND rp.role = ?
  ORDER BY a.id
@@ -211,6 +242,7 @@ class _ApplicantRow(NamedTuple):
     kind: str
     name_in_shared_data: str | None
     signed: Any
+    inquiry_answer: Any  # JSON as the driver returns it: read through the model's field
 
 
 async def _applicants(uow: UnitOfWork, registration_id: int) -> list[_Applicant]:
@@ -221,6 +253,7 @@ async def _applicants(uow: UnitOfWork, registration_id: int) -> list[_Applicant]
             sql.model_from(Party, id=r.party_id, name=r.name, id_number=r.id_number, kind=r.kind),
             r.name_in_shared_data,
             bool(r.signed),
+            sql.model_from(RegistrationParty, inquiry_answer=r.inquiry_answer).inquiry_answer,
         )
         for r in rows
     ]
@@ -233,6 +266,7 @@ async def _decide(
     facts: _PropertyFacts,
     applicants: list[_Applicant],
     signing: _Applicant,
+    accept_delivery: bool,
 ) -> None:
     """Run every rule at once; complete with a signed proof, or reject naming the failures.
     What the decision writes and logs goes to the submission's unit of work."""
@@ -248,6 +282,7 @@ async def _decide(
                 for a in applicants
                 if a.name_in_shared_data is not None and a.name_in_shared_data != a.party.name
             ),
+            inquiry_refusals=tuple(a.party.name for a in applicants if not _accepts(a, signing, accept_delivery)),
         )
     )
     recorded = sql.insert_many(
@@ -263,8 +298,26 @@ async def _decide(
             for i, c in enumerate(checks)
         ],
     )
-    registration.submitted_at, registration.decided_by = now, Decider.SYSTEM
-    if not approved(checks):
+    registration.submitted_at = now
+    decision = outcome(checks)
+    if decision == Outcome.REVIEW:
+        # Only rules a person can judge failed: a registrar decides (decideRegistration).
+        registration.status = RegistrationStatus.IN_REVIEW
+        await uow.write(*recorded, _save(registration))
+        await uow.record(
+            eventlog.NewEvent(
+                EventType.REGISTRATION_IN_REVIEW,
+                _refs(registration),
+                {
+                    "registrationId": registration.id,
+                    "kind": registration.kind,
+                    "failedChecks": [c.rule for c in checks if not c.passed],
+                },
+            )
+        )
+        return
+    registration.decided_by = Decider.SYSTEM
+    if decision == Outcome.REJECT:
         registration.status = RegistrationStatus.REJECTED
         await uow.write(*recorded, _save(registration))
         await uow.record(
@@ -306,6 +359,13 @@ async def _decide(
     await uow.record(
         completed_event(registration, unitCode=prop.unit_code), certificate_event(registration, certificate)
     )
+
+
+def _accepts(applicant: _Applicant, signing: _Applicant, accept_delivery: bool) -> bool:
+    """The applicant's answer to the inquiry: the one given now, or the one kept with an earlier signature."""
+    if applicant is signing:
+        return accept_delivery
+    return bool((applicant.answer or {}).get("acceptDeliveryWithCertificate", True))
 
 
 def _save(registration: Registration) -> sql.Statement:

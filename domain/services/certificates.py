@@ -6,8 +6,9 @@ from typing import Any
 
 from domain import sql
 from domain.canonical import to_jsonable
-from domain.enums import CertificateKind
+from domain.enums import CertificateKind, CertificateStatus
 from domain.models import Certificate, Party, Property, Registration
+from domain.rules.certificate_status import certificate_status
 from domain.rules.numbering import certificate_number, certificate_sequence_name
 from domain.services.context import UseCase
 from domain.unit_of_work import UnitOfWork
@@ -80,3 +81,11 @@ async def issue_certificate(
     certificate = signed_certificate(use_case, registration, kind, holders, prop, extra)
     await uow.write(*certificate_inserts([certificate]))
     return certificate
+
+
+async def certificate_standing(registration_id: int) -> tuple[CertificateStatus, int | None]:
+    """Whether a certificate still describes the register, and the registration that replaced
+    its right, if one did (read whatever the viewer may see: the status is the certificate's own)."""
+    registration = await Registration.get(id=registration_id)
+    successor = sql.ints(await Registration.filter(converted_from_id=registration.id).values_list("id", flat=True))
+    return certificate_status(registration.right_status, bool(successor)), (successor[0] if successor else None)

@@ -53,3 +53,27 @@ async def advance_notice_in_force(
     if except_registration_id is not None:
         query = query.exclude(id=except_registration_id)
     return await query.using_db(conn).exists()
+
+
+async def objection_in_force(conn: BaseDBAsyncClient, property_id: int) -> bool:
+    """An objection (异议登记) in force: it blocks transfers, first registration and new mortgages."""
+    return (
+        await Registration.filter(
+            property_id=property_id, kind=RegistrationKind.OBJECTION, right_status=RightStatus.IN_FORCE
+        )
+        .using_db(conn)
+        .exists()
+    )
+
+
+async def advance_mortgage_on_contract_in_force(conn: BaseDBAsyncClient, contract_id: int | None) -> bool:
+    """An advance mortgage resting on the advance notice of this contract."""
+    if contract_id is None:
+        return False
+    return (
+        await Registration.filter(
+            contract_id=contract_id, kind=RegistrationKind.ADVANCE_MORTGAGE, right_status=RightStatus.IN_FORCE
+        )
+        .using_db(conn)
+        .exists()
+    )

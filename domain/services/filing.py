@@ -441,7 +441,12 @@ async def _withdraw_pending_registrations(uow: UnitOfWork, contract: Contract, n
     """Applications generated from the contract that were never decided end with it."""
     pending = (
         await Registration.filter(
-            contract_id=contract.id, status__in=(RegistrationStatus.AWAITING_SIGNATURE, RegistrationStatus.SUBMITTED)
+            contract_id=contract.id,
+            status__in=(
+                RegistrationStatus.AWAITING_SIGNATURE,
+                RegistrationStatus.SUBMITTED,
+                RegistrationStatus.IN_REVIEW,
+            ),
         )
         .using_db(uow.conn)
         .order_by("id")

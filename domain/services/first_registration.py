@@ -10,7 +10,7 @@ twice.
 from __future__ import annotations
 
 from domain import eventlog, sql
-from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, Role
+from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, RightStatus, Role
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
 from domain.rules import validation
@@ -64,6 +64,15 @@ async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[l
             ["input", "permitId"],
         )
     property_ids = sql.ints(await Property.filter(permit_id=permit.id).order_by("id").values_list("id", flat=True))
+    objected = await Registration.filter(
+        property_id__in=property_ids, kind=RegistrationKind.OBJECTION, right_status=RightStatus.IN_FORCE
+    ).values_list("property__unit_code", flat=True)
+    if objected:
+        raise DomainError(
+            "ENCUMBERED",
+            f"an objection (异议登记) is in force on {', '.join(sorted(str(code) for code in objected))}",
+            ["input", "permitId"],
+        )
     for start in range(0, len(property_ids), CHUNK):
         await _register_chunk(use_case, permit, property_ids[start : start + CHUNK])
     firsts = await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP).order_by(

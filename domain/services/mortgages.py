@@ -202,6 +202,8 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             )
         if await encumbrances.seizure_in_force(uow.conn, prop.id, use_case.today()):
             raise DomainError("ENCUMBERED", "the property is seized (查封)")
+        if await encumbrances.objection_in_force(uow.conn, prop.id):
+            raise DomainError("ENCUMBERED", "an objection (异议登记) is in force on the property")
         notice = (
             await Registration.filter(
                 contract_id=mortgage.contract_id,

@@ -236,6 +236,7 @@ async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list
             already_transferred=any(
                 r.kind == RegistrationKind.TRANSFER and r.contract_id == sale.contract.id for r in sale.registrations
             ),
+            objection_in_force=sale.in_force(RegistrationKind.OBJECTION) is not None,
         )
         if transfer_blocker(facts) is None:
             ready.append(sale)

@@ -1,6 +1,7 @@
-"""Rules that act with time (DESIGN §2 step 10): seizures past their date, advance notices
-90 days after the first registration. `sweep` applies them as of the use case's clock; the
-server runs it periodically and `onewindow sweep` on demand. Each change is its own short
+"""Rules that act with time (DESIGN §2 step 10, §7): seizures past their date, advance notices
+90 days after the first registration, objections 15 days after registration without a
+lawsuit. `sweep` applies them as of the use case's clock; the server runs it periodically
+and `onewindow sweep` on demand. Each change is its own short
 transaction, and applying the rules twice changes nothing more."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import timedelta
 from domain import eventlog
 from domain.enums import EventType, RegistrationKind, RightStatus
 from domain.models import Property, Registration
+from domain.rules.objection import OBJECTION_LAPSE_DAYS, objection_lapsed
 from domain.rules.ownership import advance_notice_lapsed, seizure_expired
 from domain.services.context import UseCase
 from domain.services.ownership import convert_if_ready, end_right
@@ -21,6 +23,7 @@ from domain.services.property_status import property_status_update
 class SweepReport:
     seizures_lapsed: int = 0
     advance_notices_lapsed: int = 0
+    objections_lapsed: int = 0
     transfers: int = 0
 
 
@@ -46,6 +49,22 @@ async def sweep(use_case: UseCase) -> SweepReport:
             use_case, registration_id, property_id, "no transfer within 90 days of the first registration (民法典 221)"
         )
         report.advance_notices_lapsed += 1
+    objection_cutoff = now - timedelta(days=OBJECTION_LAPSE_DAYS)
+    unsued = await Registration.filter(
+        kind=RegistrationKind.OBJECTION,
+        right_status=RightStatus.IN_FORCE,
+        lawsuit_case_number__isnull=True,
+        completed_at__lte=objection_cutoff,
+    ).values_list("id", "property_id")
+    for registration_id, property_id in unsued:
+        report.transfers += await _lapse(
+            use_case,
+            registration_id,
+            property_id,
+            "no lawsuit within 15 days of the objection (民法典 220)",
+            check_transfer=True,
+        )
+        report.objections_lapsed += 1
     return report
 
 
@@ -79,4 +98,6 @@ async def _lapse(
 def _still_due(use_case: UseCase, registration: Registration, prop: Property) -> bool:
     if registration.kind == RegistrationKind.SEIZURE:
         return seizure_expired(registration.effective_until, use_case.today())
+    if registration.kind == RegistrationKind.OBJECTION:
+        return objection_lapsed(registration.completed_at, use_case.now(), registration.lawsuit_case_number is not None)
     return advance_notice_lapsed(prop.first_registered_at, use_case.now(), use_case.policy.advance_notice_lapse_days)

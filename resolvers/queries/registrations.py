@@ -6,6 +6,8 @@ from strawberry.types.nodes import SelectedField
 from domain import models as m
 from domain import visibility
 from domain.documents.records import verify_certificate
+from domain.enums import CertificateStatus
+from domain.services.certificates import certificate_standing
 from resolvers.context import Info
 from resolvers.ids import from_global_id
 from resolvers.inputs import RegistrationFilter, check_input, fits
@@ -63,8 +65,22 @@ class RegistrationQuery:
     @strawberry.field(description="Public: anyone holding a certificate may check it")
     async def verify_certificate(self, info: Info, number: str, content_hash: str) -> CertificateVerification:
         number = number.strip()
+        unknown = CertificateStatus.CANCELLED
         if not fits(m.Certificate, "number", number):
-            return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number")
+            return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number", status=unknown)
         verification = await verify_certificate(info.context.services.keyring, number, content_hash)
-        certificate = await _as_verified(info, verification.certificate) if verification.certificate else None
-        return CertificateVerification(valid=verification.valid, certificate=certificate, reason=verification.reason)
+        if verification.certificate is None:
+            return CertificateVerification(valid=False, certificate=None, reason=verification.reason, status=unknown)
+        row = verification.certificate
+        status, successor_id = await certificate_standing(row.registration_id)
+        return CertificateVerification(valid=verification.valid, certificate=await _as_verified(info, row),
+                                       reason=verification.reason, status=status,
+                                       superseded_by=await _visible_certificate(info, successor_id))
+
+
+async def _visible_certificate(info: Info, registration_id: int | None) -> Certificate | None:
+    """The successor's certificate, only for a viewer who may see its registration (never anonymous)."""
+    if registration_id is None or await info.context.loaders.registration.load(registration_id) is None:
+        return None
+    rows = await info.context.loaders.registration_certificate.load(registration_id)
+    return Certificate.from_row(rows[0]) if rows else None

@@ -79,6 +79,19 @@ class FundDeposit(Node):
         return Contract.from_row(row)
 
 
+@strawberry.type(description="Money paid back from the supervised account after a withdrawn sale (退房退款)")
+class FundRefund:
+    id: strawberry.ID
+    amount: decimal.Decimal
+    bank_reference: str
+    refunded_at: datetime.datetime
+
+    @classmethod
+    def from_row(cls, row: m.FundRefund) -> "FundRefund":
+        return cls(id=to_global_id("FundRefund", row.id), amount=row.amount, bank_reference=row.bank_reference,
+                   refunded_at=row.refunded_at)
+
+
 @strawberry.type
 class Contract(Node):
     db_id: strawberry.Private[int]
@@ -162,6 +175,16 @@ class Contract(Node):
         prop = await info.context.loaders.property.load(self.property_id)
         rate = info.context.services.policy.maintenance_rate_per_m2
         return funds.required_maintenance_fund(prop.usage, prop.building_area, rate)
+
+    @strawberry.field(description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled")
+    async def refund_due(self, info: Info) -> decimal.Decimal:
+        from domain.services.refunds import due_for
+
+        return await due_for(None, await m.Contract.get(id=self.db_id))
+
+    @strawberry.field(description="Refunds from the supervised account recorded by its bank, oldest first")
+    async def refunds(self, info: Info) -> list[FundRefund]:
+        return [FundRefund.from_row(r) for r in await m.FundRefund.filter(contract_id=self.db_id).order_by("id")]
 
     @strawberry.field
     async def advance_registration(self, info: Info) -> RegistrationRef | None:

@@ -9,8 +9,9 @@ from strawberry.scalars import JSON
 from domain import models as m
 from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
+from domain.services.certificates import certificate_standing
 from resolvers.context import Info
-from resolvers.enums import CertificateKind, Decider, RegistrationKind, RegistrationStatus, RightStatus
+from resolvers.enums import CertificateKind, CertificateStatus, Decider, RegistrationKind, RegistrationStatus, RightStatus
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties
@@ -31,6 +32,25 @@ class RuleCheck:
     message: str
 
 
+@strawberry.type(description="A person's decision on an application (DESIGN §7)")
+class RegistrationDecision:
+    reason: str
+    decider_subject: str = strawberry.field(description="The deciding registrar's subject (token `sub`)")
+    decided_at: datetime.datetime
+
+
+@strawberry.type(description="An applicant's answer to the registrar's inquiry (询问)")
+class InquiryAnswer:
+    party_id: strawberry.Private[int]
+    answer: bool = strawberry.field(description="acceptDeliveryWithCertificate: delivery of the home together with its certificate")
+    answered_at: datetime.datetime
+
+    @strawberry.field
+    async def party(self, info: Info) -> Party:
+        [party] = await load_parties(info, [self.party_id])
+        return party
+
+
 @strawberry.type
 class Registration(Node):
     db_id: strawberry.Private[int]
@@ -38,6 +58,8 @@ class Registration(Node):
     contract_id: strawberry.Private[int | None]
     mortgage_id: strawberry.Private[int | None]
     converted_from_id: strawberry.Private[int | None]
+    cancels_id: strawberry.Private[int | None]
+    decision_row: strawberry.Private[tuple | None]
     number: str | None = strawberry.field(
         description="登记证明号 or 证书号 once completed, e.g. 豫(2026)息县不动产证明第0000001号"
     )
@@ -48,6 +70,8 @@ class Registration(Node):
     submitted_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     decided_by: Decider | None
+    lawsuit_case_number: str | None = strawberry.field(
+        description="An objection kept in force by a lawsuit: the court's case number (民法典 220)")
 
     @strawberry.field(description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash")
     async def text(self, info: Info) -> str:
@@ -75,6 +99,9 @@ class Registration(Node):
             submitted_at=row.submitted_at,
             completed_at=row.completed_at,
             decided_by=row.decided_by,
+            cancels_id=row.cancels_id,
+            decision_row=(row.decision_reason, row.decider_subject, row.decided_at) if row.decided_at and row.decision_reason else None,
+            lawsuit_case_number=row.lawsuit_case_number,
         )
 
     @strawberry.field(description="The electronic application form, filled in automatically from linked records")
@@ -83,6 +110,24 @@ class Registration(Node):
             # Another lender's mortgage: a right in force, never its terms (DESIGN §7).
             return {"registrationType": self.form.get("registrationType")}
         return self.form
+    @strawberry.field(description="A person's decision: its reason, decider and time; null for the instant decision")
+    def decision(self) -> RegistrationDecision | None:
+        if self.decision_row is None:
+            return None
+        reason, subject, at = self.decision_row
+        return RegistrationDecision(reason=reason, decider_subject=subject, decided_at=at)
+
+    @strawberry.field(description="The right a CANCELLATION is aimed at")
+    async def cancels(self, info: Info) -> Registration | None:
+        row = await info.context.loaders.registration.load(self.cancels_id) if self.cancels_id else None
+        return Registration.from_row(row) if row else None
+
+    @strawberry.field(description="The applicants' answers to the inquiry, as given (changeable until the decision)")
+    async def inquiry(self, info: Info) -> list[InquiryAnswer]:
+        rows = await info.context.loaders.registration_parties.load(self.db_id)
+        return [InquiryAnswer(party_id=r.party_id, answer=bool(r.inquiry_answer["acceptDeliveryWithCertificate"]),
+                              answered_at=datetime.datetime.fromisoformat(r.inquiry_answer["answeredAt"]))
+                for r in rows if r.role == RegistrationPartyRole.APPLICANT and r.inquiry_answer]
 
     @strawberry.field
     async def property(self, info: Info) -> Property:
@@ -166,6 +211,11 @@ class Certificate(Node):
         # checks before), so this row is there.
         return Registration.from_row(await info.context.loaders.registration.load(self.registration_id))
 
+    @strawberry.field(description="CURRENT while its right is in force; SUPERSEDED or CANCELLED once it is not")
+    async def status(self) -> CertificateStatus:
+        status, _ = await certificate_standing(self.registration_id)
+        return status
+
     @strawberry.field
     async def holders(self, info: Info) -> list[Party]:
         rows = await info.context.loaders.registration_parties.load(self.registration_id)
@@ -174,6 +224,10 @@ class Certificate(Node):
 
 @strawberry.type
 class CertificateVerification:
-    valid: bool
+    valid: bool = strawberry.field(description="Issued by this authority and unaltered (says nothing of the register today)")
     certificate: Certificate | None
     reason: str | None
+    status: CertificateStatus = strawberry.field(
+        description="Whether the certificate still describes the register; CANCELLED when no certificate matches")
+    superseded_by: Certificate | None = strawberry.field(
+        default=None, description="The certificate of the registration that replaced this one's right, if the viewer may see it")

@@ -70,4 +70,4 @@ def test_the_sweep_command_takes_the_moment_to_apply(settings, db):
     result = subprocess.run([sys.executable, "-m", "api.cli", "sweep", "--now", "2099-02-01T12:00:00+08:00"],
                             env=server_env(settings), cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "seizures lapsed: 0, advance notices lapsed: 0, transfers completed: 0"
+    assert result.stdout.strip() == "seizures lapsed: 0, advance notices lapsed: 0, objections lapsed: 0, transfers completed: 0"

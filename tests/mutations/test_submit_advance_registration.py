@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.models import Certificate, Event, Registration, SharedPersonRecord
+from domain.models import Certificate, Contract, Event, Registration, SharedPersonRecord
+from tests.families import pk
 from resolvers.ids import to_global_id
 from tests import ids
 from tests.seizures import seize
@@ -25,7 +26,8 @@ async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale,
     done = last["registration"]
     assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "SYSTEM")
     assert [c["rule"] for c in done["checks"]] == [
-        "CONTRACT_FILED", "SIGNATURES_COMPLETE", "NO_SEIZURE", "NO_COMPETING_ADVANCE_NOTICE", "IDENTITIES_MATCH_SHARED_DATA"]
+        "CONTRACT_FILED", "SIGNATURES_COMPLETE", "NO_SEIZURE", "NO_COMPETING_ADVANCE_NOTICE", "IDENTITIES_MATCH_SHARED_DATA",
+        "INQUIRY_ACCEPTED"]
     certificate = await Certificate.get(number=done["number"])
     assert certificate.kind == "REGISTRATION_PROOF"
     assert [h["name"] for h in certificate.content["holders"]] == ["张三", "李四"]
@@ -48,12 +50,47 @@ async def test_a_seizure_refuses_the_signature_until_it_is_released(sale, filed)
     assert [c["rule"] for c in done["checks"] if not c["passed"]] == []
 
 
-async def test_a_name_that_differs_from_shared_data_is_rejected(sale, filed):
+async def test_a_name_that_differs_from_shared_data_goes_to_a_person(sale, filed):
     _, registration = filed
     await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
     await sale.submit(registration["id"], sale.actors.zhang)
+    review = (await sale.submit(registration["id"], sale.actors.li))["registration"]
+    assert (review["status"], review["rightStatus"], review["decidedBy"], review["number"]) == ("IN_REVIEW", "PENDING", None, None)
+    assert [c["rule"] for c in review["checks"] if not c["passed"]] == ["IDENTITIES_MATCH_SHARED_DATA"]
+    assert await Event.filter(type="REGISTRATION_IN_REVIEW").count() == 1
+
+
+async def test_an_inquiry_answered_no_goes_to_a_person(sale, filed):
+    _, registration = filed
+    await sale.submit(registration["id"], sale.actors.zhang, accept=False)
+    review = (await sale.submit(registration["id"], sale.actors.li))["registration"]
+    assert review["status"] == "IN_REVIEW"
+    assert [c["rule"] for c in review["checks"] if not c["passed"]] == ["INQUIRY_ACCEPTED"]
+
+
+async def test_a_hard_rule_still_rejects_at_once_even_with_a_rule_a_person_could_judge(sale, filed):
+    contract, registration = filed
+    await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
+    await sale.submit(registration["id"], sale.actors.zhang)
+    # The contract is no longer filed when the last buyer signs: a hard rule.
+    await Contract.filter(id=pk(contract["id"])).update(status="CANCELLED", filed_property_id=None)
     rejected = (await sale.submit(registration["id"], sale.actors.li))["registration"]
-    assert [c["rule"] for c in rejected["checks"] if not c["passed"]] == ["IDENTITIES_MATCH_SHARED_DATA"]
+    assert rejected["status"] == "REJECTED"
+    assert {c["rule"] for c in rejected["checks"] if not c["passed"]} == {"CONTRACT_FILED", "IDENTITIES_MATCH_SHARED_DATA"}
+
+
+async def test_an_answer_can_be_changed_until_the_decision(sale, filed):
+    _, registration = filed
+    await sale.submit(registration["id"], sale.actors.zhang, accept=False)
+    changed = await sale.submit(registration["id"], sale.actors.zhang, accept=True)
+    assert changed["userErrors"] == [] and changed["registration"]["status"] == "AWAITING_SIGNATURE"
+    done = (await sale.submit(registration["id"], sale.actors.li))["registration"]
+    assert done["status"] == "COMPLETED"
+    answers = await sale.client.data('query($id: ID!) { node(id: $id) { ... on Registration { inquiry { party { name } answer answeredAt } } } }',
+                                     {"id": registration["id"]}, bearer=sale.actors.registrar)
+    assert [(a["party"]["name"], a["answer"]) for a in answers["node"]["inquiry"]] == [("张三", True), ("李四", True)]
+    # Decided: the answer is final.
+    assert error_codes(await sale.submit(registration["id"], sale.actors.zhang, accept=False)) == ["INVALID_STATE"]
 
 
 async def test_without_face_verification_a_buyer_is_unverified(sale, filed):
@@ -92,15 +129,15 @@ async def test_proof_numbers_are_gapless_per_year(sale):
 
 
 async def test_a_submission_that_approves_nothing_keeps_no_proof_number(sale):
-    """A rejection or a refusal keeps no proof number: the numbers stay gapless."""
+    """A review, a rejection or a refusal keeps no proof number: the numbers stay gapless."""
     _, units = await sale.permit_with_units(units=4)
     _, first = await sale.filed_contract(units[0]["id"])
     assert (await sale.submit(first["id"], sale.actors.zhang))["registration"]["number"].endswith("第0000001号")
 
     _, mismatched = await sale.filed_contract(units[1]["id"], buyer_tokens={ids.LI_SI: sale.actors.li})
     await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
-    rejected = (await sale.submit(mismatched["id"], sale.actors.li))["registration"]
-    assert (rejected["status"], rejected["number"]) == ("REJECTED", None)
+    review = (await sale.submit(mismatched["id"], sale.actors.li))["registration"]
+    assert (review["status"], review["number"]) == ("IN_REVIEW", None)
 
     _, seized = await sale.filed_contract(units[2]["id"])
     await seize(units[2]["id"])

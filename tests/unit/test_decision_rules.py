@@ -31,6 +31,7 @@ RULES = [
     "NO_SEIZURE",
     "NO_COMPETING_ADVANCE_NOTICE",
     "IDENTITIES_MATCH_SHARED_DATA",
+    "INQUIRY_ACCEPTED",
 ]
 
 
@@ -48,6 +49,7 @@ def test_a_clean_application_passes_every_rule_and_is_approved():
         ({"seizure_in_force": True}, "NO_SEIZURE", "查封"),
         ({"competing_notice_in_force": True}, "NO_COMPETING_ADVANCE_NOTICE", "another advance notice"),
         ({"identity_mismatches": ("张三", "王五")}, "IDENTITIES_MATCH_SHARED_DATA", "张三, 王五"),
+        ({"inquiry_refusals": ("王五",)}, "INQUIRY_ACCEPTED", "王五"),
     ],
 )
 def test_one_broken_rule_fails_that_rule_alone_and_rejects(change, failed, in_message):
@@ -59,7 +61,7 @@ def test_one_broken_rule_fails_that_rule_alone_and_rejects(change, failed, in_me
 
 
 def test_every_broken_rule_is_reported_at_once():
-    broken = AdvanceNoticeFacts(False, ("李四",), True, True, ("张三",))
+    broken = AdvanceNoticeFacts(False, ("李四",), True, True, ("张三",), ("王五",))
     assert [c.rule for c in advance_notice_checks(broken) if not c.passed] == RULES
 
 
@@ -68,6 +70,7 @@ READY = TransferFacts(
 )
 # Each row adds one more obstacle: the reason given is the earliest in the rule's order.
 OBSTACLES_IN_ORDER = [
+    ({"objection_in_force": True}, "an objection (异议登记) is in force"),
     ({"seizure_in_force": True}, "the property is seized"),
     ({"tax_settled": False}, "deed tax is not paid in full"),
     ({"first_registered": False}, "the building's first registration is not done"),
