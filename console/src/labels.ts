@@ -8,6 +8,9 @@ export const KIND: Record<string, string> = {
   MORTGAGE_DISCHARGE: "抵押注销",
   SEIZURE: "查封登记",
   SEIZURE_RELEASE: "解封登记",
+  CANCELLATION: "注销登记",
+  OBJECTION: "异议登记",
+  CORRECTION: "更正登记",
 };
 
 export const STEP: Record<string, string> = {

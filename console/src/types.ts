@@ -64,3 +64,40 @@ export interface MetricsResult {
 }
 
 export interface ViewerResult { viewer: { role: string; subject: string } }
+
+export interface RuleCheck { rule: string; passed: boolean; message: string }
+
+export interface ReviewItem {
+  id: string;
+  kind: string;
+  status: string;
+  submittedAt: string | null;
+  applicationForm: Record<string, unknown>;
+  property: { unitCode: string; address: string };
+  applicants: Party[];
+  checks: RuleCheck[];
+  inquiry: { party: { name: string }; answer: boolean; answeredAt: string }[];
+}
+
+export interface ReviewQueueResult {
+  registrations: { totalCount: number; edges: { node: ReviewItem }[] };
+}
+
+export interface UserError { code: string; field: string[] | null; message: string }
+
+export interface HistoryEvent { cursor: string; type: string; occurredAt: string; payload: Record<string, unknown> }
+
+export interface DecideResult {
+  decideRegistration: {
+    registration: null | {
+      id: string;
+      kind: string;
+      status: string;
+      number: string | null;
+      decidedBy: string | null;
+      decision: null | { reason: string; deciderSubject: string; decidedAt: string };
+      property: { unitCode: string; history: { edges: { node: HistoryEvent }[] } };
+    };
+    userErrors: UserError[];
+  };
+}

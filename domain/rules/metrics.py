@@ -261,7 +261,11 @@ def _application(p: Projection, refs: dict, payload: dict) -> Change | None:
 def _submitted(p: Projection, at: int, refs: dict, payload: dict) -> None:
     if (c := _application(p, refs, payload)) is None:
         return
-    c.property_id, c.submitted_ms = refs.get("propertyId"), c.submitted_ms or at
+    c.property_id, c.kind = refs.get("propertyId") or c.property_id, _text(payload.get("kind")) or c.kind
+    # A second application (补正, reapplyAdvanceRegistration) is generated awaiting signatures,
+    # as the filing generates the first: it is submitted when an applicant signs it.
+    if "reappliedAfter" not in payload:
+        c.submitted_ms = c.submitted_ms or at
 
 
 def concluded(outcome: Outcome):
@@ -290,19 +294,27 @@ def _accepted(p: Projection, at: int, refs: dict, payload: dict) -> None:
 
 
 def reviewed(p: Projection, at: int, refs: dict, payload: dict) -> None:
+    """Sent to a person (转人工审核). A correction is applied for straight into review, so its
+    review is also its submission; an advance notice's submission came first and stands."""
     if (c := _application(p, refs, payload)) is None:
         return
+    c.property_id = refs.get("propertyId") or c.property_id
     c.kind = _text(payload.get("kind")) or c.kind
+    c.submitted_ms = c.submitted_ms or at
     c.review_ms = c.review_ms or at
 
 
-# What each event type tells of an application. Issue 13's events slot in with a line each,
-# e.g. "REGISTRATION_IN_REVIEW": reviewed, "REGISTRATION_WITHDRAWN": concluded(Outcome.WITHDRAWN).
+# What each event type tells of an application (issue 13's kinds CANCELLATION, OBJECTION and
+# CORRECTION come through these with their `kind`; a court's cancellation and an objection are
+# decided by the REGISTRAR who registers them, and count as a person's decisions). A right that
+# lapses (RIGHT_LAPSED) or a lawsuit recorded ends no application: they change no figure.
 EFFECTS = {
     "CONTRACT_FILED": _filed,
     "REGISTRATION_SUBMITTED": _submitted,
+    "REGISTRATION_IN_REVIEW": reviewed,
     "REGISTRATION_COMPLETED": concluded(Outcome.COMPLETED),
     "REGISTRATION_REJECTED": concluded(Outcome.REJECTED),
+    "REGISTRATION_WITHDRAWN": concluded(Outcome.WITHDRAWN),
     "CONTRACT_CANCELLED": _withdrawn_with_contract,
     "COMPLETION_ACCEPTED": _accepted,
 }

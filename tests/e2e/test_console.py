@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from tests import ids
-from tests.story import Life
+from tests.changes import Changes
 from tests.support import ROOT, token
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,7 +52,7 @@ async def page(server):
 
 @pytest.fixture
 async def life(server_gql):
-    return await Life(server_gql).setup()
+    return await Changes(server_gql).setup()
 
 
 async def sign_in(page, server, bearer: str, role: str) -> None:
@@ -130,3 +130,43 @@ async def test_the_figures_chart_shows_the_periods_numbers(page, server, life, t
     durations = page.locator("[data-test=durations]")
     await expect(durations).to_contain_text(re.compile("网签备案 → 预告登记办结"))
     await page.screenshot(path=str(_shots(tmp_path) / "console-metrics.png"), full_page=True)
+
+
+async def test_a_registrar_approves_an_application_from_the_review_queue(page, server, life, tmp_path):
+    _, (unit,) = await life.permit_with_units(units=1)
+    _, notice = await life.filed_contract(unit["id"])
+    # The buyer answers "no" to the inquiry: the instant decision leaves it to a person.
+    assert (await life.submit(notice["id"], life.actors.zhang, accept=False))["registration"]["status"] == "IN_REVIEW"
+    await sign_in(page, server, token("REGISTRAR"), "REGISTRAR")
+    await page.click("#tab-review")
+    expect = playwright_api.expect
+    rows = page.locator("[data-test=review-queue] tbody tr")
+    await expect(rows).to_have_count(1)
+    await expect(rows.first).to_contain_text(unit["unitCode"])
+    await expect(rows.first).to_contain_text("张三")
+    await rows.first.locator("[data-test=open-review]").click()
+    item = page.locator("[data-test=review-item]")
+    await expect(item.locator("[data-test=checks]")).to_contain_text("未通过")
+    await expect(item.locator("[data-test=inquiry] tbody tr")).to_have_count(1)
+    await expect(item.locator("[data-test=inquiry] tbody tr")).to_contain_text(re.compile("张三.*否"))
+    await expect(item.locator("[data-test=application-form]")).to_contain_text(unit["unitCode"])
+    # No reason: the server's coded refusal is shown and the application stays in the queue.
+    await item.locator("[data-test=approve]").click()
+    await expect(page.locator("[data-test=user-error]")).to_contain_text("INVALID_INPUT")
+    await expect(rows).to_have_count(1)
+    await page.fill("[data-test=reason]", "买受人已书面确认交房即交证")
+    await page.screenshot(path=str(_shots(tmp_path) / "console-review.png"), full_page=True)
+    await item.locator("[data-test=approve]").click()
+    await expect(page.locator("[data-test=decided-status]")).to_have_text("COMPLETED")
+    await expect(rows).to_have_count(0)
+    history = page.locator("[data-test=decided-history]")
+    await expect(history).to_contain_text("REGISTRATION_COMPLETED · 买受人已书面确认交房即交证")
+    # The same through GraphQL: out of the queue, completed by a person with the reason kept.
+    queue = await life.client.data("{ registrations(filter: {status: IN_REVIEW}) { totalCount } }", bearer=token("REGISTRAR"))
+    assert queue["registrations"]["totalCount"] == 0
+    found = await life.client.data(
+        "query($id: ID!) { registrations(filter: {propertyId: $id, kind: ADVANCE_NOTICE}) { edges { node {"
+        " id status decidedBy decision { reason } } } } }", {"id": unit["id"]}, bearer=token("REGISTRAR"))
+    [decided] = [e["node"] for e in found["registrations"]["edges"]]
+    assert (decided["id"], decided["status"], decided["decidedBy"]) == (notice["id"], "COMPLETED", "REGISTRAR")
+    assert decided["decision"]["reason"] == "买受人已书面确认交房即交证"

@@ -11,6 +11,7 @@ from domain import metrics_projection
 from domain.clock import FixedClock
 from domain.models import ApplicationFigures
 from tests import ids
+from tests.changes import Changes
 from tests.story import Life
 from tests.support import GraphQLClient, token
 
@@ -36,7 +37,7 @@ def clock():
 async def life(db, settings, clock):
     app = create_app(settings, clock=clock)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://onewindow.test") as http:
-        yield await Life(GraphQLClient(http)).setup()
+        yield await Changes(GraphQLClient(http)).setup()
 
 
 async def _story(life: Life, clock: FixedClock) -> dict:
@@ -130,4 +131,42 @@ async def test_the_projection_is_what_a_replay_of_the_log_gives(life, clock):
     live = await ApplicationFigures.all().order_by("registration_id").values()
     assert len(live) == 3 + 3 + 1  # three advance notices, three first registrations, one transfer
     assert await metrics_projection.rebuild(batch=3) > 0
+    assert await ApplicationFigures.all().order_by("registration_id").values() == live
+
+
+async def test_an_application_reviewed_and_decided_by_a_person(life, clock):
+    """A: the buyer answers "no" 1 h after T0 (in review), a registrar approves it 2 days later.
+    B: in review 2 h after T0, withdrawn by its buyer 3 h after T0."""
+    _, (a, b) = await life.permit_with_units(units=2)
+    _, notice_a = await life.filed_contract(a["id"])
+    _, notice_b = await life.filed_contract(b["id"], buyer_tokens={ids.LI_SI: life.actors.li})
+    clock.advance(timedelta(hours=1))
+    assert (await life.submit(notice_a["id"], life.actors.zhang, accept=False))["registration"]["status"] == "IN_REVIEW"
+    clock.advance(timedelta(hours=1))
+    assert (await life.submit(notice_b["id"], life.actors.li, accept=False))["registration"]["status"] == "IN_REVIEW"
+    clock.advance(timedelta(hours=1))
+    assert (await life.withdraw(notice_b["id"], life.actors.li))["registration"]["status"] == "WITHDRAWN"
+    clock.advance(timedelta(days=2) - timedelta(hours=2))  # T0 + 2 days + 1 h
+    decided = (await life.decide(notice_a["id"], True, reason="买受人已书面确认"))["registration"]
+    assert (decided["status"], decided["decidedBy"]) == ("COMPLETED", "REGISTRAR")
+
+    m = await _metrics(life, token("SUPERVISOR"), T0, T0 + timedelta(days=7))
+    assert {x["kind"]: (x["completed"], x["rejected"], x["inReview"], x["withdrawn"]) for x in m["applications"]} == {
+        "ADVANCE_NOTICE": (1, 0, 2, 1)}
+    durations = {(d["step"], d["kind"], d["decidedBy"]): (d["count"], d["p50Seconds"], d["maxSeconds"]) for d in m["durations"]}
+    two_days = str(2 * 86400)
+    assert durations[("SUBMISSION_TO_DECISION", None, "REGISTRAR")] == (1, two_days, two_days)
+    assert ("SUBMISSION_TO_DECISION", None, "SYSTEM") not in durations
+    # Filed at T0, decided at T0 + 2 days + 1 h.
+    assert durations[("FILING_TO_ADVANCE_NOTICE_DECISION", None, None)] == (1, str(2 * 86400 + 3600), str(2 * 86400 + 3600))
+    # One decision, a person's: no instant approval; two concluded applications, no visit.
+    assert m["instantApproval"] == {"numerator": 0, "denominator": 1, "value": "0.0000"}
+    assert m["zeroVisits"] == {"numerator": 2, "denominator": 2, "value": "1.0000"}
+    # The day of the withdrawal alone: B withdrawn, both sent to a person, nothing decided.
+    first_day = await _metrics(life, token("REGISTRAR"), T0, T0 + timedelta(days=1))
+    assert [(x["kind"], x["completed"], x["inReview"], x["withdrawn"]) for x in first_day["applications"]] == [
+        ("ADVANCE_NOTICE", 0, 2, 1)]
+    assert first_day["instantApproval"]["denominator"] == 0
+    live = await ApplicationFigures.all().order_by("registration_id").values()
+    await metrics_projection.rebuild()
     assert await ApplicationFigures.all().order_by("registration_id").values() == live

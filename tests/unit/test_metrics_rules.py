@@ -123,10 +123,11 @@ def test_the_projection_reads_each_event_once_and_new_types_slot_in():
         ("REGISTRATION_IN_REVIEW", 12, {"propertyId": 7, "registrationId": 3}, {"kind": "ADVANCE_NOTICE"}),
         ("TAX_PAID", 13, {"propertyId": 7}, {}),
     ]
-    plain = project(events).changes[3]
+    without_review = {k: v for k, v in EFFECTS.items() if k != "REGISTRATION_IN_REVIEW"}
+    plain = project(events, without_review).changes[3]
     assert (plain.kind, plain.filed_ms, plain.submitted_ms, plain.review_ms) == ("ADVANCE_NOTICE", 0, 5, None)
-    with_review = project(events, {**EFFECTS, "REGISTRATION_IN_REVIEW": reviewed}).changes[3]
-    assert with_review.review_ms == 12
+    with_review = project(events, {**without_review, "REGISTRATION_IN_REVIEW": reviewed}).changes[3]
+    assert (with_review.submitted_ms, with_review.review_ms) == (5, 12)
     withdrawn = project([("CONTRACT_CANCELLED", 20, {"propertyId": 7}, {"withdrawnRegistrations": [3, 4]})]).changes
     assert {k: (c.outcome, c.decided_ms) for k, c in withdrawn.items()} == {3: (Outcome.WITHDRAWN.value, 20), 4: (Outcome.WITHDRAWN.value, 20)}
 
@@ -136,3 +137,62 @@ def test_an_event_that_names_no_application_changes_nothing():
                           ("REGISTRATION_COMPLETED", 2, {}, {"kind": "SEIZURE"}),
                           ("COMPLETION_ACCEPTED", 3, {}, {})])
     assert projection.changes == {} and projection.acceptances == {}
+
+
+def _rows(projection) -> list[Row]:
+    return [Row(c.registration_id, c.kind, c.filed_ms, c.submitted_ms, None, None, c.review_ms, c.decided_ms, c.decided_by,
+                c.outcome) for c in projection.changes.values()]
+
+
+def refs(registration_id: int) -> dict:
+    return {"propertyId": 7, "registrationId": registration_id}
+
+
+def test_issue_13s_events_give_review_withdrawal_and_a_persons_decision_by_hand():
+    """Each registration's story in events (hours), then the figures of the whole period."""
+    events = [
+        # 1: inquiry answered "no" at submission (1 h): in review, approved by a registrar at 26 h.
+        ("CONTRACT_FILED", 0, {"propertyId": 7}, {"advanceRegistrationId": 1}),
+        ("REGISTRATION_SUBMITTED", H, refs(1), {"kind": "ADVANCE_NOTICE"}),
+        ("REGISTRATION_IN_REVIEW", H, refs(1), {"kind": "ADVANCE_NOTICE", "failedChecks": ["INQUIRY_ACCEPTED"]}),
+        ("REGISTRATION_COMPLETED", 26 * H, refs(1), {"kind": "ADVANCE_NOTICE", "decidedBy": "REGISTRAR"}),
+        # 2: in review at 2 h, rejected by a registrar at 6 h; 3 is its second application,
+        # generated at 7 h (not a submission), signed at 9 h, approved at once.
+        ("REGISTRATION_SUBMITTED", 2 * H, refs(2), {"kind": "ADVANCE_NOTICE"}),
+        ("REGISTRATION_IN_REVIEW", 2 * H, refs(2), {"kind": "ADVANCE_NOTICE"}),
+        ("REGISTRATION_REJECTED", 6 * H, refs(2), {"kind": "ADVANCE_NOTICE", "decidedBy": "REGISTRAR"}),
+        ("REGISTRATION_SUBMITTED", 7 * H, refs(3), {"kind": "ADVANCE_NOTICE", "reappliedAfter": 2}),
+        ("REGISTRATION_SUBMITTED", 9 * H, refs(3), {"kind": "ADVANCE_NOTICE"}),
+        ("REGISTRATION_COMPLETED", 9 * H, refs(3), {"kind": "ADVANCE_NOTICE", "decidedBy": "SYSTEM"}),
+        # 4: a cancellation applied for at 10 h, withdrawn by its applicant at 12 h.
+        ("REGISTRATION_SUBMITTED", 10 * H, refs(4), {"kind": "CANCELLATION"}),
+        ("REGISTRATION_WITHDRAWN", 12 * H, refs(4), {"kind": "CANCELLATION", "reason": "改主意"}),
+        # 5: a correction, in review from its application at 20 h, approved at 68 h; 6 still in review.
+        ("REGISTRATION_IN_REVIEW", 20 * H, refs(5), {"kind": "CORRECTION"}),
+        ("REGISTRATION_COMPLETED", 68 * H, refs(5), {"kind": "CORRECTION", "decidedBy": "REGISTRAR"}),
+        ("REGISTRATION_IN_REVIEW", 30 * H, refs(6), {"kind": "CORRECTION"}),
+        # 7: an objection registered by a registrar at once; it lapses later (no figure).
+        ("REGISTRATION_COMPLETED", 40 * H, refs(7), {"kind": "OBJECTION", "decidedBy": "REGISTRAR"}),
+        ("RIGHT_LAPSED", 400 * H, refs(7), {"kind": "OBJECTION"}),
+    ]
+    rows = {r.registration_id: r for r in _rows(project(events))}
+    assert (rows[3].submitted_ms, rows[3].filed_ms) == (9 * H, None)
+    assert (rows[5].submitted_ms, rows[5].review_ms) == (20 * H, 20 * H)
+    assert (rows[4].outcome, rows[4].decided_by, rows[4].decided_ms) == ("WITHDRAWN", None, 12 * H)
+    assert (rows[7].outcome, rows[7].decided_ms) == ("COMPLETED", 40 * H)  # the lapse changes nothing
+    decided = [r for r in rows.values() if r.decided_ms is not None]
+    result = figures(decided, [r for r in rows.values() if r.review_ms is not None], delivery_days=30)
+    counts = {c.kind: (c.completed, c.rejected, c.in_review, c.withdrawn) for c in result.counts}
+    assert counts == {"ADVANCE_NOTICE": (2, 1, 2, 0), "CANCELLATION": (0, 0, 0, 1), "CORRECTION": (1, 0, 2, 0),
+                      "OBJECTION": (1, 0, 0, 0)}
+    steps = {(d.step, d.kind, d.decided_by): (d.count, d.p50_ms, d.p90_ms, d.max_ms) for d in result.durations}
+    # By a person: 25 h (1), 4 h (2), 48 h (5) -> sorted 4, 25, 48; p50 rank 2, p90 rank 3.
+    assert steps[(Step.SUBMISSION_TO_DECISION, None, "REGISTRAR")] == (3, 25 * H, 48 * H, 48 * H)
+    assert steps[(Step.SUBMISSION_TO_DECISION, None, "SYSTEM")] == (1, 0, 0, 0)
+    # Filing -> decision only for the filed notice's own application: 26 h.
+    assert steps[(Step.FILING_TO_ADVANCE_NOTICE_DECISION, None, None)] == (1, 26 * H, 26 * H, 26 * H)
+    assert steps[(Step.APPLICATION_TO_DECISION, "OBJECTION", None)] == (1, 0, 0, 0)
+    assert steps[(Step.APPLICATION_TO_DECISION, "CORRECTION", None)] == (1, 48 * H, 48 * H, 48 * H)
+    # Five decisions (the withdrawal is none), one by the system at once.
+    assert (result.instant_approval.numerator, result.instant_approval.denominator) == (1, 5)
+    assert (result.zero_visits.numerator, result.zero_visits.denominator) == (6, 6)
