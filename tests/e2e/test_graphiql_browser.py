@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.graphiql import ASSETS, FILES
-from tests.support import token
+from tests.support import ServerProcess, server_env, token
 
 CHROMIUM = Path(os.environ.get("ONEWINDOW_TEST_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,6 +24,16 @@ pytestmark = pytest.mark.skipif(
     async_playwright is None or not CHROMIUM.exists(),
     reason=f"needs the Python playwright package and Debian's chromium at {CHROMIUM} (apt-get install chromium; CI installs it)",
 )
+
+@pytest.fixture
+def server(settings, tmp_path):
+    """A real server with GraphiQL and introspection on, as a development deployment has them
+    (on PostgreSQL the production defaults turn both off)."""
+    process = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+                                       ONEWINDOW_GRAPHIQL="true", ONEWINDOW_INTROSPECTION="true")).start()
+    yield process
+    process.stop()
+
 
 
 def test_the_assets_are_installed():

@@ -11,10 +11,20 @@ import pytest
 
 from api.graphql_app import wants_graphql_response
 from tests import ids
-from tests.support import ROOT, token
+from tests.support import ServerProcess, server_env, ROOT, token
 
 AUDIT = ROOT / "clients" / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+@pytest.fixture
+def server(settings, tmp_path):
+    """A real server with GraphiQL and introspection on, as a development deployment has them
+    (on PostgreSQL the production defaults turn both off)."""
+    process = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+                                       ONEWINDOW_GRAPHIQL="true", ONEWINDOW_INTROSPECTION="true")).start()
+    yield process
+    process.stop()
+
 
 
 @pytest.mark.skipif(shutil.which("node") is None or not (AUDIT / "node_modules" / "graphql-http").exists(),
