@@ -25,6 +25,7 @@ from domain.models import (
     Event,
     EventAudience,
     FundDeposit,
+    FundRefund,
     Mortgage,
     MortgageBorrower,
     Permit,
@@ -143,6 +144,13 @@ def fund_deposits(viewer: Viewer, query: QuerySet[FundDeposit]) -> QuerySet[Fund
     return query.filter(contract_id__in=Subquery(contracts(viewer, Contract.all()).values("id")))
 
 
+def fund_refunds(viewer: Viewer, query: QuerySet[FundRefund]) -> QuerySet[FundRefund]:
+    """A refund is seen by whoever sees the contract it repays."""
+    if viewer.sees_everything:
+        return query
+    return query.filter(contract_id__in=Subquery(contracts(viewer, Contract.all()).values("id")))
+
+
 def certificates(viewer: Viewer, query: QuerySet[Certificate]) -> QuerySet[Certificate]:
     if viewer.sees_everything:
         return query
@@ -171,6 +179,7 @@ RULES: dict[type[Model], Rule] = {
     Permit: permits,
     Contract: contracts,
     FundDeposit: fund_deposits,
+    FundRefund: fund_refunds,
     Registration: registrations,
     Certificate: certificates,
     TaxRecord: tax_records,

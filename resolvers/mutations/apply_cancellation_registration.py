@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.cancellation import apply_cancellation_registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ApplyCancellationRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,7 +17,13 @@ class ApplyCancellationRegistrationMutation:
     async def apply_cancellation_registration(self, info: Info, input: ApplyCancellationRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: apply_cancellation_registration(uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]), input.reason, input.court_document),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda uc, pk: apply_cancellation_registration(uc, pk, input.reason, input.court_document),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.correction import apply_correction_registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ApplyCorrectionRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,9 +17,15 @@ class ApplyCorrectionRegistrationMutation:
     async def apply_correction_registration(self, info: Info, input: ApplyCorrectionRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: apply_correction_registration(
-                uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]),
+            lambda uc, pk: apply_correction_registration(
+                uc, pk,
                 [(c.field, c.value) for c in input.corrections], input.reason),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

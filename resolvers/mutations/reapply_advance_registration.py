@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.review import reapply_advance_registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import ReapplyAdvanceRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,7 +17,13 @@ class ReapplyAdvanceRegistrationMutation:
     async def reapply_advance_registration(self, info: Info, input: ReapplyAdvanceRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: reapply_advance_registration(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"])),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda uc, pk: reapply_advance_registration(uc, pk),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.refunds import record_fund_refund
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RecordFundRefundInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import RecordFundRefundPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import RecordFundRefundPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract, FundRefund
 
@@ -18,7 +17,13 @@ class RecordFundRefundMutation:
     async def record_fund_refund(self, info: Info, input: RecordFundRefundInput) -> RecordFundRefundPayload:
         return await respond(
             RecordFundRefundPayload,
-            lambda uc: record_fund_refund(uc, pk_of(input.contract_id, "Contract", ["input", "contractId"]), input.amount, input.bank_reference),
-            lambda result: RecordFundRefundPayload(refund=FundRefund.from_row(result[0]), contract=Contract.from_row(result[1])),
+            lambda uc, pk: record_fund_refund(uc, pk, input.amount, input.bank_reference),
+            lambda result: _built(info, *result),
             info,
+            input=input,
+            target=Target("Contract", input.contract_id, ["input", "contractId"]),
         )
+
+
+async def _built(info: Info, refund, contract) -> RecordFundRefundPayload:
+    return RecordFundRefundPayload(refund=await shown(info, refund, FundRefund), contract=await shown(info, contract, Contract))

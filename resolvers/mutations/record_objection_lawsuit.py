@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.objection import record_objection_lawsuit
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RecordObjectionLawsuitInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,7 +17,13 @@ class RecordObjectionLawsuitMutation:
     async def record_objection_lawsuit(self, info: Info, input: RecordObjectionLawsuitInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: record_objection_lawsuit(uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]), input.case_number),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda uc, pk: record_objection_lawsuit(uc, pk, input.case_number),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.objection import register_objection
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import RegisterObjectionInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,7 +17,13 @@ class RegisterObjectionMutation:
     async def register_objection(self, info: Info, input: RegisterObjectionInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: register_objection(uc, pk_of(input.property_id, "Property", ["input", "propertyId"]), input.applicant_id_number, input.claim),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda uc, pk: register_objection(uc, pk, input.applicant_id_number, input.claim),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Property", input.property_id, ["input", "propertyId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

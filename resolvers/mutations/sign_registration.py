@@ -4,10 +4,9 @@ import strawberry
 
 from domain.services.cancellation import sign_registration
 from resolvers.context import Info
-from resolvers.ids import pk_of
 from resolvers.inputs import SignRegistrationInput
-from resolvers.mutations.common import respond
-from resolvers.payloads import SubmitRegistrationPayload
+from resolvers.mutations.common import Target, respond
+from resolvers.payloads import SubmitRegistrationPayload, shown
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.registrations import Registration
 
@@ -18,7 +17,13 @@ class SignRegistrationMutation:
     async def sign_registration(self, info: Info, input: SignRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
-            lambda uc: sign_registration(uc, pk_of(input.registration_id, "Registration", ["input", "registrationId"]), input.document_hash),
-            lambda result: SubmitRegistrationPayload(registration=Registration.from_row(result)),
+            lambda uc, pk: sign_registration(uc, pk, input.document_hash),
+            lambda result: _built(info, result),
             info,
+            input=input,
+            target=Target("Registration", input.registration_id, ["input", "registrationId"]),
         )
+
+
+async def _built(info: Info, registration) -> SubmitRegistrationPayload:
+    return SubmitRegistrationPayload(registration=await shown(info, registration, Registration))

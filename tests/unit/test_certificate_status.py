@@ -18,9 +18,9 @@ def test_a_right_that_ended_with_nothing_in_its_place_is_cancelled():
     assert certificate_status(RightStatus.LAPSED, replaced=False) == CertificateStatus.CANCELLED
 
 
-def test_a_pending_right_has_no_certificate():
-    with pytest.raises(ValueError):
-        certificate_status(RightStatus.PENDING, replaced=False)
+def test_a_right_not_in_force_and_not_replaced_is_cancelled_whatever_its_status():
+    # A certificate's verifier must never be told CURRENT for a right not in force (nor get an error).
+    assert certificate_status(RightStatus.PENDING, replaced=False) == CertificateStatus.CANCELLED
 
 
 def test_names_are_masked_but_for_the_first_character():
