@@ -1,4 +1,3 @@
-import pytest
 
 from domain.enums import CertificateStatus, RightStatus
 from domain.masking import mask_name
