@@ -5,9 +5,18 @@ import dataclasses
 import re
 
 import httpx
+import pytest
 
 from api.app import create_app
 from tests.support import GraphQLClient
+
+
+@pytest.fixture
+async def gql(db, settings):
+    """GraphiQL on, as in development (on PostgreSQL the production defaults turn it off)."""
+    app = create_app(dataclasses.replace(settings, graphiql=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://onewindow.test") as http:
+        yield GraphQLClient(http)
 
 
 async def test_the_page_loads_only_its_own_assets(gql):
