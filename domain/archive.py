@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -204,7 +205,7 @@ def verify_archive(data: bytes, trusted_keys: list[bytes] | None = None) -> Arch
     for info in archive.infolist():
         try:
             files[info.filename] = archive.read(info)
-        except (zipfile.BadZipFile, ValueError, OSError) as error:  # a bad CRC names the member
+        except (zipfile.BadZipFile, zlib.error, ValueError, OSError) as error:  # bad CRC or bad deflate data names the member
             report.add(info.filename, f"cannot be read: {error}")
     keyring = _keys(files, trusted_keys, report)
     manifest = _manifest(files, keyring, report)
