@@ -23,6 +23,7 @@ Only POST and GET on /graphql are limited: subscriptions over WebSocket are long
 mostly idle, and the health checks must answer while the worker is busy. A request's body is
 read before it waits for a slot, so a client sending slowly holds none.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -94,7 +95,9 @@ class FairSlots:
 
     def _wake(self) -> None:
         while self.total < self.limit:
-            eligible = [(self.running[s], q[0][0], s) for s, q in self.waiting.items() if self.running[s] < self.per_subject]
+            eligible = [
+                (self.running[s], q[0][0], s) for s, q in self.waiting.items() if self.running[s] < self.per_subject
+            ]
             if not eligible:
                 return
             _, _, subject = min(eligible)
@@ -111,9 +114,15 @@ class BodyTooLarge(Exception):
 
 
 class AdmissionLimit:
-    def __init__(self, app: ASGIApp, limit: int, path: str = "/graphql",
-                 identify: Callable[[Scope], Identity] = anonymous,
-                 max_body_bytes: int = 0, max_anonymous_body_bytes: int = 0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        path: str = "/graphql",
+        identify: Callable[[Scope], Identity] = anonymous,
+        max_body_bytes: int = 0,
+        max_anonymous_body_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.path = path
         self.identify = identify
@@ -164,13 +173,28 @@ def _declared_length(scope: Scope) -> int:
 
 async def _too_large(send: Send, limit: int, signed_in: bool) -> None:
     why = "" if signed_in else " without a token (sign in to send more)"
-    body = orjson.dumps({"data": None, "errors": [{
-        "message": f"the request is larger than {limit} bytes{why}",
-        "extensions": {"code": REQUEST_TOO_LARGE, "limit": limit},
-    }]})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    body = orjson.dumps(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": f"the request is larger than {limit} bytes{why}",
+                    "extensions": {"code": REQUEST_TOO_LARGE, "limit": limit},
+                }
+            ],
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

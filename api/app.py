@@ -1,5 +1,6 @@
 """The Starlette application: /graphql (HTTP, WebSocket, GraphiQL), /healthz, /readyz, and the
 documents (certificate and contract PDFs, /verify, the archive: api/documents.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,8 @@ from tortoise import Tortoise, connections
 from api import graphiql, logs, metrics
 from api.admission import AdmissionLimit
 from api.auth import TokenVerifier, request_identity
-from api.documents import DocumentRoutes
 from api.db import init_orm
+from api.documents import DocumentRoutes
 from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
 from api.persisted import PersistedQueries
@@ -46,8 +47,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings.from_env()
     settings.check_production_keys()
     delivery = Delivery(settings.broadcast_url, settings.log_poll_seconds, settings.subscriber_queue)
-    services = Services(policy=settings.policy, keyring=load_keyring(settings), clock=clock or SystemClock(),
-                        delivery=delivery, limits=settings.query_limits())
+    services = Services(
+        policy=settings.policy,
+        keyring=load_keyring(settings),
+        clock=clock or SystemClock(),
+        delivery=delivery,
+        limits=settings.query_limits(),
+    )
     verifier = TokenVerifier.from_settings(settings)
     persisted = PersistedQueries(settings.persisted_documents_path, settings.persisted_only)
     graphql = OneWindowGraphQL(services, verifier, settings, persisted)
@@ -82,8 +88,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         except Exception as error:  # any failure to answer means not ready
             log.warning("readiness check failed: %s", error)
             return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok",
-                             "broadcast": "connected" if delivery.doorbell.connected else "polling"})
+        return JSONResponse(
+            {"status": "ok", "database": "ok", "broadcast": "connected" if delivery.doorbell.connected else "polling"}
+        )
 
     sampler = metrics.Sampler(delivery.hub)
 
@@ -93,8 +100,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             return Response("Not Found", status_code=404)
         given = (request.headers.get("authorization") or "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), settings.metrics_token.encode()):
-            return Response("a bearer token (ONEWINDOW_METRICS_TOKEN) is required", status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+            return Response(
+                "a bearer token (ONEWINDOW_METRICS_TOKEN) is required",
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             await sampler.sample()
         except Exception as error:  # the counters are still worth serving while the database is away
@@ -117,11 +127,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         lifespan=lifespan,
         # Outermost first: the request's id and log line cover everything (CORS answers a
         # preflight before admission); the wait for admission is part of the request's Server-Timing.
-        middleware=[Middleware(logs.RequestLog, access_log=settings.access_log), *cors(settings.cors_origins),
-                    Middleware(ServerTiming),
-                    Middleware(AdmissionLimit, limit=settings.max_concurrent_requests, identify=request_identity(verifier),
-                               max_body_bytes=settings.max_body_bytes,
-                               max_anonymous_body_bytes=settings.max_anonymous_body_bytes)],
+        middleware=[
+            Middleware(logs.RequestLog, access_log=settings.access_log),
+            *cors(settings.cors_origins),
+            Middleware(ServerTiming),
+            Middleware(
+                AdmissionLimit,
+                limit=settings.max_concurrent_requests,
+                identify=request_identity(verifier),
+                max_body_bytes=settings.max_body_bytes,
+                max_anonymous_body_bytes=settings.max_anonymous_body_bytes,
+            ),
+        ],
     )
 
 
@@ -129,9 +146,16 @@ def cors(origins: tuple[str, ...]) -> list[Middleware]:
     """Browsers on the allow-listed origins (ONEWINDOW_CORS_ORIGINS) may call /graphql; none by default."""
     if not origins:
         return []
-    return [Middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
-                       allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
-                       expose_headers=["Server-Timing", "X-Request-ID"], max_age=600)]
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+            expose_headers=["Server-Timing", "X-Request-ID"],
+            max_age=600,
+        )
+    ]
 
 
 async def sweep_periodically(services: Services, every_seconds: float, database: Database | None = None) -> None:

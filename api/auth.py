@@ -1,4 +1,5 @@
 """Bearer tokens (DESIGN §1): verification with an HS256 secret or an EdDSA/RS256 public key."""
+
 from __future__ import annotations
 
 import time
@@ -41,7 +42,7 @@ class TokenVerifier:
     verified_max: int = 10_000
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "TokenVerifier":
+    def from_settings(cls, settings: Settings) -> TokenVerifier:
         if settings.jwt_public_key_path:
             pem = Path(settings.jwt_public_key_path).read_bytes()
             public_key = serialization.load_pem_public_key(pem)
@@ -131,7 +132,9 @@ class PartyIdCache:
     async def get(self, id_number: str) -> int | None:
         if id_number in self.ids:
             return self.ids[id_number]
-        rows = await sql.fetch(connections.get("default"), "SELECT id FROM party WHERE id_number = ?", [id_number], _PartyId)
+        rows = await sql.fetch(
+            connections.get("default"), "SELECT id FROM party WHERE id_number = ?", [id_number], _PartyId
+        )
         if not rows:
             return None
         if len(self.ids) >= self.size:

@@ -1,4 +1,5 @@
 """`onewindow` command line (DESIGN §6)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,7 +50,9 @@ def serve(
     typer.echo(f"OneWindow GraphQL (GraphiQL in a browser): http://{host}:{port}/graphql")
     typer.echo("Get a development token with:  onewindow token --role REGISTRAR")
     typer.echo("and send it as the header  Authorization: Bearer <token>")
-    serve_workers(ServeOptions(host, port, log_level, access_log, settings.ws_max_message_bytes or 16 * 1024 * 1024), workers)
+    serve_workers(
+        ServeOptions(host, port, log_level, access_log, settings.ws_max_message_bytes or 16 * 1024 * 1024), workers
+    )
 
 
 @cli.command()
@@ -77,8 +80,9 @@ def token(
     try:
         chosen = Role(role.upper())
     except ValueError as error:
-        raise typer.BadParameter(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}",
-                                 param_hint="'--role'") from error
+        raise typer.BadParameter(
+            f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}", param_hint="'--role'"
+        ) from error
     if ttl <= 0:
         raise typer.BadParameter(f"must be a positive number of seconds, got {ttl}", param_hint="'--ttl'")
     try:
@@ -102,7 +106,8 @@ def import_shared_data(
     from tortoise import Tortoise
 
     from api.db import init_orm
-    from domain.services.shared_data import JsonLinesFile, import_shared_data as load
+    from domain.services.shared_data import JsonLinesFile
+    from domain.services.shared_data import import_shared_data as load
 
     settings = _settings()
     source = JsonLinesFile(file)
@@ -132,16 +137,19 @@ def import_shared_data(
 
 
 @cli.command()
-def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 8601 moment instead of now; "
-                                             "without an offset, Asia/Shanghai")) -> None:
+def sweep(
+    now: str = typer.Option(
+        None, help="apply the rules as of this ISO 8601 moment instead of now; without an offset, Asia/Shanghai"
+    ),
+) -> None:
     """Apply the time rules now: lapsed advance notices, expired seizures."""
     from tortoise import Tortoise
 
     from api.db import init_orm
     from api.keys import load_keyring
     from domain.clock import FixedClock, SystemClock
-    from domain.services.time_rules import sweep as apply_time_rules
     from domain.services.context import system_use_case
+    from domain.services.time_rules import sweep as apply_time_rules
 
     settings = _settings()
     clock = FixedClock(county_moment(now, settings.policy.timezone)) if now else SystemClock()
@@ -154,12 +162,14 @@ def sweep(now: str = typer.Option(None, help="apply the rules as of this ISO 860
             await Tortoise.close_connections()
 
     report = asyncio.run(run())
-    typer.echo(f"seizures lapsed: {report.seizures_lapsed}, advance notices lapsed: {report.advance_notices_lapsed}, "
-               f"objections lapsed: {report.objections_lapsed}, "
-               f"transfers completed: {report.transfers}")
+    typer.echo(
+        f"seizures lapsed: {report.seizures_lapsed}, advance notices lapsed: {report.advance_notices_lapsed}, "
+        f"objections lapsed: {report.objections_lapsed}, "
+        f"transfers completed: {report.transfers}"
+    )
 
 
-def county_moment(text: str, zone: str) -> "datetime":
+def county_moment(text: str, zone: str) -> datetime:
     """An ISO 8601 moment; one without an offset is in the county's zone (Asia/Shanghai)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -167,9 +177,12 @@ def county_moment(text: str, zone: str) -> "datetime":
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise typer.BadParameter(f"not an ISO 8601 moment: {text!r} (e.g. 2026-12-01T09:00 or 2026-12-01T01:00Z)",
-                                 param_hint="'--now'") from error
+        raise typer.BadParameter(
+            f"not an ISO 8601 moment: {text!r} (e.g. 2026-12-01T09:00 or 2026-12-01T01:00Z)", param_hint="'--now'"
+        ) from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+
+
 @cli.command()
 def demo() -> None:
     """Fill the embedded database with a small demo county and print a token for each actor."""
@@ -180,8 +193,10 @@ def demo() -> None:
 
     settings = _settings()
     if not settings.is_embedded:
-        typer.echo("onewindow: the demo county goes only into the embedded SQLite database "
-                   "(unset ONEWINDOW_DATABASE_URL)", err=True)
+        typer.echo(
+            "onewindow: the demo county goes only into the embedded SQLite database (unset ONEWINDOW_DATABASE_URL)",
+            err=True,
+        )
         raise typer.Exit(2)
 
     async def run():
@@ -203,9 +218,15 @@ def demo() -> None:
 
 
 @cli.command()
-def persist(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
-                                               help="GraphQL documents (.graphql: the file's text as clients send it) "
-                                                    "or GraphQL Code Generator's persisted-documents .json")) -> None:
+def persist(
+    files: list[Path] = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="GraphQL documents (.graphql: the file's text as clients send it) "
+        "or GraphQL Code Generator's persisted-documents .json",
+    ),
+) -> None:
     """Register documents for ONEWINDOW_PERSISTED_ONLY=true; prints each one's sha256."""
     import json
 
@@ -256,8 +277,11 @@ def verify_log() -> None:
 def export_archive(
     unit_code: str = typer.Argument(..., help="the property's unit code (不动产单元号)"),
     out: Path = typer.Option(None, "--out", help="the zip to write (default: UNIT_CODE.zip)"),
-    public_url: str = typer.Option("http://127.0.0.1:8000", envvar="ONEWINDOW_PUBLIC_URL",
-                                   help="where /verify is reached, for the certificates' QR codes"),
+    public_url: str = typer.Option(
+        "http://127.0.0.1:8000",
+        envvar="ONEWINDOW_PUBLIC_URL",
+        help="where /verify is reached, for the certificates' QR codes",
+    ),
 ) -> None:
     """Write the property's electronic archive (电子档案): records, events and their chain, certificates."""
     from tortoise import Tortoise
@@ -295,8 +319,13 @@ def export_archive(
 @cli.command("verify-archive")
 def verify_archive(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="an archive from export-archive or /archive"),
-    public_key: list[Path] = typer.Option(None, "--public-key", exists=True, dir_okay=False,
-                                          help="the authority's public key (PEM), repeatable; default: the archive's own keys"),
+    public_key: list[Path] = typer.Option(
+        None,
+        "--public-key",
+        exists=True,
+        dir_okay=False,
+        help="the authority's public key (PEM), repeatable; default: the archive's own keys",
+    ),
 ) -> None:
     """Check an archive offline, with no database: file hashes, the event chain, certificate signatures."""
     from domain.archive import verify_archive as check

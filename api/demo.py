@@ -7,6 +7,7 @@ completed and first-registered (homes registered to their buyers, some mortgaged
 permit 102 is still selling (homes available, sold, pre-registered, mortgaged in advance,
 seized). Loading twice changes nothing: a county already there is left as it is.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,12 +39,36 @@ DEVELOPER = _credit_code("91411528MA90D3M01")
 OTHER_DEVELOPER = _credit_code("91411528MA90D3M02")
 BANK = _credit_code("91411500MA90D3M03")
 OTHER_BANK = _credit_code("91411500MA90D3M04")
-ORGANIZATIONS = [(DEVELOPER, "息县新园置业有限公司"), (OTHER_DEVELOPER, "淮河房地产开发有限公司"),
-                 (BANK, "息县农村商业银行"), (OTHER_BANK, "中国建设银行息县支行")]
-PERMITS = [("息预售字(2026)第101号", DEVELOPER, "新园小区", 24), ("息预售字(2026)第102号", OTHER_DEVELOPER, "淮河花园", 26)]
+ORGANIZATIONS = [
+    (DEVELOPER, "息县新园置业有限公司"),
+    (OTHER_DEVELOPER, "淮河房地产开发有限公司"),
+    (BANK, "息县农村商业银行"),
+    (OTHER_BANK, "中国建设银行息县支行"),
+]
+PERMITS = [
+    ("息预售字(2026)第101号", DEVELOPER, "新园小区", 24),
+    ("息预售字(2026)第102号", OTHER_DEVELOPER, "淮河花园", 26),
+]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = ["建国", "秀英", "志强", "桂兰", "海燕", "文斌", "丽娟", "晓东", "红梅", "国华", "春花", "永刚", "玉珍", "明亮", "淑芬", "卫东"]
+GIVEN = [
+    "建国",
+    "秀英",
+    "志强",
+    "桂兰",
+    "海燕",
+    "文斌",
+    "丽娟",
+    "晓东",
+    "红梅",
+    "国华",
+    "春花",
+    "永刚",
+    "玉珍",
+    "明亮",
+    "淑芬",
+    "卫东",
+]
 AREAS = [Decimal("89.50"), Decimal("112.30"), Decimal("128.00"), Decimal("143.60")]
 PRICE_PER_M2 = Decimal("5200")
 PEOPLE = 36  # buyers listed, before their spouses are added
@@ -67,8 +92,10 @@ def buyers(count: int) -> list[Buyer]:
         name = SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]
         spouse = None
         if n % 4 == 0:
-            spouse = Buyer(_resident_id("413021", f"{1976 + n % 20}0606", f"{next(serials):03d}"),
-                           SURNAMES[(n + 7) % len(SURNAMES)] + GIVEN[(n + 5) % len(GIVEN)])
+            spouse = Buyer(
+                _resident_id("413021", f"{1976 + n % 20}0606", f"{next(serials):03d}"),
+                SURNAMES[(n + 7) % len(SURNAMES)] + GIVEN[(n + 5) % len(GIVEN)],
+            )
         people.append(Buyer(id_number, name, spouse.id_number if spouse else None))
         if spouse:
             people.append(Buyer(spouse.id_number, spouse.name, id_number))
@@ -83,10 +110,20 @@ class PopulationRecords:
 
     def lines(self):
         for number, person in enumerate(self.people, 1):
-            yield number, json.dumps({
-                "type": "person", "idNumber": person.id_number, "name": person.name,
-                "maritalStatus": (MaritalStatus.MARRIED if person.spouse else MaritalStatus.SINGLE).value,
-                "spouseIdNumber": person.spouse, "householdAddress": "河南省信阳市息县城关镇"}, ensure_ascii=False)
+            yield (
+                number,
+                json.dumps(
+                    {
+                        "type": "person",
+                        "idNumber": person.id_number,
+                        "name": person.name,
+                        "maritalStatus": (MaritalStatus.MARRIED if person.spouse else MaritalStatus.SINGLE).value,
+                        "spouseIdNumber": person.spouse,
+                        "householdAddress": "河南省信阳市息县城关镇",
+                    },
+                    ensure_ascii=False,
+                ),
+            )
 
 
 class DemoError(Exception):
@@ -110,11 +147,16 @@ class County:
         return self.tokens[label]
 
     @property
-    def registrar(self): return self.token("REGISTRAR", Role.REGISTRAR)
+    def registrar(self):
+        return self.token("REGISTRAR", Role.REGISTRAR)
+
     @property
-    def housing(self): return self.token("HOUSING", Role.HOUSING)
+    def housing(self):
+        return self.token("HOUSING", Role.HOUSING)
+
     @property
-    def tax(self): return self.token("TAX", Role.TAX)
+    def tax(self):
+        return self.token("TAX", Role.TAX)
 
     def organization(self, id_number: str) -> str:
         role = Role.BANK if id_number in (BANK, OTHER_BANK) else Role.DEVELOPER
@@ -133,8 +175,9 @@ class County:
             self.person(person)
 
     async def query(self, document: str, variables: dict, bearer: str) -> dict:
-        response = await self.http.post("/graphql", json={"query": document, "variables": variables},
-                                        headers={"Authorization": f"Bearer {bearer}"})
+        response = await self.http.post(
+            "/graphql", json={"query": document, "variables": variables}, headers={"Authorization": f"Bearer {bearer}"}
+        )
         body = response.json()
         if body.get("errors"):
             raise DemoError(f"{document.split('(')[0]}: {body['errors'][0]['message']}")
@@ -142,8 +185,12 @@ class County:
 
     async def mutate(self, name: str, input: dict, selection: str, bearer: str) -> dict:
         type_name = name[0].upper() + name[1:] + "Input"
-        data = await self.query(f"mutation($input: {type_name}!) {{ {name}(input: $input) {{ {selection} "
-                                "userErrors { code field message } } }", {"input": input}, bearer)
+        data = await self.query(
+            f"mutation($input: {type_name}!) {{ {name}(input: $input) {{ {selection} "
+            "userErrors { code field message } } }",
+            {"input": input},
+            bearer,
+        )
         payload = data[name]
         if payload["userErrors"]:
             raise DemoError(f"{name}: {payload['userErrors'][0]}")
@@ -151,8 +198,10 @@ class County:
 
     async def loaded(self) -> bool | None:
         """True: the whole demo is there; None: nothing of it; False: only part of it."""
-        present = [await self.query("query($n: String!) { permit(number: $n) { id } }", {"n": number}, self.housing)
-                   for number, *_ in PERMITS]
+        present = [
+            await self.query("query($n: String!) { permit(number: $n) { id } }", {"n": number}, self.housing)
+            for number, *_ in PERMITS
+        ]
         found = [p["permit"] is not None for p in present]
         if all(found):
             return True
@@ -161,72 +210,153 @@ class County:
     # ---------------------------------------------------------------- steps
 
     async def permit(self, number: str, developer: str, project: str, units: int, first_unit: int) -> list[dict]:
-        properties = [{"unitCode": f"{self.settings.policy.county_code}001002GB00002F{first_unit + i:08d}",
-                       "address": f"息县城关镇{project}{1 + i // 8}号楼{1 + i % 8}0{1 + i % 2}室",
-                       "building": str(1 + i // 8), "floor": 1 + i % 8, "room": f"{1 + i % 8}0{1 + i % 2}",
-                       "buildingArea": str(AREAS[i % len(AREAS)]), "usage": "RESIDENTIAL"} for i in range(units)]
-        payload = await self.mutate("issuePresalePermit", {
-            "number": number, "developerIdNumber": developer, "projectName": project, "saleType": "PRESALE",
-            "supervisedAccount": "6228480000" + number[-4:-1] + "001", "supervisingBankIdNumber": BANK, "properties": properties},
-            "permit { id properties(first: 100) { edges { node { id buildingArea } } } }", self.housing)
-        return [{**edge["node"], "permit": payload["permit"]["id"]} for edge in payload["permit"]["properties"]["edges"]]
+        properties = [
+            {
+                "unitCode": f"{self.settings.policy.county_code}001002GB00002F{first_unit + i:08d}",
+                "address": f"息县城关镇{project}{1 + i // 8}号楼{1 + i % 8}0{1 + i % 2}室",
+                "building": str(1 + i // 8),
+                "floor": 1 + i % 8,
+                "room": f"{1 + i % 8}0{1 + i % 2}",
+                "buildingArea": str(AREAS[i % len(AREAS)]),
+                "usage": "RESIDENTIAL",
+            }
+            for i in range(units)
+        ]
+        payload = await self.mutate(
+            "issuePresalePermit",
+            {
+                "number": number,
+                "developerIdNumber": developer,
+                "projectName": project,
+                "saleType": "PRESALE",
+                "supervisedAccount": "6228480000" + number[-4:-1] + "001",
+                "supervisingBankIdNumber": BANK,
+                "properties": properties,
+            },
+            "permit { id properties(first: 100) { edges { node { id buildingArea } } } }",
+            self.housing,
+        )
+        return [
+            {**edge["node"], "permit": payload["permit"]["id"]} for edge in payload["permit"]["properties"]["edges"]
+        ]
 
-    async def sale(self, home: dict, developer: str, people: list[Buyer], lender: str | None,
-                   submit: bool = True) -> tuple[dict, dict]:
+    async def sale(
+        self, home: dict, developer: str, people: list[Buyer], lender: str | None, submit: bool = True
+    ) -> tuple[dict, dict]:
         price = (Decimal(home["buildingArea"]) * PRICE_PER_M2).quantize(Decimal("1.00"))
         down = (price * Decimal("0.30")).quantize(Decimal("1.00"))
-        drafted = await self.mutate("draftContract", {
-            "propertyId": home["id"], "buyers": [{"idNumber": p.id_number, "name": p.name} for p in people],
-            "price": str(price), "downPayment": str(down), "deliveryWithCertificate": True,
-            "paymentMethod": "COMMERCIAL_LOAN" if lender else "FULL_PAYMENT", "lenderIdNumber": lender},
-            f"contract {{ {CONTRACT} }}", self.organization(developer))
+        drafted = await self.mutate(
+            "draftContract",
+            {
+                "propertyId": home["id"],
+                "buyers": [{"idNumber": p.id_number, "name": p.name} for p in people],
+                "price": str(price),
+                "downPayment": str(down),
+                "deliveryWithCertificate": True,
+                "paymentMethod": "COMMERCIAL_LOAN" if lender else "FULL_PAYMENT",
+                "lenderIdNumber": lender,
+            },
+            f"contract {{ {CONTRACT} }}",
+            self.organization(developer),
+        )
         contract = drafted["contract"]
         for bearer in [*(self.person(p) for p in people), self.organization(developer)]:
-            await self.mutate("signContract", {"contractId": contract["id"], "documentHash": contract["documentHash"]},
-                              "contract { id }", bearer)
+            await self.mutate(
+                "signContract",
+                {"contractId": contract["id"], "documentHash": contract["documentHash"]},
+                "contract { id }",
+                bearer,
+            )
         reference = contract["number"] or contract["id"]
-        await self.mutate("recordFundDeposit", {"contractId": contract["id"], "kind": "PRESALE_SUPERVISED",
-                                                "amount": contract["requiredSupervisedAmount"], "bankReference": f"S-{reference}"},
-                          "deposit { id }", self.organization(BANK))
-        await self.mutate("recordFundDeposit", {"contractId": contract["id"], "kind": "MAINTENANCE",
-                                                "amount": contract["requiredMaintenanceFund"], "bankReference": f"M-{reference}"},
-                          "deposit { id }", self.housing)
-        filed = await self.mutate("fileContract", {"contractId": contract["id"]}, "contract { id } advanceRegistration { id }",
-                                  self.organization(developer))
+        await self.mutate(
+            "recordFundDeposit",
+            {
+                "contractId": contract["id"],
+                "kind": "PRESALE_SUPERVISED",
+                "amount": contract["requiredSupervisedAmount"],
+                "bankReference": f"S-{reference}",
+            },
+            "deposit { id }",
+            self.organization(BANK),
+        )
+        await self.mutate(
+            "recordFundDeposit",
+            {
+                "contractId": contract["id"],
+                "kind": "MAINTENANCE",
+                "amount": contract["requiredMaintenanceFund"],
+                "bankReference": f"M-{reference}",
+            },
+            "deposit { id }",
+            self.housing,
+        )
+        filed = await self.mutate(
+            "fileContract",
+            {"contractId": contract["id"]},
+            "contract { id } advanceRegistration { id }",
+            self.organization(developer),
+        )
         registration = filed["advanceRegistration"]
         if submit:
             for person in people:
-                await self.mutate("submitAdvanceRegistration", {"registrationId": registration["id"],
-                                                                "acceptDeliveryWithCertificate": True},
-                                  "registration { id }", self.person(person))
+                await self.mutate(
+                    "submitAdvanceRegistration",
+                    {"registrationId": registration["id"], "acceptDeliveryWithCertificate": True},
+                    "registration { id }",
+                    self.person(person),
+                )
         return contract, registration
 
     async def mortgage(self, contract: dict, people: list[Buyer], lender: str, price: Decimal) -> None:
         principal = (price * Decimal("0.70")).quantize(Decimal("1.00"))
-        approved = await self.mutate("approveMortgage", {"contractId": contract["id"], "principal": str(principal),
-                                                         "termMonths": 240}, "mortgage { id }", self.organization(lender))
+        approved = await self.mutate(
+            "approveMortgage",
+            {"contractId": contract["id"], "principal": str(principal), "termMonths": 240},
+            "mortgage { id }",
+            self.organization(lender),
+        )
         mortgage = approved["mortgage"]["id"]
         for person in people:
             await self.mutate("signMortgage", {"mortgageId": mortgage}, "mortgage { id }", self.person(person))
-        await self.mutate("applyAdvanceMortgageRegistration", {"mortgageId": mortgage}, "registration { id }",
-                          self.organization(lender))
+        await self.mutate(
+            "applyAdvanceMortgageRegistration",
+            {"mortgageId": mortgage},
+            "registration { id }",
+            self.organization(lender),
+        )
 
     async def pay_tax(self, contract: dict) -> None:
-        assessed = await self.mutate("assessDeedTax", {"contractId": contract["id"]}, "taxRecords { id amount }", self.tax)
+        assessed = await self.mutate(
+            "assessDeedTax", {"contractId": contract["id"]}, "taxRecords { id amount }", self.tax
+        )
         for record in assessed["taxRecords"]:
-            await self.mutate("recordTaxPayment", {"taxRecordId": record["id"], "amount": record["amount"],
-                                                   "voucherNumber": f"税票{record['id'][-6:]}"}, "taxRecord { status }", self.tax)
+            await self.mutate(
+                "recordTaxPayment",
+                {"taxRecordId": record["id"], "amount": record["amount"], "voucherNumber": f"税票{record['id'][-6:]}"},
+                "taxRecord { status }",
+                self.tax,
+            )
 
     async def seize(self, home: dict, number: int) -> None:
-        await self.mutate("registerSeizure", {"propertyId": home["id"], "court": "息县人民法院",
-                                              "documentNumber": f"(2026)豫1528执{number}号", "until": "2029-12-31"},
-                          "registration { id }", self.registrar)
+        await self.mutate(
+            "registerSeizure",
+            {
+                "propertyId": home["id"],
+                "court": "息县人民法院",
+                "documentNumber": f"(2026)豫1528执{number}号",
+                "until": "2029-12-31",
+            },
+            "registration { id }",
+            self.registrar,
+        )
 
 
 async def build(county: County) -> dict[str, int]:
     """The whole county, step by step; returns how many homes of each kind it made."""
     for id_number, name in ORGANIZATIONS:
-        await county.mutate("registerOrganization", {"name": name, "idNumber": id_number}, "party { id }", county.registrar)
+        await county.mutate(
+            "registerOrganization", {"name": name, "idNumber": id_number}, "party { id }", county.registrar
+        )
     people = buyers(PEOPLE)
     report = await import_shared_data(PopulationRecords(people))
     if report.rejected:
@@ -239,7 +369,9 @@ async def build(county: County) -> dict[str, int]:
             placed.update(p.id_number for p in household)
             households.append(household)
 
-    (first_number, first_dev, first_project, first_units), (second_number, second_dev, second_project, second_units) = PERMITS
+    (first_number, first_dev, first_project, first_units), (second_number, second_dev, second_project, second_units) = (
+        PERMITS
+    )
     first = await county.permit(first_number, first_dev, first_project, first_units, 1)
     second = await county.permit(second_number, second_dev, second_project, second_units, 1 + first_units)
     buyers_of = iter(households)
@@ -254,10 +386,15 @@ async def build(county: County) -> dict[str, int]:
         if lender:
             await county.mortgage(contract, household, lender, Decimal(home["buildingArea"]) * PRICE_PER_M2)
         await county.pay_tax(contract)
-    await county.mutate("recordCompletionAcceptance", {"permitId": first[0]["permit"], "acceptanceNumber": "息竣备2026-101"},
-                        "permit { id }", county.housing)
-    await county.mutate("applyFirstRegistration", {"permitId": first[0]["permit"]}, "transfers { id }",
-                        county.organization(first_dev))
+    await county.mutate(
+        "recordCompletionAcceptance",
+        {"permitId": first[0]["permit"], "acceptanceNumber": "息竣备2026-101"},
+        "permit { id }",
+        county.housing,
+    )
+    await county.mutate(
+        "applyFirstRegistration", {"permitId": first[0]["permit"]}, "transfers { id }", county.organization(first_dev)
+    )
     for home in first[18:20]:
         await county.seize(home, next(seizures))
 
@@ -283,8 +420,10 @@ async def load(settings: Settings) -> tuple[str, County]:
         county = County(http, settings)
         state = await county.loaded()
         if state is False:
-            raise DemoError("part of the demo county is in this database (an interrupted run?): "
-                            "start from an empty one (remove var/onewindow.sqlite3) and run `onewindow demo` again")
+            raise DemoError(
+                "part of the demo county is in this database (an interrupted run?): "
+                "start from an empty one (remove var/onewindow.sqlite3) and run `onewindow demo` again"
+            )
         if state is None:
             await build(county)
             outcome = "loaded"

@@ -6,6 +6,7 @@ see (DESIGN §1): a document the viewer may not see answers 404, as if it did no
 A PDF takes a few hundred milliseconds of CPU (font subsetting; the first one also parses the
 font): it is laid out in a thread, so the event loop keeps serving meanwhile.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,21 +108,28 @@ class DocumentRoutes:
         data = await archive.export_archive(unit_code, archive_context(self.services, public_base_url(request)))
         if data is None:
             return _problem(404, "NOT_FOUND", "no property has this unit code")
-        return Response(data, media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{unit_code}.zip"'})
+        return Response(
+            data,
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{unit_code}.zip"'},
+        )
 
     async def verify(self, request: Request) -> Response:
         number, content_hash = request.query_params.get("number", ""), request.query_params.get("hash", "")
         result = await verify_certificate(self.services.keyring, number, content_hash)
         record = await public_record(result.certificate) if result.certificate else None
-        return HTMLResponse(verification_page(result, record, number), headers={"Content-Security-Policy": _PAGE_POLICY})
+        return HTMLResponse(
+            verification_page(result, record, number), headers={"Content-Security-Policy": _PAGE_POLICY}
+        )
 
 
 def archive_context(services: Services, base_url: str) -> archive.ExportContext:
     return archive.ExportContext(
-        keyring=services.keyring, now=services.clock.now(),
-        certificate_pdf=lambda record: certificate_pdf(record, verification_url(
-            base_url, record.certificate.number, record.certificate.content_hash)),
+        keyring=services.keyring,
+        now=services.clock.now(),
+        certificate_pdf=lambda record: certificate_pdf(
+            record, verification_url(base_url, record.certificate.number, record.certificate.content_hash)
+        ),
     )
 
 
@@ -147,8 +155,15 @@ def verification_page(result: Verification, record: CertificateRecord | None, nu
         ]
         if not result.valid:
             rows.insert(0, ("原因 Reason", result.reason or ""))
-    ids = {"状态 Status": "status", "原因 Reason": "reason", "证号 Number": "number", "权利人 Holders": "holders",
-           "不动产单元号 Unit code": "unit-code", "种类 Kind": "kind", "登簿日期 Date": "date"}
+    ids = {
+        "状态 Status": "status",
+        "原因 Reason": "reason",
+        "证号 Number": "number",
+        "权利人 Holders": "holders",
+        "不动产单元号 Unit code": "unit-code",
+        "种类 Kind": "kind",
+        "登簿日期 Date": "date",
+    }
     body = "".join(f'<tr><th>{e(k)}</th><td id="{ids[k]}">{e(v)}</td></tr>' for k, v in rows)
     valid = "true" if result.valid else "false"
     return f"""<!doctype html>

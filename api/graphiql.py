@@ -4,6 +4,7 @@ The scripts and styles are the npm packages `make install` puts in `api/graphiql
 (`npm ci` there); the page loads nothing from another host. Settings.graphiql_on is the one
 switch: when off, GET /graphql from a browser answers 404 and the assets are not served.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Strawberry's ASGI app with OneWindow's context: the viewer from the bearer token."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,9 @@ def wants_graphql_response(accept: str | None) -> bool:
     best: dict[str, float] = {}
     for position, item in enumerate((accept or "").split(",")):
         media, *params = [part.strip() for part in item.split(";")]
-        quality = next((float(p[2:]) for p in params if p.startswith("q=") and p[2:].replace(".", "", 1).isdigit()), 1.0)
+        quality = next(
+            (float(p[2:]) for p in params if p.startswith("q=") and p[2:].replace(".", "", 1).isdigit()), 1.0
+        )
         best.setdefault(media.lower(), quality - position * 1e-6)  # equal q: the first listed wins
     ours = best.get("application/graphql-response+json", 0.0)
     return ours > 0 and ours > best.get("application/json", 0.0)
@@ -44,12 +47,20 @@ class OneWindowGraphQL(GraphQL):
     graphql_transport_ws_handler_class = SharedStreamsWSHandler
     websocket_adapter_class = BoundedWebSocketAdapter
 
-    def __init__(self, services: Services, verifier: TokenVerifier, settings: Settings | None = None,
-                 persisted: PersistedQueries | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        verifier: TokenVerifier,
+        settings: Settings | None = None,
+        persisted: PersistedQueries | None = None,
+    ) -> None:
         settings = settings or Settings()
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_on else None,
-                         # graphql-transport-ws: no connection_init in time closes with 4408.
-                         connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds))
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql_on else None,
+            # graphql-transport-ws: no connection_init in time closes with 4408.
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+        )
         self.graphiql_on = settings.graphiql_on
         self.persisted = persisted
         self.deadline = settings.request_deadline_seconds
@@ -77,8 +88,9 @@ class OneWindowGraphQL(GraphQL):
             except PersistedQueryError as error:
                 result = ExecutionResult(data=None, errors=[error.graphql_error()])
         if result is None:
-            result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
-                                                  request_data)
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
         logs.note_result(request_data.query, request_data.operation_name, result)  # the request's log line and metrics
         return result
 
@@ -112,15 +124,24 @@ class OneWindowGraphQL(GraphQL):
     async def execute_operation(self, request, request_adapter, request_data, context, root_value, sub_response):
         """Within the request deadline (ONEWINDOW_REQUEST_DEADLINE_SECONDS), or TIMEOUT."""
         if not self.deadline:
-            return await super().execute_operation(request, request_adapter, request_data, context, root_value, sub_response)
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
         try:
             async with asyncio.timeout(self.deadline):
-                return await super().execute_operation(request, request_adapter, request_data, context, root_value,
-                                                       sub_response)
+                return await super().execute_operation(
+                    request, request_adapter, request_data, context, root_value, sub_response
+                )
         except TimeoutError:
-            return ExecutionResult(data=None, errors=[GraphQLError(
-                f"the request took longer than {self.deadline:g} s and was stopped",
-                extensions={"code": "TIMEOUT"})])
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"the request took longer than {self.deadline:g} s and was stopped",
+                        extensions={"code": "TIMEOUT"},
+                    )
+                ],
+            )
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         context = Context(self.services, None, request)

@@ -1,4 +1,5 @@
 """The registration authority's certificate-signing keys."""
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,9 @@ def load_keyring(settings: Settings) -> KeyRing:
     algorithm = signing_algorithm()
     path = settings.effective_signing_key_path()
     if path is None:
-        raise SettingsError(f"ONEWINDOW_SIGNING_KEY must name the {algorithm.value} private key (PEM) that signs certificates")
+        raise SettingsError(
+            f"ONEWINDOW_SIGNING_KEY must name the {algorithm.value} private key (PEM) that signs certificates"
+        )
     if not settings.signing_key_path and algorithm == SigningAlgorithm.SM2:
         path = path.with_name("signing-key-sm2.pem")  # the embedded default keeps one key of each kind
     if not path.exists():

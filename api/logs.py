@@ -5,6 +5,7 @@ Every line, whatever logged it, passes `redact`: a bearer token never reaches a 
 number is masked as the API masks it for strangers (4115**********123X), because logs are read
 by more people than may see a buyer's ID number.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ import re
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -150,23 +151,39 @@ class RequestLog:
             note.outcome = "ok" if status < 400 else "bad_request" if status < 500 else "server_error"
         # GraphQL requests: those that ran an operation, and those refused before one could run
         # (not the GraphiQL page).
-        if scope["type"] == "http" and scope["path"] == self.graphql_path and (
-                note.operation is not None or (note.status or 500) >= 400):
+        if (
+            scope["type"] == "http"
+            and scope["path"] == self.graphql_path
+            and (note.operation is not None or (note.status or 500) >= 400)
+        ):
             metrics.request_done(note.operation or "none", note.outcome, seconds, note.codes)
         if self.access_log:
             REQUEST_LOGGER.info(
-                "%s %s %s", note.method, note.path, note.status or "-",
-                extra={"request": {"request_id": note.request_id, "method": note.method, "path": note.path,
-                                   "status": note.status, "operation": note.operation, "outcome": note.outcome,
-                                   "role": note.role, "subject": note.subject, "codes": note.codes or None,
-                                   "duration_ms": round(seconds * 1000, 2)}},
+                "%s %s %s",
+                note.method,
+                note.path,
+                note.status or "-",
+                extra={
+                    "request": {
+                        "request_id": note.request_id,
+                        "method": note.method,
+                        "path": note.path,
+                        "status": note.status,
+                        "operation": note.operation,
+                        "outcome": note.outcome,
+                        "role": note.role,
+                        "subject": note.subject,
+                        "codes": note.codes or None,
+                        "duration_ms": round(seconds * 1000, 2),
+                    }
+                },
             )
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

@@ -12,34 +12,60 @@ Gauges that are states rather than events (pool in use, log head, reader lag, su
 sampled: by the worker answering a scrape just before it answers, and by every worker every
 SAMPLE_SECONDS in multiprocess mode, since a scrape reads the others' last samples.
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 SAMPLE_SECONDS = 5.0
 WORKER = str(os.getpid())
 
-REQUESTS = Counter("onewindow_requests", "GraphQL requests over HTTP, by operation and outcome "
-                   "(ok, user_error, error, bad_request, server_error)", ["operation", "outcome"])
-LATENCY = Histogram("onewindow_request_duration_seconds", "GraphQL requests over HTTP: time in the server, "
-                    "the wait for admission included", ["operation"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-ERRORS = Counter("onewindow_errors", "errors answered, by code (GraphQL errors' extensions.code and "
-                 "mutation payloads' userErrors)", ["code"])
+REQUESTS = Counter(
+    "onewindow_requests",
+    "GraphQL requests over HTTP, by operation and outcome (ok, user_error, error, bad_request, server_error)",
+    ["operation", "outcome"],
+)
+LATENCY = Histogram(
+    "onewindow_request_duration_seconds",
+    "GraphQL requests over HTTP: time in the server, the wait for admission included",
+    ["operation"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+ERRORS = Counter(
+    "onewindow_errors",
+    "errors answered, by code (GraphQL errors' extensions.code and mutation payloads' userErrors)",
+    ["code"],
+)
 REFUSALS = Counter("onewindow_refusals", "requests refused by a limit, by the limit's name", ["limit"])
-ADMISSION_WAITING = Gauge("onewindow_admission_queue_length", "GraphQL requests waiting for an admission slot "
-                          "(ONEWINDOW_MAX_CONCURRENT_REQUESTS)", multiprocess_mode="livesum")
-DB_POOL_IN_USE = Gauge("onewindow_db_pool_in_use", "PostgreSQL connections lent out by the pools",
-                       multiprocess_mode="livesum")
+ADMISSION_WAITING = Gauge(
+    "onewindow_admission_queue_length",
+    "GraphQL requests waiting for an admission slot (ONEWINDOW_MAX_CONCURRENT_REQUESTS)",
+    multiprocess_mode="livesum",
+)
+DB_POOL_IN_USE = Gauge(
+    "onewindow_db_pool_in_use", "PostgreSQL connections lent out by the pools", multiprocess_mode="livesum"
+)
 DB_POOL_SIZE = Gauge("onewindow_db_pool_size", "PostgreSQL connections open in the pools", multiprocess_mode="livesum")
 LOG_HEAD = Gauge("onewindow_event_log_head", "sequence number of the last event in the log", multiprocess_mode="max")
-READER_LAG = Gauge("onewindow_event_reader_lag", "events in the log this worker's hub has not read yet "
-                   "(0 while it has no subscribers)", ["worker"], multiprocess_mode="livemax")
+READER_LAG = Gauge(
+    "onewindow_event_reader_lag",
+    "events in the log this worker's hub has not read yet (0 while it has no subscribers)",
+    ["worker"],
+    multiprocess_mode="livemax",
+)
 SUBSCRIBERS = Gauge("onewindow_subscribers", "live subscriptions", multiprocess_mode="livesum")
 DELIVERED = Counter("onewindow_events_delivered", "events handed to subscribers (one per event and subscriber)")
 TOO_SLOW = Counter("onewindow_subscribers_too_slow", "subscriptions closed with SUBSCRIBER_TOO_SLOW")
@@ -79,8 +105,9 @@ class Sampler:
         self._too_slow = 0
 
     async def sample(self) -> None:
-        from domain.eventlog import last_seq
         from tortoise import connections
+
+        from domain.eventlog import last_seq
 
         pool = getattr(connections.get("default"), "_pool", None)  # asyncpg's, on PostgreSQL only
         if pool is not None:

@@ -4,6 +4,7 @@ Chinese text needs an embedded CJK font: WenQuanYi Zen Hei (Debian fonts-wqy-zen
 TrueType outlines reportlab can subset and embed (the Noto CJK fonts are CFF, which it cannot).
 `ONEWINDOW_PDF_FONT` names another TrueType file (.ttf, or .ttc with its first face).
 """
+
 from __future__ import annotations
 
 import io
@@ -29,12 +30,25 @@ from domain.enums import CertificateKind, CertificateStatus, PaymentMethod, Prop
 FONT = "OneWindowCJK"
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
-USAGE = {PropertyUsage.RESIDENTIAL: "住宅", PropertyUsage.COMMERCIAL: "商业", PropertyUsage.OFFICE: "办公",
-         PropertyUsage.PARKING: "车位", PropertyUsage.OTHER: "其他"}
-PAYMENT = {PaymentMethod.FULL_PAYMENT: "一次性付款", PaymentMethod.COMMERCIAL_LOAN: "商业贷款",
-           PaymentMethod.PROVIDENT_FUND_LOAN: "住房公积金贷款", PaymentMethod.COMBINED_LOAN: "组合贷款"}
+USAGE = {
+    PropertyUsage.RESIDENTIAL: "住宅",
+    PropertyUsage.COMMERCIAL: "商业",
+    PropertyUsage.OFFICE: "办公",
+    PropertyUsage.PARKING: "车位",
+    PropertyUsage.OTHER: "其他",
+}
+PAYMENT = {
+    PaymentMethod.FULL_PAYMENT: "一次性付款",
+    PaymentMethod.COMMERCIAL_LOAN: "商业贷款",
+    PaymentMethod.PROVIDENT_FUND_LOAN: "住房公积金贷款",
+    PaymentMethod.COMBINED_LOAN: "组合贷款",
+}
 TITLE = {CertificateKind.OWNERSHIP_CERTIFICATE: "不动产权证书", CertificateKind.REGISTRATION_PROOF: "不动产登记证明"}
-STATUS = {CertificateStatus.CURRENT: "现势", CertificateStatus.SUPERSEDED: "已被替代（历史）", CertificateStatus.CANCELLED: "已注销"}
+STATUS = {
+    CertificateStatus.CURRENT: "现势",
+    CertificateStatus.SUPERSEDED: "已被替代（历史）",
+    CertificateStatus.CANCELLED: "已注销",
+}
 
 
 def _register_font() -> None:
@@ -60,6 +74,7 @@ def _yuan(value: Decimal) -> str:
 
 
 # --- the certificate -------------------------------------------------------------------------
+
 
 def certificate_pdf(record: CertificateRecord, verification_url: str) -> bytes:
     """One A4 page: title, number, the register's table, the authority and date, the QR code."""
@@ -89,8 +104,15 @@ def certificate_pdf(record: CertificateRecord, verification_url: str) -> bytes:
     ]
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
     table = Table([[Paragraph(k, cell), Paragraph(v, cell)] for k, v in rows], colWidths=[32 * mm, 128 * mm])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                               ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.95, 0.95, 0.95))]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.95, 0.95, 0.95)),
+            ]
+        )
+    )
     _, table_height = table.wrapOn(canvas, 160 * mm, height)
     top = height - 58 * mm
     table.drawOn(canvas, 25 * mm, top - table_height)
@@ -132,20 +154,33 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
 
 # --- the contract ----------------------------------------------------------------------------
 
+
 def contract_pdf(record: ContractRecord) -> bytes:
     """商品房买卖合同示范文本's chapters, filled from the canonical text the parties sign."""
     _register_font()
     terms = json.loads(record.text)  # what is signed, not the rows: the layout shows the signed terms
     contract, prop = record.contract, record.property
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, title="商品房买卖合同", invariant=True)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title="商品房买卖合同",
+        invariant=True,
+    )
     title = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
     chapter = ParagraphStyle("chapter", fontName=FONT, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
     body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
     small = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWrap="CJK")
-    story = [Paragraph("商品房买卖合同（预售）", title), Paragraph("示范文本 GF—2014—0171", ParagraphStyle("sub", parent=body, alignment=1)),
-             Spacer(1, 6 * mm), Paragraph(f"合同编号：{contract.number or '（未备案）'}", body)]
+    story = [
+        Paragraph("商品房买卖合同（预售）", title),
+        Paragraph("示范文本 GF—2014—0171", ParagraphStyle("sub", parent=body, alignment=1)),
+        Spacer(1, 6 * mm),
+        Paragraph(f"合同编号：{contract.number or '（未备案）'}", body),
+    ]
 
     def heading(text: str) -> None:
         story.append(Paragraph(text, chapter))
@@ -165,13 +200,18 @@ def contract_pdf(record: ContractRecord) -> bytes:
     heading("第三章 商品房价款及付款方式")
     line(f"总价款：{_yuan(Decimal(terms['price']))}")
     line(f"首付款：{_yuan(Decimal(terms['downPayment']))}，存入商品房预售资金监管账户")
-    line(f"付款方式：{PAYMENT[PaymentMethod(terms['paymentMethod'])]}"
-         + (f"　贷款机构：{record.lender.name}（{terms['lender']}）" if terms.get("lender") and record.lender else ""))
+    line(
+        f"付款方式：{PAYMENT[PaymentMethod(terms['paymentMethod'])]}"
+        + (f"　贷款机构：{record.lender.name}（{terms['lender']}）" if terms.get("lender") and record.lender else "")
+    )
     heading("第四章 商品房交付")
     line("出卖人应当在房屋通过竣工验收备案后，按照本合同约定将商品房交付买受人。")
     heading("第五章 交房即交证")
-    line("出卖人与买受人约定交房即交证：交付房屋时同时交付不动产权证书。" if terms["deliveryWithCertificate"]
-         else "双方未约定交房即交证。")
+    line(
+        "出卖人与买受人约定交房即交证：交付房屋时同时交付不动产权证书。"
+        if terms["deliveryWithCertificate"]
+        else "双方未约定交房即交证。"
+    )
     heading("合同文本摘要")
     line(f"各方签署的文本（下列规范文本）的 SHA-256 摘要：{contract.document_hash}")
     story.append(Spacer(1, 3 * mm))

@@ -9,6 +9,7 @@ into a JSON file (`ONEWINDOW_PERSISTED_DOCUMENTS`, `{sha256: document}`), deploy
 release like its configuration. With `ONEWINDOW_PERSISTED_ONLY=true` nothing else runs. The file
 is read again when it changed, on the first hash it does not know, so `persist` needs no restart.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -102,13 +103,15 @@ class PersistedQueries:
         persisted = (extensions or {}).get("persistedQuery")
         if persisted is None:
             if self.only_registered and query is not None and self.registered.get(document_hash(query)) is None:
-                raise PersistedQueryError("PERSISTED_QUERY_NOT_REGISTERED",
-                                          "this server runs only registered documents (onewindow persist)")
+                raise PersistedQueryError(
+                    "PERSISTED_QUERY_NOT_REGISTERED", "this server runs only registered documents (onewindow persist)"
+                )
             return query
         sha256 = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
         if not isinstance(persisted, dict) or persisted.get("version") != 1 or not isinstance(sha256, str):
-            raise PersistedQueryError("PERSISTED_QUERY_INVALID",
-                                      "extensions.persistedQuery needs version 1 and a sha256Hash string")
+            raise PersistedQueryError(
+                "PERSISTED_QUERY_INVALID", "extensions.persistedQuery needs version 1 and a sha256Hash string"
+            )
         sha256 = sha256.lower()
         if query is None:
             found = self.registered.get(sha256) or self._automatic_get(sha256)
@@ -120,8 +123,9 @@ class PersistedQueries:
             raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
         if self.registered.get(sha256) is None:
             if self.only_registered:
-                raise PersistedQueryError("PERSISTED_QUERY_NOT_REGISTERED",
-                                          "this server runs only registered documents (onewindow persist)")
+                raise PersistedQueryError(
+                    "PERSISTED_QUERY_NOT_REGISTERED", "this server runs only registered documents (onewindow persist)"
+                )
             self._automatic[sha256] = query
             if len(self._automatic) > AUTOMATIC_CACHE:
                 self._automatic.popitem(last=False)

@@ -1,5 +1,6 @@
 """The id of the request being served, readable anywhere in its task (every log line of one
 request carries it). The id itself is resolvers/request_ids.py's, the one of its scope."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar

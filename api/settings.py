@@ -1,4 +1,5 @@
 """Settings from the environment (prefix ONEWINDOW_, DESIGN §6)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -8,9 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from domain.policy import CountyPolicy, DeedTaxBracket
-from resolvers.limits import DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, QueryLimits
 from domain.policy import CountyPolicy, DeedTaxBracket, FeeSchedule, SellerTaxPolicy
+from resolvers.limits import DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, QueryLimits
 
 DEFAULT_DATABASE_URL = "sqlite://var/onewindow.sqlite3"
 DEFAULT_BROADCAST_URL = "memory://"
@@ -48,6 +48,8 @@ def _choice(name: str, choices: tuple[str, ...]) -> str | None:
     if raw is not None and raw.lower() not in choices:
         raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return raw.lower() if raw else None
+
+
 def _flag(name: str) -> bool:
     raw = (os.environ.get(name) or "false").strip().lower()
     if raw not in {"true", "false", "1", "0", "yes", "no"}:
@@ -144,7 +146,7 @@ class Settings:
     policy: CountyPolicy = field(default_factory=CountyPolicy)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         env = os.environ.get
         brackets = _deed_tax_brackets()
         policy_kwargs = dict(
@@ -231,9 +233,14 @@ class Settings:
         return 0.8 * self.request_deadline_seconds
 
     def query_limits(self) -> QueryLimits:
-        return QueryLimits(max_depth=self.max_depth, max_aliases=self.max_aliases, max_tokens=self.max_tokens,
-                           max_cost=self.max_cost, introspection=self.introspection_on,
-                           suggestions=not self.is_production)
+        return QueryLimits(
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_tokens=self.max_tokens,
+            max_cost=self.max_cost,
+            introspection=self.introspection_on,
+            suggestions=not self.is_production,
+        )
 
     def check_exposed_binding(self, host: str) -> None:
         """Anyone who reads the source can mint tokens with the development secret: it may

@@ -1,5 +1,6 @@
 """`Server-Timing: app;dur=<ms>` on every HTTP response: the server's own share of a request,
 which benchmarks report beside what the client saw."""
+
 from __future__ import annotations
 
 import time
@@ -20,7 +21,10 @@ class ServerTiming:
         async def send_with_timing(message: Message) -> None:
             if message["type"] == "http.response.start":
                 elapsed = (time.perf_counter() - started) * 1000
-                message["headers"] = [*message.get("headers", []), (b"server-timing", f"app;dur={elapsed:.2f}".encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"server-timing", f"app;dur={elapsed:.2f}".encode()),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_timing)

@@ -6,6 +6,7 @@ alive. Measured on the sale benchmark, 14 of 16 client connections ended up on o
 processes, which then did nearly all the work. With a socket each, the kernel spreads new
 connections across the processes by their addresses.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -37,8 +38,16 @@ def serve(options: ServeOptions, workers: int = 1) -> None:
     metrics_dir = _metrics_directory() if workers > 1 else None
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         try:
-            uvicorn.run(APP, factory=True, host=options.host, port=options.port, workers=workers,
-                        log_level=options.log_level, access_log=options.access_log, ws_max_size=options.ws_max_size)
+            uvicorn.run(
+                APP,
+                factory=True,
+                host=options.host,
+                port=options.port,
+                workers=workers,
+                log_level=options.log_level,
+                access_log=options.access_log,
+                ws_max_size=options.ws_max_size,
+            )
         finally:
             if metrics_dir is not None:
                 shutil.rmtree(metrics_dir, ignore_errors=True)
@@ -88,6 +97,7 @@ def _worker(options: ServeOptions) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind((options.host, options.port))
-    config = uvicorn.Config(APP, factory=True, log_level=options.log_level, access_log=options.access_log,
-                            ws_max_size=options.ws_max_size)
+    config = uvicorn.Config(
+        APP, factory=True, log_level=options.log_level, access_log=options.access_log, ws_max_size=options.ws_max_size
+    )
     uvicorn.Server(config).run(sockets=[listener])

@@ -1,16 +1,15 @@
 """graphql-transport-ws with shared streams: live subscriptions that ask the same, with the same
 visibility, are executed once per event (subscriptions/shared.py); all else as strawberry does."""
+
 from __future__ import annotations
 
 import json
 from contextlib import suppress
-
 from json import JSONDecodeError
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived, WebSocketDisconnected
-
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types.execution import PreExecutionError
 
@@ -59,8 +58,13 @@ class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):
         group_context = Context(context.services, context.viewer)
 
         def open_stream():
-            return self.schema.stream(operation.query, variable_values=operation.variables, context_value=group_context,
-                                      root_value=self.root_value, operation_name=operation.operation_name)
+            return self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=group_context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
 
         try:
             async with shared.join(key, open_stream, lambda: group_context.last_seq) as member:
@@ -89,6 +93,8 @@ class SharedStreamsWSHandler(BaseGraphQLTransportWSHandler):
         if operation.completed:
             return
         try:
-            await self.websocket.ws.send_text('{"id":' + json.dumps(operation.id) + ',"type":"next","payload":' + payload + "}")
+            await self.websocket.ws.send_text(
+                '{"id":' + json.dumps(operation.id) + ',"type":"next","payload":' + payload + "}"
+            )
         except WebSocketDisconnect as error:
             raise WebSocketDisconnected from error

@@ -20,6 +20,7 @@ is not theirs) sending all four kinds in a loop. Prints p50/p99 of both, and the
 
     .venv/bin/python -m bench.abuse --seconds 20 --abusers 8
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,14 +70,18 @@ class Requests:
 
     def deep(self, n: int) -> tuple[bytes, dict]:
         levels = 12
-        query = f"query D{n} {{ " + "properties { edges { node { permit { " * levels + "number" + " } } } }" * levels + " }"
+        query = (
+            f"query D{n} {{ " + "properties { edges { node { permit { " * levels + "number" + " } } } }" * levels + " }"
+        )
         return self._body(query), self.signed_in
 
     def aliased(self, n: int) -> tuple[bytes, dict]:
         """Half as the issue found it (1,000 aliases of `properties { history }`, over the token
         limit), half within the token limit (40 aliases, refused by the alias limit)."""
         count = 1000 if n % 2 else 40
-        fields = " ".join(f"a{i}: properties {{ edges {{ node {{ history {{ totalCount }} }} }} }}" for i in range(count))
+        fields = " ".join(
+            f"a{i}: properties {{ edges {{ node {{ history {{ totalCount }} }} }} }}" for i in range(count)
+        )
         return self._body(f"query A{n} {{ {fields} }}"), self.signed_in
 
     def oversized(self, n: int) -> tuple[bytes | None, dict]:
@@ -115,8 +120,11 @@ async def send_declared_only(url: str, headers: dict) -> int:
     reader, writer = await asyncio.open_connection(host, int(port))
     try:
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        writer.write(f"POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{head}\r\n".encode()
-                     + b'{"query": "' + b" " * 1024)
+        writer.write(
+            f"POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{head}\r\n".encode()
+            + b'{"query": "'
+            + b" " * 1024
+        )
         await writer.drain()
         status = await reader.readline()
         return int(status.split()[1])
@@ -143,7 +151,11 @@ async def cpu_per_request(url: str, pid: int, make, count: int, concurrency: int
 
 async def probes(base: str, requests: Requests, seconds: float) -> dict[str, list[float]]:
     """A /healthz and a viewer query every 20 ms, each from its own client, for `seconds`."""
-    samples: dict[str, list[float]] = {"/healthz": [], "buyer { viewer { role } }": [], "  ... server side (Server-Timing)": []}
+    samples: dict[str, list[float]] = {
+        "/healthz": [],
+        "buyer { viewer { role } }": [],
+        "  ... server side (Server-Timing)": [],
+    }
     stop = time.monotonic() + seconds
 
     async def probe(name: str, call) -> None:
@@ -162,7 +174,9 @@ async def probes(base: str, requests: Requests, seconds: float) -> dict[str, lis
 
     async def viewer(session, n):
         body, headers = requests.viewer(n)
-        async with session.post(base + "/graphql", data=body, headers={**headers, "Content-Type": "application/json"}) as response:
+        async with session.post(
+            base + "/graphql", data=body, headers={**headers, "Content-Type": "application/json"}
+        ) as response:
             await response.read()
             assert response.status == 200, response.status
             timing = response.headers.get("server-timing", "dur=nan")
@@ -207,9 +221,13 @@ async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: i
     for kind in ABUSE:
         cost, statuses = await cpu_per_request(url, pid, getattr(requests, kind), count)
         worst = max(worst, cost)
-        print(f"  {kind + ' (refused)':<28} {cost:6.3f} ms  = {cost / yardstick:4.2f}× the viewer query  (HTTP {sorted(statuses)})")
-    print(f"target: a refused request costs at most 3× the viewer query: "
-          f"{'met' if worst <= 3 * yardstick else 'NOT met'} (worst {worst / yardstick:.2f}×)")
+        print(
+            f"  {kind + ' (refused)':<28} {cost:6.3f} ms  = {cost / yardstick:4.2f}× the viewer query  (HTTP {sorted(statuses)})"
+        )
+    print(
+        f"target: a refused request costs at most 3× the viewer query: "
+        f"{'met' if worst <= 3 * yardstick else 'NOT met'} (worst {worst / yardstick:.2f}×)"
+    )
 
     quiet = await probes(base, requests, seconds)
     spawn = multiprocessing.get_context("spawn")
@@ -223,16 +241,22 @@ async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: i
     sent = sent.value - sent_before
     stop.set()
     abuse.join(30)
-    print(f"\nprobes, {seconds:.0f} s each phase; with abuse: {abuser_count} clients sent {sent:,} refused requests "
-          f"({sent / seconds:,.0f}/s), server CPU {busy / seconds * 100:.0f} % of a core")
+    print(
+        f"\nprobes, {seconds:.0f} s each phase; with abuse: {abuser_count} clients sent {sent:,} refused requests "
+        f"({sent / seconds:,.0f}/s), server CPU {busy / seconds * 100:.0f} % of a core"
+    )
     print(f"{'':28} {'without abuse p50 / p99':>26} {'with abuse p50 / p99':>26}")
     for name in quiet:
         q, a = quiet[name], loud[name]
-        print(f"{name:<28} {percentile(q, 50):10.1f} / {percentile(q, 99):6.1f} ms {percentile(a, 50):14.1f} / "
-              f"{percentile(a, 99):6.1f} ms   (n={len(q)}, {len(a)})")
+        print(
+            f"{name:<28} {percentile(q, 50):10.1f} / {percentile(q, 99):6.1f} ms {percentile(a, 50):14.1f} / "
+            f"{percentile(a, 99):6.1f} ms   (n={len(q)}, {len(a)})"
+        )
     for name in quiet:
         ratio = percentile(loud[name], 99) / percentile(quiet[name], 99)
-        print(f"target: {name} p99 under abuse within 2× of without: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}×)")
+        print(
+            f"target: {name} p99 under abuse within 2× of without: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}×)"
+        )
 
 
 def main() -> None:
@@ -240,8 +264,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each probe phase")
     parser.add_argument("--count", type=int, default=400, help="requests of each kind for the CPU figures")
     parser.add_argument("--abusers", type=int, default=8, help="abusive clients, each sending all four kinds in turn")
-    parser.add_argument("--abuse-pause", type=float, default=0.0,
-                        help="seconds each abusive client waits between requests (0: none; to tell the server's share from the cores')")
+    parser.add_argument(
+        "--abuse-pause",
+        type=float,
+        default=0.0,
+        help="seconds each abusive client waits between requests (0: none; to tell the server's share from the cores')",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()

@@ -1,4 +1,5 @@
 """Shared by the benchmarks: a fresh PostgreSQL database and real server processes."""
+
 from __future__ import annotations
 
 import atexit
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
-import uvloop
 import httpx
 import orjson
+import uvloop
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,9 +85,14 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
     key = workdir / "signing-key.pem"
     if not key.exists():
         key.write_bytes(generate_private_key_pem(signing_algorithm()))  # ONEWINDOW_SIGNING_ALGORITHM
-    env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20", "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
-           "ONEWINDOW_SIGNING_KEY": str(key), "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://"),
-           "ONEWINDOW_ACCESS_LOG": "false"}  # no request lines (api/logs.py), as --no-access-log says for uvicorn's
+    env = {
+        **os.environ,
+        "ONEWINDOW_DATABASE_URL": database_url + "?maxsize=20",
+        "ONEWINDOW_JWT_SECRET": BENCH_SECRET,
+        "ONEWINDOW_SIGNING_KEY": str(key),
+        "ONEWINDOW_BROADCAST_URL": os.environ.get("ONEWINDOW_BROADCAST_URL", "memory://"),
+        "ONEWINDOW_ACCESS_LOG": "false",
+    }  # no request lines (api/logs.py), as --no-access-log says for uvicorn's
     if workers > 1:  # as `onewindow serve` runs them: a listening socket each (api/workers.py)
         assert not extra_args, "uvicorn options apply to a single worker"
         command = [str(Path(sys.executable).parent / "onewindow"), "serve", "--workers", str(workers)]
@@ -94,7 +100,8 @@ def served(database_url: str, port: int, workers: int, workdir: Path, extra_args
         command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory", *extra_args]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
+        cwd=ROOT,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 60
@@ -133,10 +140,12 @@ class GraphQLClient:
         self.url = url.removesuffix("/graphql") + "/graphql"
         self.connections = connections
 
-    async def __aenter__(self) -> "GraphQLClient":
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections),
-                                             timeout=aiohttp.ClientTimeout(total=60),
-                                             json_serialize=lambda body: orjson.dumps(body).decode())
+    async def __aenter__(self) -> GraphQLClient:
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.connections),
+            timeout=aiohttp.ClientTimeout(total=60),
+            json_serialize=lambda body: orjson.dumps(body).decode(),
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -144,7 +153,9 @@ class GraphQLClient:
 
     async def post(self, query: str, variables: dict | None = None, headers: dict | None = None) -> Answer:
         started = time.perf_counter()
-        async with self.session.post(self.url, json={"query": query, "variables": variables or {}}, headers=headers) as response:
+        async with self.session.post(
+            self.url, json={"query": query, "variables": variables or {}}, headers=headers
+        ) as response:
             body = await response.json(loads=orjson.loads)
             timing = response.headers.get("server-timing", "dur=nan")
         return Answer(body, (time.perf_counter() - started) * 1000, float(timing.partition("dur=")[2]))
@@ -159,8 +170,10 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def describe(name: str, samples_ms: list[float]) -> str:
-    return (f"{name:<28} n={len(samples_ms):<6} p50={percentile(samples_ms, 50):7.1f} ms  "
-            f"p99={percentile(samples_ms, 99):7.1f} ms  mean={statistics.fmean(samples_ms):7.1f} ms")
+    return (
+        f"{name:<28} n={len(samples_ms):<6} p50={percentile(samples_ms, 50):7.1f} ms  "
+        f"p99={percentile(samples_ms, 99):7.1f} ms  mean={statistics.fmean(samples_ms):7.1f} ms"
+    )
 
 
 def run(coro):

@@ -8,6 +8,7 @@ the server process's resident memory before and after the subscribers connect.
 
     .venv/bin/python -m bench.fanout --subscribers 1000 5000 10000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,9 @@ from pathlib import Path
 import httpx
 import websockets
 
-from bench.common import BENCH_SECRET, ROOT, describe, fresh_database, percentile, run, served
 from api.auth import mint_token
 from api.settings import Settings
+from bench.common import BENCH_SECRET, ROOT, describe, fresh_database, percentile, run, served
 from domain.enums import Role
 from tests.ids import credit_code
 
@@ -47,8 +48,9 @@ class Subscriber:
         self.task: asyncio.Task | None = None
 
     async def run(self, url: str, token: str, ready: asyncio.Event, counter: list[int], total: int) -> None:
-        async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=60,
-                                      ping_interval=None) as ws:
+        async with websockets.connect(
+            url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=60, ping_interval=None
+        ) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY}}))
@@ -67,7 +69,7 @@ async def subscribe_all(url: str, token: str, count: int) -> list[Subscriber]:
     clients = [Subscriber() for _ in range(count)]
     ws_url = url.replace("http", "ws") + "/graphql"
     for i in range(0, count, 250):
-        for client in clients[i:i + 250]:
+        for client in clients[i : i + 250]:
             client.task = asyncio.create_task(client.run(ws_url, token, ready, counter, count))
         await asyncio.sleep(0.05)
     await asyncio.wait_for(ready.wait(), 300)
@@ -85,12 +87,23 @@ async def worker(url: str, count: int) -> None:
 
 
 async def measure(url: str, pid: int, subscribers: int, events: int, rate: float, processes: int, warmup: int) -> None:
-    registrar = {"Authorization": f"Bearer {mint_token(Settings(jwt_secret=BENCH_SECRET), Role.REGISTRAR, ttl_seconds=7200)}"}
+    registrar = {
+        "Authorization": f"Bearer {mint_token(Settings(jwt_secret=BENCH_SECRET), Role.REGISTRAR, ttl_seconds=7200)}"
+    }
     before = rss_mib(pid)
     started = time.perf_counter()
     share = [subscribers // processes + (1 if i < subscribers % processes else 0) for i in range(processes)]
-    workers = [subprocess.Popen([sys.executable, "-m", "bench.fanout", "--worker", str(n), "--url", url], cwd=ROOT,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for n in share if n]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.fanout", "--worker", str(n), "--url", url],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in share
+        if n
+    ]
     for process in workers:
         assert (await asyncio.get_running_loop().run_in_executor(None, process.stdout.readline)).strip() == "ready"
     await asyncio.sleep(2)  # the last subscriptions register on the server
@@ -115,13 +128,19 @@ async def measure(url: str, pid: int, subscribers: int, events: int, rate: float
         missing += subscribers - len(got)
         latencies += [(g - at) * 1000 for g in got]
         spreads.append((max(got) - at) * 1000)
-    print(f"\n{subscribers:,} subscribers in {len(workers)} client processes (connected in {connected_in:.1f} s), "
-          f"{len(occurred)} events at {rate}/s after {warmup} to warm up, {missing} deliveries missing")
+    print(
+        f"\n{subscribers:,} subscribers in {len(workers)} client processes (connected in {connected_in:.1f} s), "
+        f"{len(occurred)} events at {rate}/s after {warmup} to warm up, {missing} deliveries missing"
+    )
     print(describe("commit to receipt", latencies))
-    print(f"{'until all had it':<28} p50={percentile(spreads, 50):7.1f} ms  max={max(spreads):7.1f} ms  "
-          f"(each event: {', '.join(f'{s:.0f}' for s in spreads)} ms)")
-    print(f"server memory: {before:.0f} MiB before, {after:.0f} MiB with subscribers: "
-          f"{(after - before) * 1024 / subscribers:.1f} KiB per subscriber")
+    print(
+        f"{'until all had it':<28} p50={percentile(spreads, 50):7.1f} ms  max={max(spreads):7.1f} ms  "
+        f"(each event: {', '.join(f'{s:.0f}' for s in spreads)} ms)"
+    )
+    print(
+        f"server memory: {before:.0f} MiB before, {after:.0f} MiB with subscribers: "
+        f"{(after - before) * 1024 / subscribers:.1f} KiB per subscriber"
+    )
 
 
 def main() -> None:
@@ -143,7 +162,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         for subscribers in args.subscribers:
             # One worker, so every subscriber is on the process whose memory is read.
-            with served(database_url, args.port, 1, Path(workdir), ("--backlog", "8192", "--ws-ping-interval", "0")) as server:
+            with served(
+                database_url, args.port, 1, Path(workdir), ("--backlog", "8192", "--ws-ping-interval", "0")
+            ) as server:
                 run(measure(server.url, server.pid, subscribers, args.events, args.rate, args.processes, args.warmup))
 
 

@@ -4,75 +4,257 @@ PostgreSQL, through the API. The state before the application is loaded with COP
 
     .venv/bin/python -m bench.first_registration
 """
+
 from __future__ import annotations
 
 import argparse
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
 import httpx
 
-from bench.common import BENCH_SECRET, fresh_database, run, served
-from bench.shared_data_file import person_id
 from api.auth import mint_token
 from api.settings import Settings
+from bench.common import BENCH_SECRET, fresh_database, run, served
+from bench.shared_data_file import person_id
 from domain.enums import Role
 from resolvers.ids import to_global_id
 from tests.ids import credit_code
 
-NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
 DEVELOPER, BANK = credit_code("91411528MA0000001"), credit_code("91411500MA0000003")
 
 
 async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
     conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
     try:
-        await conn.copy_records_to_table("party", columns=["id", "kind", "id_number", "name", "created_at"], records=[
-            (1, "ORGANIZATION", DEVELOPER, "息县新园置业有限公司", NOW), (2, "ORGANIZATION", BANK, "息县农村商业银行", NOW),
-            *[(10 + n, "PERSON", person_id(n), f"买受人{n}", NOW) for n in range(sold)]])
+        await conn.copy_records_to_table(
+            "party",
+            columns=["id", "kind", "id_number", "name", "created_at"],
+            records=[
+                (1, "ORGANIZATION", DEVELOPER, "息县新园置业有限公司", NOW),
+                (2, "ORGANIZATION", BANK, "息县农村商业银行", NOW),
+                *[(10 + n, "PERSON", person_id(n), f"买受人{n}", NOW) for n in range(sold)],
+            ],
+        )
         await conn.execute(
             "INSERT INTO permit (id, number, project_name, sale_type, supervised_account, status, issued_at, "
             "completion_acceptance_number, completion_accepted_at, developer_id, supervising_bank_id) "
-            "VALUES (1, 'BENCH-1', '新园小区', 'PRESALE', '1', 'VALID', $1, '息竣备2027-001', $1, 1, 2)", NOW)
-        await conn.copy_records_to_table("property", columns=[
-            "id", "unit_code", "address", "building", "floor", "room", "building_area", "usage", "status", "created_at", "permit_id"],
-            records=[(i, f"411528001001GB00001F{i:08d}", f"新园路{i}号", str(1 + i // 100), 1 + i % 30, str(i), Decimal("89.50"),
-                      "RESIDENTIAL", "PRE_REGISTERED" if i <= sold else "AVAILABLE", NOW, 1) for i in range(1, units + 1)])
-        await conn.copy_records_to_table("contract", columns=[
-            "id", "number", "price", "down_payment", "payment_method", "delivery_with_certificate", "status", "document_hash",
-            "filed_property_id", "created_at", "filed_at", "property_id", "seller_id", "lender_id"],
-            records=[(i, f"411528-2026-{i:07d}", Decimal("1000000.00"), Decimal("300000.00"), "COMMERCIAL_LOAN", True, "FILED",
-                      "0" * 64, i, NOW, NOW, i, 1, 2) for i in range(1, sold + 1)])
-        await conn.copy_records_to_table("contract_buyer", columns=["id", "position", "contract_id", "party_id"],
-                                         records=[(i, 0, i, 9 + i) for i in range(1, sold + 1)])
-        await conn.copy_records_to_table("tax_record", columns=[
-            "id", "kind", "family_homes_before", "taxable_amount", "rate", "amount", "status", "assessed_at", "paid_at",
-            "voucher_number", "contract_id", "property_id", "taxpayer_id"],
-            records=[(i, "DEED_TAX", 0, Decimal("1000000.00"), Decimal("0.01"), Decimal("10000.00"), "PAID", NOW, NOW, f"V{i}", i, i, 9 + i)
-                     for i in range(1, sold + 1)])
+            "VALUES (1, 'BENCH-1', '新园小区', 'PRESALE', '1', 'VALID', $1, '息竣备2027-001', $1, 1, 2)",
+            NOW,
+        )
+        await conn.copy_records_to_table(
+            "property",
+            columns=[
+                "id",
+                "unit_code",
+                "address",
+                "building",
+                "floor",
+                "room",
+                "building_area",
+                "usage",
+                "status",
+                "created_at",
+                "permit_id",
+            ],
+            records=[
+                (
+                    i,
+                    f"411528001001GB00001F{i:08d}",
+                    f"新园路{i}号",
+                    str(1 + i // 100),
+                    1 + i % 30,
+                    str(i),
+                    Decimal("89.50"),
+                    "RESIDENTIAL",
+                    "PRE_REGISTERED" if i <= sold else "AVAILABLE",
+                    NOW,
+                    1,
+                )
+                for i in range(1, units + 1)
+            ],
+        )
+        await conn.copy_records_to_table(
+            "contract",
+            columns=[
+                "id",
+                "number",
+                "price",
+                "down_payment",
+                "payment_method",
+                "delivery_with_certificate",
+                "status",
+                "document_hash",
+                "filed_property_id",
+                "created_at",
+                "filed_at",
+                "property_id",
+                "seller_id",
+                "lender_id",
+            ],
+            records=[
+                (
+                    i,
+                    f"411528-2026-{i:07d}",
+                    Decimal("1000000.00"),
+                    Decimal("300000.00"),
+                    "COMMERCIAL_LOAN",
+                    True,
+                    "FILED",
+                    "0" * 64,
+                    i,
+                    NOW,
+                    NOW,
+                    i,
+                    1,
+                    2,
+                )
+                for i in range(1, sold + 1)
+            ],
+        )
+        await conn.copy_records_to_table(
+            "contract_buyer",
+            columns=["id", "position", "contract_id", "party_id"],
+            records=[(i, 0, i, 9 + i) for i in range(1, sold + 1)],
+        )
+        await conn.copy_records_to_table(
+            "tax_record",
+            columns=[
+                "id",
+                "kind",
+                "family_homes_before",
+                "taxable_amount",
+                "rate",
+                "amount",
+                "status",
+                "assessed_at",
+                "paid_at",
+                "voucher_number",
+                "contract_id",
+                "property_id",
+                "taxpayer_id",
+            ],
+            records=[
+                (
+                    i,
+                    "DEED_TAX",
+                    0,
+                    Decimal("1000000.00"),
+                    Decimal("0.01"),
+                    Decimal("10000.00"),
+                    "PAID",
+                    NOW,
+                    NOW,
+                    f"V{i}",
+                    i,
+                    i,
+                    9 + i,
+                )
+                for i in range(1, sold + 1)
+            ],
+        )
         registrations, parties = [], []
         for i in range(1, sold + 1):
-            registrations.append((i, f"豫(2026)息县不动产证明第{i:07d}号", "ADVANCE_NOTICE", "COMPLETED", "IN_FORCE", "{}", "SYSTEM", NOW, NOW, NOW, i, None, i))
+            registrations.append(
+                (
+                    i,
+                    f"豫(2026)息县不动产证明第{i:07d}号",
+                    "ADVANCE_NOTICE",
+                    "COMPLETED",
+                    "IN_FORCE",
+                    "{}",
+                    "SYSTEM",
+                    NOW,
+                    NOW,
+                    NOW,
+                    i,
+                    None,
+                    i,
+                )
+            )
             parties += [(2 * i - 1, "RIGHT_HOLDER", 0, 9 + i, i), (2 * i, "APPLICANT", 0, 9 + i, i)]
-        await conn.copy_records_to_table("mortgage", columns=[
-            "id", "principal", "term_months", "status", "approved_at", "contract_id", "lender_id", "property_id"],
-            records=[(i, Decimal("700000.00"), 240, "ADVANCE_REGISTERED", NOW, i, 2, i) for i in range(1, mortgaged + 1)])
-        await conn.copy_records_to_table("mortgage_borrower", columns=["id", "position", "mortgage_id", "party_id"],
-                                         records=[(i, 0, i, 9 + i) for i in range(1, mortgaged + 1)])
+        await conn.copy_records_to_table(
+            "mortgage",
+            columns=[
+                "id",
+                "principal",
+                "term_months",
+                "status",
+                "approved_at",
+                "contract_id",
+                "lender_id",
+                "property_id",
+            ],
+            records=[
+                (i, Decimal("700000.00"), 240, "ADVANCE_REGISTERED", NOW, i, 2, i) for i in range(1, mortgaged + 1)
+            ],
+        )
+        await conn.copy_records_to_table(
+            "mortgage_borrower",
+            columns=["id", "position", "mortgage_id", "party_id"],
+            records=[(i, 0, i, 9 + i) for i in range(1, mortgaged + 1)],
+        )
         for i in range(1, mortgaged + 1):
-            registrations.append((sold + i, f"豫(2026)息县不动产证明第{sold + i:07d}号", "ADVANCE_MORTGAGE", "COMPLETED", "IN_FORCE",
-                                  "{}", "SYSTEM", NOW, NOW, NOW, i, i, i))
+            registrations.append(
+                (
+                    sold + i,
+                    f"豫(2026)息县不动产证明第{sold + i:07d}号",
+                    "ADVANCE_MORTGAGE",
+                    "COMPLETED",
+                    "IN_FORCE",
+                    "{}",
+                    "SYSTEM",
+                    NOW,
+                    NOW,
+                    NOW,
+                    i,
+                    i,
+                    i,
+                )
+            )
             parties.append((2 * sold + i, "RIGHT_HOLDER", 0, 2, sold + i))
-        await conn.copy_records_to_table("registration", columns=[
-            "id", "number", "kind", "status", "right_status", "application_form", "decided_by", "created_at", "submitted_at",
-            "completed_at", "contract_id", "mortgage_id", "property_id"], records=registrations)
-        await conn.copy_records_to_table("registration_party", columns=["id", "role", "position", "party_id", "registration_id"], records=parties)
-        await conn.execute("INSERT INTO number_sequence (name, value) VALUES ('REGISTRATION_PROOF:2026', $1)", sold + mortgaged)
-        for table in ("party", "property", "contract", "contract_buyer", "tax_record", "registration", "registration_party", "mortgage", "mortgage_borrower", "permit"):
+        await conn.copy_records_to_table(
+            "registration",
+            columns=[
+                "id",
+                "number",
+                "kind",
+                "status",
+                "right_status",
+                "application_form",
+                "decided_by",
+                "created_at",
+                "submitted_at",
+                "completed_at",
+                "contract_id",
+                "mortgage_id",
+                "property_id",
+            ],
+            records=registrations,
+        )
+        await conn.copy_records_to_table(
+            "registration_party", columns=["id", "role", "position", "party_id", "registration_id"], records=parties
+        )
+        await conn.execute(
+            "INSERT INTO number_sequence (name, value) VALUES ('REGISTRATION_PROOF:2026', $1)", sold + mortgaged
+        )
+        for table in (
+            "party",
+            "property",
+            "contract",
+            "contract_buyer",
+            "tax_record",
+            "registration",
+            "registration_party",
+            "mortgage",
+            "mortgage_borrower",
+            "permit",
+        ):
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         await conn.execute("ANALYZE")
         return 1
@@ -95,19 +277,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
         url = server.url
         started = time.perf_counter()
-        response = httpx.post(f"{url}/graphql", json={"query": query, "variables": {"id": to_global_id("PresalePermit", permit_id)}},
-                              headers={"Authorization": f"Bearer {token}"}, timeout=600)
+        response = httpx.post(
+            f"{url}/graphql",
+            json={"query": query, "variables": {"id": to_global_id("PresalePermit", permit_id)}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=600,
+        )
         elapsed = time.perf_counter() - started
         payload = response.json()["data"]["applyFirstRegistration"]
         assert not payload["userErrors"], payload
-        print(f"applyFirstRegistration: {len(payload['registrations'])} first registrations, {len(payload['transfers'])} transfers "
-              f"({args.mortgaged} advance mortgages converted) in {elapsed:.2f} s "
-              f"(server {float(response.headers['server-timing'].partition('dur=')[2]) / 1000:.2f} s)")
+        print(
+            f"applyFirstRegistration: {len(payload['registrations'])} first registrations, {len(payload['transfers'])} transfers "
+            f"({args.mortgaged} advance mortgages converted) in {elapsed:.2f} s "
+            f"(server {float(response.headers['server-timing'].partition('dur=')[2]) / 1000:.2f} s)"
+        )
         print(f"target under 5 s: {'met' if elapsed < 5 else 'NOT met'}")
         started = time.perf_counter()
-        again = httpx.post(f"{url}/graphql", json={"query": query, "variables": {"id": to_global_id("PresalePermit", permit_id)}},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=600).json()["data"]["applyFirstRegistration"]
-        print(f"applied again (nothing left to do): {len(again['transfers'])} transfers, {time.perf_counter() - started:.2f} s")
+        again = httpx.post(
+            f"{url}/graphql",
+            json={"query": query, "variables": {"id": to_global_id("PresalePermit", permit_id)}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=600,
+        ).json()["data"]["applyFirstRegistration"]
+        print(
+            f"applied again (nothing left to do): {len(again['transfers'])} transfers, {time.perf_counter() - started:.2f} s"
+        )
 
 
 if __name__ == "__main__":

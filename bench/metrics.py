@@ -10,6 +10,7 @@ Then it adds ten years of older activity and measures the same year again.
     .venv/bin/python -m bench.metrics                    # 1 + 10 years, about 5 minutes
     .venv/bin/python -m bench.metrics --older-years 2    # quicker
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,15 +26,15 @@ import asyncpg
 import httpx
 import orjson
 
-from bench.common import BENCH_SECRET, fresh_database, run, served
 from api.auth import mint_token
 from api.db import init_orm
 from api.settings import Settings
+from bench.common import BENCH_SECRET, fresh_database, run, served
 from domain import eventlog, metrics_projection
 from domain.canonical import to_jsonable
 from domain.enums import Role
 
-YEAR_START = datetime(2026, 1, 1, tzinfo=timezone.utc) - timedelta(hours=8)  # 2026-01-01 00:00 in Shanghai
+YEAR_START = datetime(2026, 1, 1, tzinfo=UTC) - timedelta(hours=8)  # 2026-01-01 00:00 in Shanghai
 DEVELOPER, BANK = 1, 2
 UNITS_PER_PERMIT = 200
 
@@ -63,7 +64,9 @@ def sale_events(county: County, start: datetime, span_days: int, sales: int):
         units = range(min(UNITS_PER_PERMIT, sales - first))
         permits.append((permit, issued, accepted))
         events.append((issued, "PERMIT_ISSUED", {}, {"permitId": permit, "number": f"息预售字第{permit:05d}号"}))
-        events.append((accepted, "COMPLETION_ACCEPTED", {}, {"permitId": permit, "acceptanceNumber": f"息竣备{permit:05d}"}))
+        events.append(
+            (accepted, "COMPLETION_ACCEPTED", {}, {"permitId": permit, "acceptanceNumber": f"息竣备{permit:05d}"})
+        )
         for _ in units:
             prop, contract, notice = county.next("property"), county.next("contract"), county.next("registration")
             properties.append((prop, permit))
@@ -73,24 +76,53 @@ def sale_events(county: County, start: datetime, span_days: int, sales: int):
             for minutes in (5, 9):
                 events.append((at + timedelta(minutes=minutes), "CONTRACT_SIGNED", base, {"contractId": contract}))
             for hours, kind in ((20, "PRESALE_SUPERVISED"), (21, "MAINTENANCE")):
-                events.append((at + timedelta(hours=hours), "FUNDS_DEPOSITED", base, {"kind": kind, "amount": "300000.00"}))
+                events.append(
+                    (at + timedelta(hours=hours), "FUNDS_DEPOSITED", base, {"kind": kind, "amount": "300000.00"})
+                )
             filed = at + timedelta(hours=22)
-            events.append((filed, "CONTRACT_FILED", {**base, "registrationId": notice}, {"contractId": contract, "advanceRegistrationId": notice}))
+            events.append(
+                (
+                    filed,
+                    "CONTRACT_FILED",
+                    {**base, "registrationId": notice},
+                    {"contractId": contract, "advanceRegistrationId": notice},
+                )
+            )
             decided = filed + timedelta(minutes=rng.expovariate(1 / 90))
             refs = {**base, "registrationId": notice}
             if rng.random() < 0.03:  # a cancelled sale: its application withdrawn with it
-                events.append((decided, "CONTRACT_CANCELLED", base, {"contractId": contract, "withdrawnRegistrations": [notice]}))
+                events.append(
+                    (decided, "CONTRACT_CANCELLED", base, {"contractId": contract, "withdrawnRegistrations": [notice]})
+                )
                 continue
             if rng.random() < 0.2:  # a co-buyer signs later
-                events.append((decided - timedelta(hours=rng.uniform(1, 48)), "REGISTRATION_SUBMITTED", refs, {"registrationId": notice}))
+                events.append(
+                    (
+                        decided - timedelta(hours=rng.uniform(1, 48)),
+                        "REGISTRATION_SUBMITTED",
+                        refs,
+                        {"registrationId": notice},
+                    )
+                )
             events.append((decided, "REGISTRATION_SUBMITTED", refs, {"registrationId": notice, "allSigned": True}))
             if rng.random() < 0.02:
-                events.append((decided, "REGISTRATION_REJECTED", refs, {"registrationId": notice, "kind": "ADVANCE_NOTICE"}))
+                events.append(
+                    (decided, "REGISTRATION_REJECTED", refs, {"registrationId": notice, "kind": "ADVANCE_NOTICE"})
+                )
                 continue
-            events.append((decided, "REGISTRATION_COMPLETED", refs, {"registrationId": notice, "kind": "ADVANCE_NOTICE", "decidedBy": "SYSTEM"}))
+            events.append(
+                (
+                    decided,
+                    "REGISTRATION_COMPLETED",
+                    refs,
+                    {"registrationId": notice, "kind": "ADVANCE_NOTICE", "decidedBy": "SYSTEM"},
+                )
+            )
             events.append((decided, "CERTIFICATE_ISSUED", refs, {"kind": "REGISTRATION_PROOF"}))
             tax = county.next("tax")
-            events.append((decided + timedelta(days=1), "TAX_ASSESSED", {**base, "taxRecordId": tax}, {"amount": "10000.00"}))
+            events.append(
+                (decided + timedelta(days=1), "TAX_ASSESSED", {**base, "taxRecordId": tax}, {"amount": "10000.00"})
+            )
             paid = decided + timedelta(days=rng.choice([1, 2, 5, 30, 90]))
             events.append((paid, "TAX_PAID", {**base, "taxRecordId": tax}, {"amount": "10000.00"}))
             loan = rng.random() < 0.7
@@ -99,21 +131,64 @@ def sale_events(county: County, start: datetime, span_days: int, sales: int):
                 mrefs = {**base, "mortgageId": mortgage}
                 events.append((decided + timedelta(days=3), "MORTGAGE_APPROVED", mrefs, {"principal": "700000.00"}))
                 events.append((decided + timedelta(days=4), "MORTGAGE_SIGNED", mrefs, {"mortgageId": mortgage}))
-                events.append((decided + timedelta(days=4, minutes=1), "REGISTRATION_COMPLETED", {**mrefs, "registrationId": advance},
-                               {"registrationId": advance, "kind": "ADVANCE_MORTGAGE", "decidedBy": "SYSTEM"}))
-                events.append((decided + timedelta(days=4, minutes=1), "CERTIFICATE_ISSUED", {**mrefs, "registrationId": advance}, {}))
+                events.append(
+                    (
+                        decided + timedelta(days=4, minutes=1),
+                        "REGISTRATION_COMPLETED",
+                        {**mrefs, "registrationId": advance},
+                        {"registrationId": advance, "kind": "ADVANCE_MORTGAGE", "decidedBy": "SYSTEM"},
+                    )
+                )
+                events.append(
+                    (
+                        decided + timedelta(days=4, minutes=1),
+                        "CERTIFICATE_ISSUED",
+                        {**mrefs, "registrationId": advance},
+                        {},
+                    )
+                )
             first_reg = county.next("registration")
-            events.append((registered, "REGISTRATION_COMPLETED", {"propertyId": prop, "registrationId": first_reg},
-                           {"registrationId": first_reg, "kind": "FIRST_OWNERSHIP", "decidedBy": "SYSTEM"}))
+            events.append(
+                (
+                    registered,
+                    "REGISTRATION_COMPLETED",
+                    {"propertyId": prop, "registrationId": first_reg},
+                    {"registrationId": first_reg, "kind": "FIRST_OWNERSHIP", "decidedBy": "SYSTEM"},
+                )
+            )
             transferred = max(registered, paid)
             transfer = county.next("registration")
-            events.append((transferred, "REGISTRATION_COMPLETED", {**base, "registrationId": transfer},
-                           {"registrationId": transfer, "kind": "TRANSFER", "decidedBy": "SYSTEM", "convertedFrom": notice}))
-            events.append((transferred, "CERTIFICATE_ISSUED", {**base, "registrationId": transfer}, {"kind": "OWNERSHIP_CERTIFICATE"}))
+            events.append(
+                (
+                    transferred,
+                    "REGISTRATION_COMPLETED",
+                    {**base, "registrationId": transfer},
+                    {"registrationId": transfer, "kind": "TRANSFER", "decidedBy": "SYSTEM", "convertedFrom": notice},
+                )
+            )
+            events.append(
+                (
+                    transferred,
+                    "CERTIFICATE_ISSUED",
+                    {**base, "registrationId": transfer},
+                    {"kind": "OWNERSHIP_CERTIFICATE"},
+                )
+            )
             if loan:
                 converted = county.next("registration")
-                events.append((transferred, "REGISTRATION_COMPLETED", {**base, "registrationId": converted, "mortgageId": mortgage},
-                               {"registrationId": converted, "kind": "MORTGAGE", "decidedBy": "SYSTEM", "convertedFrom": advance}))
+                events.append(
+                    (
+                        transferred,
+                        "REGISTRATION_COMPLETED",
+                        {**base, "registrationId": converted, "mortgageId": mortgage},
+                        {
+                            "registrationId": converted,
+                            "kind": "MORTGAGE",
+                            "decidedBy": "SYSTEM",
+                            "convertedFrom": advance,
+                        },
+                    )
+                )
                 events.append((transferred, "CERTIFICATE_ISSUED", {**base, "registrationId": converted}, {}))
     return events, permits, properties
 
@@ -123,15 +198,70 @@ _REFS = ("propertyId", "contractId", "registrationId", "taxRecordId", "mortgageI
 
 async def load(conn: asyncpg.Connection, events: list, permits: list, properties: list) -> None:
     """COPY the permits, properties and events (numbered after what the log holds, chained)."""
-    await conn.copy_records_to_table("permit", records=[
-        (p, f"息预售字第{p:05d}号", DEVELOPER, "新园小区", "PRESALE", "6228480000000001", BANK, "VALID", issued, f"息竣备{p:05d}", accepted)
-        for p, issued, accepted in permits], columns=[
-        "id", "number", "developer_id", "project_name", "sale_type", "supervised_account", "supervising_bank_id", "status",
-        "issued_at", "completion_acceptance_number", "completion_accepted_at"])
-    await conn.copy_records_to_table("property", records=[
-        (p, f"411528001001GB00001F{p:08d}", f"息县城关镇第{p}号", "1", 1, "101", Decimal("89.50"), "RESIDENTIAL", "REGISTERED", permit, YEAR_START)
-        for p, permit in properties], columns=[
-        "id", "unit_code", "address", "building", "floor", "room", "building_area", "usage", "status", "permit_id", "created_at"])
+    await conn.copy_records_to_table(
+        "permit",
+        records=[
+            (
+                p,
+                f"息预售字第{p:05d}号",
+                DEVELOPER,
+                "新园小区",
+                "PRESALE",
+                "6228480000000001",
+                BANK,
+                "VALID",
+                issued,
+                f"息竣备{p:05d}",
+                accepted,
+            )
+            for p, issued, accepted in permits
+        ],
+        columns=[
+            "id",
+            "number",
+            "developer_id",
+            "project_name",
+            "sale_type",
+            "supervised_account",
+            "supervising_bank_id",
+            "status",
+            "issued_at",
+            "completion_acceptance_number",
+            "completion_accepted_at",
+        ],
+    )
+    await conn.copy_records_to_table(
+        "property",
+        records=[
+            (
+                p,
+                f"411528001001GB00001F{p:08d}",
+                f"息县城关镇第{p}号",
+                "1",
+                1,
+                "101",
+                Decimal("89.50"),
+                "RESIDENTIAL",
+                "REGISTERED",
+                permit,
+                YEAR_START,
+            )
+            for p, permit in properties
+        ],
+        columns=[
+            "id",
+            "unit_code",
+            "address",
+            "building",
+            "floor",
+            "room",
+            "building_area",
+            "usage",
+            "status",
+            "permit_id",
+            "created_at",
+        ],
+    )
     seq, previous = await conn.fetchrow("SELECT last_seq, last_hash FROM event_log_head WHERE id = 1")
     events.sort(key=lambda e: e[0])
     rows = []
@@ -142,9 +272,23 @@ async def load(conn: asyncpg.Connection, events: list, permits: list, properties
         digest = eventlog.chain_hash(previous, eventlog.canonical_event(seq, event_type, at, full, payload))
         rows.append((seq, event_type, at, *full.values(), orjson.dumps(payload).decode(), previous, digest))
         previous = digest
-    await conn.copy_records_to_table("event", records=rows, columns=[
-        "seq", "type", "occurred_at", "property_id", "contract_id", "registration_id", "tax_record_id", "mortgage_id",
-        "payload", "previous_hash", "hash"])
+    await conn.copy_records_to_table(
+        "event",
+        records=rows,
+        columns=[
+            "seq",
+            "type",
+            "occurred_at",
+            "property_id",
+            "contract_id",
+            "registration_id",
+            "tax_record_id",
+            "mortgage_id",
+            "payload",
+            "previous_hash",
+            "hash",
+        ],
+    )
     await conn.execute("UPDATE event_log_head SET last_seq = $1, last_hash = $2 WHERE id = 1", seq, previous)
 
 
@@ -152,9 +296,11 @@ async def fill(url: str, county: County, years: list[int], sales_per_year: int) 
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
         if not await conn.fetchval("SELECT count(*) FROM party"):
-            await conn.execute("INSERT INTO party (id, kind, id_number, name, created_at) VALUES "
-                               "(1, 'ORGANIZATION', '91411528MA0000001H', '息县新园置业有限公司', now()),"
-                               "(2, 'ORGANIZATION', '91411528MA0000002F', '息县农村商业银行', now())")
+            await conn.execute(
+                "INSERT INTO party (id, kind, id_number, name, created_at) VALUES "
+                "(1, 'ORGANIZATION', '91411528MA0000001H', '息县新园置业有限公司', now()),"
+                "(2, 'ORGANIZATION', '91411528MA0000002F', '息县农村商业银行', now())"
+            )
         total = 0
         for year in years:
             start = YEAR_START.replace(year=year)
@@ -172,6 +318,7 @@ async def rebuild(url: str) -> tuple[int, float]:
     started = time.perf_counter()
     read = await metrics_projection.rebuild()
     from tortoise import Tortoise
+
     await Tortoise.close_connections()
     return read, time.perf_counter() - started
 
@@ -191,12 +338,14 @@ async def measure(url: str, unit_codes: list[str], rounds: int) -> tuple[float, 
     year = {"f": YEAR_START.isoformat(), "t": YEAR_START.replace(year=YEAR_START.year + 1).isoformat()}
     rng = random.Random(3)
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+
         async def timed(query: str, variables: dict, headers: dict) -> tuple[float, dict]:
             started = time.perf_counter()
             body = (await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)).json()
             elapsed = (time.perf_counter() - started) * 1000
             assert not body.get("errors"), body
             return elapsed, body["data"]
+
         for _ in range(30):  # warm-up
             await timed(LOOKUP, {"u": rng.choice(unit_codes)}, reader)
         await timed(METRICS, year, supervisor)
@@ -212,9 +361,12 @@ async def measure(url: str, unit_codes: list[str], rounds: int) -> tuple[float, 
 
 def report(label: str, lookup: float, figures: float, answer: dict) -> None:
     counts = {a["kind"]: a["completed"] for a in answer["applications"]}
-    print(f"{label}: one lookup {lookup:.2f} ms (median), metrics over the year {figures:.1f} ms (median) "
-          f"= {figures / lookup:.1f} lookups; completed {counts}; instant approval {answer['instantApproval']['value']}, "
-          f"交房即交证 {answer['deliveryWithCertificate']['value']}", flush=True)
+    print(
+        f"{label}: one lookup {lookup:.2f} ms (median), metrics over the year {figures:.1f} ms (median) "
+        f"= {figures / lookup:.1f} lookups; completed {counts}; instant approval {answer['instantApproval']['value']}, "
+        f"交房即交证 {answer['deliveryWithCertificate']['value']}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -239,7 +391,10 @@ def main() -> None:
     if args.older_years:
         started = time.perf_counter()
         older = run(fill(url, county, [YEAR_START.year - n for n in range(args.older_years, 0, -1)], args.sales))
-        print(f"{args.older_years} older years: {older:,} events more in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"{args.older_years} older years: {older:,} events more in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         read, took = run(rebuild(url))
         print(f"projection replayed from {read:,} events in {took:.1f} s", flush=True)
         with tempfile.TemporaryDirectory() as workdir, served(url, args.port, 1, Path(workdir)) as server:
@@ -249,8 +404,10 @@ def main() -> None:
         # The machine is shared: its speed drifts between the two measurements, and the lookups
         # measured beside each tell by how much. The cost in lookups is the comparable figure.
         relative = (eleven[1] / eleven[0]) / (one_year[1] / one_year[0]) * 100 - 100
-        print(f"metrics over the same year with {args.older_years} older years: {change:+.1f} % in time, "
-              f"{relative:+.1f} % in lookups (target < 20 %: {'met' if abs(relative) < 20 else 'NOT met'})")
+        print(
+            f"metrics over the same year with {args.older_years} older years: {change:+.1f} % in time, "
+            f"{relative:+.1f} % in lookups (target < 20 %: {'met' if abs(relative) < 20 else 'NOT met'})"
+        )
     print(f"target < 50 lookups: {'met' if one_year[1] < 50 * one_year[0] else 'NOT met'}")
 
 

@@ -9,6 +9,7 @@ client excluded).
     .venv/bin/python bench/sale_pipeline.py --units 400 --clients 16
     .venv/bin/python bench/sale_pipeline.py --url http://127.0.0.1:8000/graphql   # a running server
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import BENCH_SECRET, GraphQLClient, describe, fresh_database, percentile, run, served
 from api.auth import mint_token
 from api.settings import Settings
+from bench.common import BENCH_SECRET, GraphQLClient, describe, fresh_database, percentile, run, served
 from domain.enums import Role
 from tests.ids import credit_code, resident_id
 
@@ -49,24 +50,50 @@ async def call(http: GraphQLClient, query: str, variables: dict, headers: dict, 
 async def prepare(http: GraphQLClient, units: int) -> list[str]:
     registrar = bearer(Role.REGISTRAR)
     for code, name in ((DEVELOPER, "息县新园置业有限公司"), (BANK, "息县农村商业银行")):
-        await http.post("mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { userErrors { code } } }",
-                        {"i": {"name": name, "idNumber": code}}, registrar)
+        await http.post(
+            "mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { userErrors { code } } }",
+            {"i": {"name": name, "idNumber": code}},
+            registrar,
+        )
     stamp = int(time.time()) % 100000
-    properties = [{"unitCode": f"411528{stamp:06d}GB{n // 100000:05d}F{n % 100000:08d}", "address": f"新园路{n}号",
-                   "building": str(1 + n // 100), "floor": 1 + n % 30, "room": f"{n % 100:02d}01",
-                   "buildingArea": "89.50", "usage": "RESIDENTIAL"} for n in range(units)]
-    permit = await call(http, """mutation($i: IssuePresalePermitInput!) { issuePresalePermit(input: $i) {
+    properties = [
+        {
+            "unitCode": f"411528{stamp:06d}GB{n // 100000:05d}F{n % 100000:08d}",
+            "address": f"新园路{n}号",
+            "building": str(1 + n // 100),
+            "floor": 1 + n % 30,
+            "room": f"{n % 100:02d}01",
+            "buildingArea": "89.50",
+            "usage": "RESIDENTIAL",
+        }
+        for n in range(units)
+    ]
+    permit = await call(
+        http,
+        """mutation($i: IssuePresalePermitInput!) { issuePresalePermit(input: $i) {
         permit { properties(first: 100) { totalCount } } userErrors { code message } } }""",
-        {"i": {"number": f"BENCH-{stamp}-{time.time_ns()}", "developerIdNumber": DEVELOPER, "projectName": "bench",
-               "saleType": "PRESALE", "supervisedAccount": "1", "supervisingBankIdNumber": BANK, "properties": properties}},
-        bearer(Role.HOUSING))
+        {
+            "i": {
+                "number": f"BENCH-{stamp}-{time.time_ns()}",
+                "developerIdNumber": DEVELOPER,
+                "projectName": "bench",
+                "saleType": "PRESALE",
+                "supervisedAccount": "1",
+                "supervisingBankIdNumber": BANK,
+                "properties": properties,
+            }
+        },
+        bearer(Role.HOUSING),
+    )
     assert permit["permit"]["properties"]["totalCount"] == units
     ids = []
     after = None
     while True:
         page = await http.post(
             "query($a: String, $f: PropertyFilter) { properties(first: 100, after: $a, filter: $f) { pageInfo { hasNextPage endCursor } edges { node { id unitCode } } } }",
-            {"a": after, "f": {"status": "AVAILABLE"}}, bearer(Role.HOUSING))
+            {"a": after, "f": {"status": "AVAILABLE"}},
+            bearer(Role.HOUSING),
+        )
         conn = page.body["data"]["properties"]
         ids += [e["node"]["id"] for e in conn["edges"] if e["node"]["unitCode"][6:12] == f"{stamp:06d}"]
         if not conn["pageInfo"]["hasNextPage"]:
@@ -79,24 +106,69 @@ async def one_sale(http: GraphQLClient, property_id: str, n: int, timings: dict[
     buyer = bearer(Role.BUYER, buyer_id, ["face"])
     developer = bearer(Role.DEVELOPER, DEVELOPER, ["ca"])
     bank = bearer(Role.BANK, BANK, ["ca"])
-    drafted = await call(http, """mutation($i: DraftContractInput!) { draftContract(input: $i) {
+    drafted = await call(
+        http,
+        """mutation($i: DraftContractInput!) { draftContract(input: $i) {
         contract { id documentHash } userErrors { code message } } }""",
-        {"i": {"propertyId": property_id, "buyers": [{"idNumber": buyer_id, "name": f"买受人{n}"}], "price": "1000000.00",
-               "downPayment": "300000.00", "paymentMethod": "FULL_PAYMENT", "deliveryWithCertificate": True}}, developer)
+        {
+            "i": {
+                "propertyId": property_id,
+                "buyers": [{"idNumber": buyer_id, "name": f"买受人{n}"}],
+                "price": "1000000.00",
+                "downPayment": "300000.00",
+                "paymentMethod": "FULL_PAYMENT",
+                "deliveryWithCertificate": True,
+            }
+        },
+        developer,
+    )
     contract = drafted["contract"]
     sign = "mutation($i: SignContractInput!) { signContract(input: $i) { contract { status } userErrors { code message } } }"
     for who in (buyer, developer):
         await call(http, sign, {"i": {"contractId": contract["id"], "documentHash": contract["documentHash"]}}, who)
     deposit = "mutation($i: RecordFundDepositInput!) { recordFundDeposit(input: $i) { deposit { id } userErrors { code message } } }"
-    await call(http, deposit, {"i": {"contractId": contract["id"], "kind": "PRESALE_SUPERVISED", "amount": "300000.00", "bankReference": f"S{n}-{time.time_ns()}"}}, bank)
-    await call(http, deposit, {"i": {"contractId": contract["id"], "kind": "MAINTENANCE", "amount": "7160.00", "bankReference": f"M{n}-{time.time_ns()}"}}, bank)
-    filed = await call(http, """mutation($i: FileContractInput!) { fileContract(input: $i) {
-        advanceRegistration { id } userErrors { code message } } }""", {"i": {"contractId": contract["id"]}}, developer,
-        timings["fileContract"])
-    decided = await call(http, """mutation($i: SubmitAdvanceRegistrationInput!) { submitAdvanceRegistration(input: $i) {
+    await call(
+        http,
+        deposit,
+        {
+            "i": {
+                "contractId": contract["id"],
+                "kind": "PRESALE_SUPERVISED",
+                "amount": "300000.00",
+                "bankReference": f"S{n}-{time.time_ns()}",
+            }
+        },
+        bank,
+    )
+    await call(
+        http,
+        deposit,
+        {
+            "i": {
+                "contractId": contract["id"],
+                "kind": "MAINTENANCE",
+                "amount": "7160.00",
+                "bankReference": f"M{n}-{time.time_ns()}",
+            }
+        },
+        bank,
+    )
+    filed = await call(
+        http,
+        """mutation($i: FileContractInput!) { fileContract(input: $i) {
+        advanceRegistration { id } userErrors { code message } } }""",
+        {"i": {"contractId": contract["id"]}},
+        developer,
+        timings["fileContract"],
+    )
+    decided = await call(
+        http,
+        """mutation($i: SubmitAdvanceRegistrationInput!) { submitAdvanceRegistration(input: $i) {
         registration { status } userErrors { code message } } }""",
-        {"i": {"registrationId": filed["advanceRegistration"]["id"], "acceptDeliveryWithCertificate": True}}, buyer,
-        timings["submitAdvanceRegistration"])
+        {"i": {"registrationId": filed["advanceRegistration"]["id"], "acceptDeliveryWithCertificate": True}},
+        buyer,
+        timings["submitAdvanceRegistration"],
+    )
     assert decided["registration"]["status"] == "COMPLETED", decided
 
 
@@ -124,14 +196,18 @@ async def pipeline(url: str, units: int, clients: int, warmup: int = 0) -> None:
         # each statement on each of them.
         await run_sales(http, sales[:warmup], clients)
         timings, elapsed = await run_sales(http, sales[warmup:], clients)
-    print(f"sales completed: {units} with {clients} concurrent clients in {elapsed:.1f} s "
-          f"= {units / elapsed:.1f} sales/s ({units * 7 / elapsed:.0f} mutations/s), after {warmup} not measured")
+    print(
+        f"sales completed: {units} with {clients} concurrent clients in {elapsed:.1f} s "
+        f"= {units / elapsed:.1f} sales/s ({units * 7 / elapsed:.0f} mutations/s), after {warmup} not measured"
+    )
     for name, sides in timings.items():
         for side, samples in sides.items():
             print(describe(f"{name} ({side})", samples))
     for side in ("server", "client"):
         p99 = percentile(timings["submitAdvanceRegistration"][side], 99)
-        print(f"target submitAdvanceRegistration p99 < 50 ms ({side} side): {'met' if p99 < 50 else 'NOT met'} ({p99:.1f} ms)")
+        print(
+            f"target submitAdvanceRegistration p99 < 50 ms ({side} side): {'met' if p99 < 50 else 'NOT met'} ({p99:.1f} ms)"
+        )
 
 
 def main() -> None:
@@ -141,14 +217,21 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=64, help="sales run first and not measured")
     parser.add_argument("--workers", type=int, default=2, help="server processes when the benchmark starts its own")
     parser.add_argument("--url", help="a running server's /graphql (its JWT secret must be the benchmark's)")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="server to create the bench database on",
+    )
     parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()
     if args.url:
         run(pipeline(args.url, args.units, args.clients, args.warmup))
         return
     database_url = run(fresh_database(args.postgres, "onewindow_bench_sales"))
-    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, args.workers, Path(workdir)) as server:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        served(database_url, args.port, args.workers, Path(workdir)) as server,
+    ):
         url = server.url
         print(f"server: {args.workers} uvicorn worker(s) on {database_url}")
         run(pipeline(url, args.units, args.clients, args.warmup))

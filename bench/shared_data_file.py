@@ -1,7 +1,8 @@
 """Writes a JSON Lines export of N people (families: spouses and children) for import tests.
 
-    .venv/bin/python -m bench.shared_data_file 100000 > /tmp/people.jsonl
+.venv/bin/python -m bench.shared_data_file 100000 > /tmp/people.jsonl
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,9 @@ def people(count: int) -> Iterator[dict]:
         couple, partner = n // 2, n ^ 1
         married = couple % 3 != 0 and partner < count
         record = {
-            "type": "person", "idNumber": person_id(n), "name": f"居民{n}",
+            "type": "person",
+            "idNumber": person_id(n),
+            "name": f"居民{n}",
             "maritalStatus": "MARRIED" if married else "SINGLE",
             "spouseIdNumber": person_id(partner) if married else None,
             "childrenIdNumbers": [person_id(n + 2)] if married and couple % 5 == 0 and n + 2 < count else [],

@@ -16,6 +16,7 @@ A zip of:
 
 `verify_archive` needs no database: a changed byte in any file is found and the file named.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,36 +108,63 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
         + await _rows(Signature.filter(registration_id__in=registration_ids))
         + await _rows(Signature.filter(mortgage_id__in=mortgage_ids)),
     }
-    party_ids = {c["seller_id"] for c in contracts} | {c["lender_id"] for c in contracts if c["lender_id"]} \
-        | {r["party_id"] for r in records["contractBuyers"] + records["registrationParties"] + records["mortgageBorrowers"]} \
-        | {t["taxpayer_id"] for t in tax_records} | {m["lender_id"] for m in mortgages}
+    party_ids = (
+        {c["seller_id"] for c in contracts}
+        | {c["lender_id"] for c in contracts if c["lender_id"]}
+        | {
+            r["party_id"]
+            for r in records["contractBuyers"] + records["registrationParties"] + records["mortgageBorrowers"]
+        }
+        | {t["taxpayer_id"] for t in tax_records}
+        | {m["lender_id"] for m in mortgages}
+    )
     records["parties"] = await _rows(Party.filter(id__in=list(party_ids)))
 
     files: dict[str, bytes] = {f"records/{name}.json": _json_bytes(value) for name, value in records.items()}
     events = await Event.filter(
-        _about(prop.id, contract_ids, registration_ids, mortgage_ids, [t["id"] for t in tax_records])).order_by("seq")
-    files["events.jsonl"] = b"".join(_line({
-        "seq": e.seq, "type": e.type, "occurredAt": e.occurred_at, "refs": event_refs(e), "payload": e.payload,
-        "previousHash": e.previous_hash, "hash": e.hash}) for e in events)
+        _about(prop.id, contract_ids, registration_ids, mortgage_ids, [t["id"] for t in tax_records])
+    ).order_by("seq")
+    files["events.jsonl"] = b"".join(
+        _line(
+            {
+                "seq": e.seq,
+                "type": e.type,
+                "occurredAt": e.occurred_at,
+                "refs": event_refs(e),
+                "payload": e.payload,
+                "previousHash": e.previous_hash,
+                "hash": e.hash,
+            }
+        )
+        for e in events
+    )
     head = await EventLogHead.get(id=1)
     files["links.jsonl"] = await _links(events[0].seq if events else head.last_seq + 1, head.last_seq)
 
     registrar = Viewer(subject="system:archive", role=Role.REGISTRAR)
     for record in await certificates_of_property(prop.id, registrar):
         certificate = record.certificate
-        files[f"certificates/{certificate.number}.json"] = _json_bytes(certificate_json(certificate, record.registration.number))
+        files[f"certificates/{certificate.number}.json"] = _json_bytes(
+            certificate_json(certificate, record.registration.number)
+        )
         files[f"certificates/{certificate.number}.pdf"] = await asyncio.to_thread(context.certificate_pdf, record)
     for key_id, key in context.keyring.verify_keys.items():
         files[f"keys/{key_id.replace(':', '_')}.pem"] = public_key_pem(key)
 
-    manifest = _json_bytes({
-        "format": FORMAT, "unitCode": unit_code, "exportedAt": context.now, "logHead": {"seq": head.last_seq, "hash": head.last_hash},
-        "files": {name: _sha256(data) for name, data in sorted(files.items())},
-    })
+    manifest = _json_bytes(
+        {
+            "format": FORMAT,
+            "unitCode": unit_code,
+            "exportedAt": context.now,
+            "logHead": {"seq": head.last_seq, "hash": head.last_hash},
+            "files": {name: _sha256(data) for name, data in sorted(files.items())},
+        }
+    )
     signed = context.keyring.sign_hash(_sha256(manifest))
     files[MANIFEST] = manifest
-    files[MANIFEST_SIG] = _json_bytes({"manifestSha256": signed.content_hash, "signature": signed.signature,
-                                       "signingKeyId": signed.signing_key_id})
+    files[MANIFEST_SIG] = _json_bytes(
+        {"manifestSha256": signed.content_hash, "signature": signed.signature, "signingKeyId": signed.signing_key_id}
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in [MANIFEST, MANIFEST_SIG, *sorted(n for n in files if n not in (MANIFEST, MANIFEST_SIG))]:
@@ -145,15 +173,26 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
 
 
 def certificate_json(certificate: Certificate, registration_number: str | None) -> dict:
-    return {"number": certificate.number, "kind": certificate.kind, "registrationNumber": registration_number,
-            "issuedAt": certificate.issued_at, "content": certificate.content, "contentHash": certificate.content_hash,
-            "signature": certificate.signature, "signingKeyId": certificate.signing_key_id}
+    return {
+        "number": certificate.number,
+        "kind": certificate.kind,
+        "registrationNumber": registration_number,
+        "issuedAt": certificate.issued_at,
+        "content": certificate.content,
+        "contentHash": certificate.content_hash,
+        "signature": certificate.signature,
+        "signingKeyId": certificate.signing_key_id,
+    }
 
 
 def _about(property_id: int, contract_ids, registration_ids, mortgage_ids, tax_record_ids) -> Q:
     query = Q(property_id=property_id)
-    for name, ids in (("contract_id", contract_ids), ("registration_id", registration_ids),
-                      ("mortgage_id", mortgage_ids), ("tax_record_id", tax_record_ids)):
+    for name, ids in (
+        ("contract_id", contract_ids),
+        ("registration_id", registration_ids),
+        ("mortgage_id", mortgage_ids),
+        ("tax_record_id", tax_record_ids),
+    ):
         if ids:
             query |= Q(**{f"{name}__in": ids})
     return query
@@ -167,14 +206,18 @@ async def _links(first: int, last: int) -> bytes:
     out = []
     seq = first
     while seq <= last:
-        rows = await Event.filter(seq__gte=seq, seq__lte=min(last, seq + _LINK_BATCH - 1)).order_by("seq") \
+        rows = (
+            await Event.filter(seq__gte=seq, seq__lte=min(last, seq + _LINK_BATCH - 1))
+            .order_by("seq")
             .values_list("seq", "previous_hash", "hash")
+        )
         out += [_line({"seq": s, "previousHash": p, "hash": h}) for s, p, h in rows]
         seq += _LINK_BATCH
     return b"".join(out)
 
 
 # --- the offline check ---------------------------------------------------------------------
+
 
 @dataclass
 class ArchiveReport:
@@ -205,7 +248,12 @@ def verify_archive(data: bytes, trusted_keys: list[bytes] | None = None) -> Arch
     for info in archive.infolist():
         try:
             files[info.filename] = archive.read(info)
-        except (zipfile.BadZipFile, zlib.error, ValueError, OSError) as error:  # bad CRC or bad deflate data names the member
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            ValueError,
+            OSError,
+        ) as error:  # bad CRC or bad deflate data names the member
             report.add(info.filename, f"cannot be read: {error}")
     keyring = _keys(files, trusted_keys, report)
     manifest = _manifest(files, keyring, report)
@@ -228,8 +276,11 @@ def verify_archive(data: bytes, trusted_keys: list[bytes] | None = None) -> Arch
 
 def _keys(files: dict[str, bytes], trusted: list[bytes] | None, report: ArchiveReport) -> dict:
     keys = {}
-    sources = [("--public-key", pem) for pem in trusted] if trusted else \
-        [(name, data) for name, data in sorted(files.items()) if name.startswith("keys/")]
+    sources = (
+        [("--public-key", pem) for pem in trusted]
+        if trusted
+        else [(name, data) for name, data in sorted(files.items()) if name.startswith("keys/")]
+    )
     for name, pem in sources:
         try:
             key = load_verify_key(pem)
@@ -278,8 +329,10 @@ def _events(data: bytes, report: ArchiveReport) -> list[dict]:
     events = _jsonl(data, "events.jsonl", report)
     for event in events:
         try:
-            digest = chain_hash(event["previousHash"], canonical_event(
-                event["seq"], event["type"], event["occurredAt"], event["refs"], event["payload"]))
+            digest = chain_hash(
+                event["previousHash"],
+                canonical_event(event["seq"], event["type"], event["occurredAt"], event["refs"], event["payload"]),
+            )
         except (KeyError, ValueError, TypeError) as error:
             report.add("events.jsonl", f"event {event.get('seq')} is incomplete: {error}")
             continue
@@ -306,7 +359,10 @@ def _chain(events: list[dict], data: bytes, head: dict, report: ArchiveReport) -
         report.add("links.jsonl", "the chain does not end at the log head the manifest names")
     for event in events:
         link = by_seq.get(event.get("seq"))
-        if link is None or (link.get("previousHash"), link.get("hash")) != (event.get("previousHash"), event.get("hash")):
+        if link is None or (link.get("previousHash"), link.get("hash")) != (
+            event.get("previousHash"),
+            event.get("hash"),
+        ):
             report.add("events.jsonl", f"event {event.get('seq')} is not at its place in the chain (links.jsonl)")
 
 
@@ -315,15 +371,22 @@ def _certificates(files: dict[str, bytes], keys: dict, report: ArchiveReport) ->
     for name in names:
         try:
             certificate = json.loads(files[name])
-            content_hash, signature, key_id = certificate["contentHash"], certificate["signature"], certificate["signingKeyId"]
+            content_hash, signature, key_id = (
+                certificate["contentHash"],
+                certificate["signature"],
+                certificate["signingKeyId"],
+            )
             content = certificate["content"]
         except (ValueError, KeyError, TypeError) as error:
             report.add(name, f"unreadable certificate: {error}")
             continue
-        reason = verify_hash(keys, content_hash, signature, key_id) if canonical_hash(content) == content_hash \
+        reason = (
+            verify_hash(keys, content_hash, signature, key_id)
+            if canonical_hash(content) == content_hash
             else "the content does not match its hash"
+        )
         if reason:
             report.add(name, reason)
-        if name[:-len(".json")] + ".pdf" not in files:
-            report.add(name[:-len(".json")] + ".pdf", "the certificate's PDF is missing")
+        if name[: -len(".json")] + ".pdf" not in files:
+            report.add(name[: -len(".json")] + ".pdf", "the certificate's PDF is missing")
     report.certificates = len(names)

@@ -1,13 +1,13 @@
 """Canonical JSON and hashing: the one byte form that hashes and signatures are taken over."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-
 
 _PLAIN = frozenset({str, int, bool, type(None)})
 
@@ -19,7 +19,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):

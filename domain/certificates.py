@@ -9,6 +9,7 @@ switch of algorithm, still verify.
 SM2 comes from tongsuopy (Tongsuo, the OpenAtom Foundation's OpenSSL fork with the national
 algorithms); `cryptography` has SM3 but no SM2.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,6 +54,7 @@ class SigningKey(Protocol):
 
 # --- Ed25519 -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Ed25519Verify:
     key: Ed25519PublicKey
@@ -86,7 +88,9 @@ class Ed25519Signing:
         return Ed25519Verify(self.key.public_key())
 
     def public_pem(self) -> bytes:
-        return self.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return self.key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
 
 # --- SM2 with SM3 --------------------------------------------------------------------------
@@ -127,10 +131,13 @@ class Sm2Signing:
         return Sm2Verify(self.key.public_key())
 
     def public_pem(self) -> bytes:
-        return self.key.public_key().public_bytes(ts_serialization.Encoding.PEM, ts_serialization.PublicFormat.SubjectPublicKeyInfo)
+        return self.key.public_key().public_bytes(
+            ts_serialization.Encoding.PEM, ts_serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
 
 # --- the key ring --------------------------------------------------------------------------
+
 
 @dataclass
 class KeyRing:
@@ -151,10 +158,10 @@ class KeyRing:
     def add_verify_key(self, public_key: VerifyKey) -> None:
         self.verify_keys[public_key.key_id] = public_key
 
-    def sign(self, content: Any) -> "SignedContent":
+    def sign(self, content: Any) -> SignedContent:
         return self.sign_hash(canonical_hash(content))
 
-    def sign_hash(self, content_hash: str) -> "SignedContent":
+    def sign_hash(self, content_hash: str) -> SignedContent:
         """A signature over a SHA-256 hex digest (a certificate's contentHash, an archive's manifest)."""
         signature = self.signing_key.sign(content_hash.encode("ascii"))
         return SignedContent(content_hash, base64.b64encode(signature).decode("ascii"), self.signing_key_id)
@@ -169,7 +176,9 @@ class KeyRing:
         return verify_hash(self.verify_keys, content_hash, signature, signing_key_id)
 
 
-def verify_hash(verify_keys: dict[str, VerifyKey], content_hash: str, signature: str, signing_key_id: str) -> str | None:
+def verify_hash(
+    verify_keys: dict[str, VerifyKey], content_hash: str, signature: str, signing_key_id: str
+) -> str | None:
     """None when `signature` (base64) is the named key's over `content_hash`, else the reason it is not."""
     public_key = verify_keys.get(signing_key_id)
     if public_key is None:
@@ -200,7 +209,8 @@ def public_key_pem(key: VerifyKey) -> bytes:
 def generate_private_key_pem(algorithm: SigningAlgorithm | str = SigningAlgorithm.ED25519) -> bytes:
     if SigningAlgorithm(algorithm) == SigningAlgorithm.SM2:
         return ts_ec.generate_private_key(ts_ec.SM2()).private_bytes(
-            ts_serialization.Encoding.PEM, ts_serialization.PrivateFormat.PKCS8, ts_serialization.NoEncryption())
+            ts_serialization.Encoding.PEM, ts_serialization.PrivateFormat.PKCS8, ts_serialization.NoEncryption()
+        )
     return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

@@ -1,4 +1,5 @@
 """Closed vocabularies shared by the models, the rules and the GraphQL layer."""
+
 from enum import Enum
 
 

@@ -54,7 +54,9 @@ class NewEvent:
     extra_audience: frozenset[int] = field(default_factory=frozenset)
 
 
-def canonical_event(seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> str:
+def canonical_event(
+    seq: int, event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any
+) -> str:
     """The text an event's hash is taken over; `payload` is JSON-ready (`to_jsonable`, or as read back)."""
     return dumps_canonical(
         {
@@ -81,7 +83,9 @@ _REF_COLUMNS = ("property_id", "contract_id", "registration_id", "tax_record_id"
 _EVENT_COLUMNS = ("seq", "type", "occurred_at", *_REF_COLUMNS, "payload", "previous_hash", "hash")
 
 
-def canonical_parts(event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any) -> tuple[str, str]:
+def canonical_parts(
+    event_type: EventType | str, occurred_at: datetime, refs: dict[str, int | None], payload: Any
+) -> tuple[str, str]:
     """The canonical text around its sequence number: `head + str(seq) + tail` is
     `canonical_event(seq, …)`, so the database can chain an event it numbers itself."""
     text = canonical_event(0, event_type, occurred_at, refs, payload)
@@ -94,7 +98,10 @@ _SEQ_MARK = '"seq":0,"type":'
 
 
 async def append(
-    conn: BaseDBAsyncClient, occurred_at: datetime, events: Sequence[NewEvent], writes: Sequence[tuple[str, list[Any]]] = ()
+    conn: BaseDBAsyncClient,
+    occurred_at: datetime,
+    events: Sequence[NewEvent],
+    writes: Sequence[tuple[str, list[Any]]] = (),
 ) -> list[tuple[Any, ...]]:
     """Append events in order, inside the transaction `conn`, with `writes` (one statement on
     PostgreSQL for both); returns what the last `sql.Returning` of the writes returns. Only the

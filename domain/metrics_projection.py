@@ -4,6 +4,7 @@
 projection never disagrees with the log; `rebuild` replays the whole log into it (migration
 0008, and after a restore). Both go through `rules.metrics.project`, one reading of the log.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,33 @@ from domain import sql
 from domain.canonical import to_jsonable
 from domain.rules.metrics import EFFECTS, Projection, project, to_ms
 
-_COLUMNS = ("registration_id", "kind", "property_id", "filed_ms", "submitted_ms", "applied_ms", "accepted_ms",
-            "review_ms", "decided_ms", "decided_by", "outcome")
-_TYPES = ("INTEGER", "VARCHAR(32)", "INTEGER", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
-          "VARCHAR(16)", "VARCHAR(16)")
+_COLUMNS = (
+    "registration_id",
+    "kind",
+    "property_id",
+    "filed_ms",
+    "submitted_ms",
+    "applied_ms",
+    "accepted_ms",
+    "review_ms",
+    "decided_ms",
+    "decided_by",
+    "outcome",
+)
+_TYPES = (
+    "INTEGER",
+    "VARCHAR(32)",
+    "INTEGER",
+    "BIGINT",
+    "BIGINT",
+    "BIGINT",
+    "INTEGER",
+    "INTEGER",
+    "BIGINT",
+    "BIGINT",
+    "VARCHAR(16)",
+    "VARCHAR(16)",
+)
 _ROW = "(" + ", ".join(f"CAST(? AS {t})" for t in _TYPES) + ")"
 _FIRST = ("filed_ms", "submitted_ms", "review_ms")  # the earliest instant stands
 # A registration converted in the developer's combined first application (预告转本) starts with
@@ -34,8 +58,10 @@ _UPSERT = (
     " LEFT JOIN metrics_application f ON f.property_id = v.column7 AND f.kind = 'FIRST_OWNERSHIP'"
     " LEFT JOIN property p ON p.id = v.column8 LEFT JOIN metrics_permit mp ON mp.permit_id = p.permit_id"
     " WHERE true ON CONFLICT (registration_id) DO UPDATE SET "
-    + ", ".join([f"{c} = COALESCE(metrics_application.{c}, excluded.{c})" for c in _FIRST]
-                + [f"{c} = COALESCE(excluded.{c}, metrics_application.{c})" for c in _COLUMNS[1:] if c not in _FIRST])
+    + ", ".join(
+        [f"{c} = COALESCE(metrics_application.{c}, excluded.{c})" for c in _FIRST]
+        + [f"{c} = COALESCE(excluded.{c}, metrics_application.{c})" for c in _COLUMNS[1:] if c not in _FIRST]
+    )
 )
 _ROWS_PER_STATEMENT = 500
 
@@ -43,17 +69,32 @@ _ROWS_PER_STATEMENT = 500
 def statements(projection: Projection) -> list[tuple[str, list]]:
     result = []
     if projection.acceptances:
-        result += [(f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES {', '.join(['(?, ?)'] * len(projection.acceptances))}"
-                    " ON CONFLICT (permit_id) DO NOTHING", [v for item in projection.acceptances.items() for v in item])]
+        result += [
+            (
+                f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES {', '.join(['(?, ?)'] * len(projection.acceptances))}"
+                " ON CONFLICT (permit_id) DO NOTHING",
+                [v for item in projection.acceptances.items() for v in item],
+            )
+        ]
     changes = list(projection.changes.values())
     for start in range(0, len(changes), _ROWS_PER_STATEMENT):
-        chunk, values = changes[start:start + _ROWS_PER_STATEMENT], []
+        chunk, values = changes[start : start + _ROWS_PER_STATEMENT], []
         for c in chunk:
             converted_at = c.property_id if c.converted else None
-            values += [c.registration_id, c.kind, c.property_id, c.filed_ms, c.submitted_ms,
-                       projection.first_registered.get(c.property_id) if c.converted else None, converted_at,
-                       converted_at if c.kind == "TRANSFER" else None,
-                       c.review_ms, c.decided_ms, c.decided_by, c.outcome]
+            values += [
+                c.registration_id,
+                c.kind,
+                c.property_id,
+                c.filed_ms,
+                c.submitted_ms,
+                projection.first_registered.get(c.property_id) if c.converted else None,
+                converted_at,
+                converted_at if c.kind == "TRANSFER" else None,
+                c.review_ms,
+                c.decided_ms,
+                c.decided_by,
+                c.outcome,
+            ]
         text = _UPSERT.format(columns=", ".join(_COLUMNS), rows=", ".join([_ROW] * len(chunk)))
         result.append((text, values))
     return result
@@ -73,15 +114,26 @@ async def rebuild(conn: BaseDBAsyncClient | None = None, batch: int = 5000) -> i
     types = list(EFFECTS)
     after, read = 0, 0
     while True:
-        rows = await sql.fetch(conn, "SELECT seq, type, occurred_at, property_id, registration_id, payload FROM event"
-                                     f" WHERE seq > ? AND type IN ({sql.marks(len(types))}) ORDER BY seq LIMIT ?",
-                               [after, *types, batch], _LoggedEvent)
+        rows = await sql.fetch(
+            conn,
+            "SELECT seq, type, occurred_at, property_id, registration_id, payload FROM event"
+            f" WHERE seq > ? AND type IN ({sql.marks(len(types))}) ORDER BY seq LIMIT ?",
+            [after, *types, batch],
+            _LoggedEvent,
+        )
         if not rows:
             return read
         read += len(rows)
         after = rows[-1].seq
-        projected = project((e.type, to_ms(_instant(e.occurred_at)), {"propertyId": e.property_id, "registrationId": e.registration_id},
-                             _json(e.payload)) for e in rows)
+        projected = project(
+            (
+                e.type,
+                to_ms(_instant(e.occurred_at)),
+                {"propertyId": e.property_id, "registrationId": e.registration_id},
+                _json(e.payload),
+            )
+            for e in rows
+        )
         await sql.execute(conn, statements(projected))
 
 

@@ -1,4 +1,5 @@
 """Business days and years are Asia/Shanghai's, whatever the server's zone (DESIGN §3)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Who is asking: the verified claims of a request, free of any web framework."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -9,6 +9,7 @@ are for every signed-in viewer and need no filter.
 ask it, so an object is visible in the same cases wherever it is returned. Without a viewer
 (an anonymous certificate verifier) nothing but public content is visible.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -48,11 +49,7 @@ def deep_property_ids(viewer: Viewer) -> Subquery | None:
     if viewer.role == Role.DEVELOPER:
         return Subquery(Property.filter(permit__developer_id=party).values("id"))
     if viewer.is_lender:
-        return Subquery(
-            Property.filter(
-                Q(contracts__lender_id=party) | Q(mortgages__lender_id=party)
-            ).values("id")
-        )
+        return Subquery(Property.filter(Q(contracts__lender_id=party) | Q(mortgages__lender_id=party)).values("id"))
     return None
 
 
@@ -74,9 +71,7 @@ def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
             Q(supervising_bank_id=party) | Q(id__in=Subquery(Property.filter(id__in=deep).values("permit_id")))
         )
     if viewer.role == Role.BUYER:
-        return query.filter(
-            id__in=Subquery(Property.filter(contracts__buyers__party_id=party).values("permit_id"))
-        )
+        return query.filter(id__in=Subquery(Property.filter(contracts__buyers__party_id=party).values("permit_id")))
     return nothing(query)
 
 

@@ -8,6 +8,7 @@ one `verify_chain` recomputes. The head is locked only for the commit itself, ne
 the application is between two statements. SQLite (one writer at a time) chains in Python
 and needs none of this.
 """
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
@@ -68,11 +69,12 @@ def _on_postgres(statements: list[str]):
             return
         for statement in statements:
             await schema_editor.client.execute_script(statement)
+
     return run
 
 
 class Migration(migrations.Migration):
-    dependencies = [('onewindow', '0004_event_types_for_mortgage_signing_and_lapse')]
+    dependencies = [("onewindow", "0004_event_types_for_mortgage_signing_and_lapse")]
 
     initial = False
 

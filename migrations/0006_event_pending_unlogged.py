@@ -6,6 +6,7 @@ is empty whenever no transaction is running, and after a crash there is nothing 
 recover (PostgreSQL empties an unlogged table on recovery). Logging its rows wrote every
 event's text to the WAL twice more (inserted, then deleted) for nothing.
 """
+
 import importlib
 
 from tortoise import migrations
@@ -15,11 +16,13 @@ _on_postgres = importlib.import_module("migrations.0005_event_sequencer")._on_po
 
 
 class Migration(migrations.Migration):
-    dependencies = [('onewindow', '0005_event_sequencer')]
+    dependencies = [("onewindow", "0005_event_sequencer")]
 
     initial = False
 
     operations = [
-        ops.RunPython(_on_postgres(["ALTER TABLE event_pending SET UNLOGGED"]),
-                      _on_postgres(["ALTER TABLE event_pending SET LOGGED"])),
+        ops.RunPython(
+            _on_postgres(["ALTER TABLE event_pending SET UNLOGGED"]),
+            _on_postgres(["ALTER TABLE event_pending SET LOGGED"]),
+        ),
     ]

@@ -4,11 +4,12 @@ Triggers refuse UPDATE and DELETE on both backends, so no code path (nor a mista
 change or remove a record; only a migration dropping the trigger could. TRUNCATE (the table
 owner's, as a test run empties its database) is left to the database's privileges.
 """
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from domain.enums import Role
-from tortoise import fields
+
+from tortoise import fields, migrations
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from domain.enums import Role
 
 POSTGRES = [
     """
@@ -39,29 +40,43 @@ def _per_dialect(postgres: list[str], sqlite: list[str]):
         statements = postgres if schema_editor.client.capabilities.dialect == "postgres" else sqlite
         for statement in statements:
             await schema_editor.client.execute_script(statement)
+
     return run
 
 
 class Migration(migrations.Migration):
-    dependencies = [('onewindow', '0006_event_pending_unlogged')]
+    dependencies = [("onewindow", "0006_event_pending_unlogged")]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name='AccessRecord',
+            name="AccessRecord",
             fields=[
-                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('viewer_role', fields.CharEnumField(description='REGISTRAR: REGISTRAR\nHOUSING: HOUSING\nTAX: TAX\nBANK: BANK\nPROVIDENT_FUND: PROVIDENT_FUND\nDEVELOPER: DEVELOPER\nBUYER: BUYER\nSUPERVISOR: SUPERVISOR', enum_type=Role, max_length=16)),
-                ('viewer_subject', fields.CharField(max_length=200)),
-                ('viewer_party', fields.CharField(null=True, max_length=18)),
-                ('person_id_number', fields.CharField(max_length=18)),
-                ('what', fields.CharField(max_length=64)),
-                ('request_id', fields.CharField(max_length=64)),
+                ("id", fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                (
+                    "viewer_role",
+                    fields.CharEnumField(
+                        description="REGISTRAR: REGISTRAR\nHOUSING: HOUSING\nTAX: TAX\nBANK: BANK\nPROVIDENT_FUND: PROVIDENT_FUND\nDEVELOPER: DEVELOPER\nBUYER: BUYER\nSUPERVISOR: SUPERVISOR",
+                        enum_type=Role,
+                        max_length=16,
+                    ),
+                ),
+                ("viewer_subject", fields.CharField(max_length=200)),
+                ("viewer_party", fields.CharField(null=True, max_length=18)),
+                ("person_id_number", fields.CharField(max_length=18)),
+                ("what", fields.CharField(max_length=64)),
+                ("request_id", fields.CharField(max_length=64)),
             ],
-            options={'table': 'access_record', 'app': 'onewindow', 'indexes': [Index(fields=['person_id_number', 'at']), Index(fields=['viewer_party', 'at'])], 'pk_attr': 'id', 'table_description': "查询留痕: one delivery of a person's unmasked ID number or home count to someone other"},
-            bases=['Model'],
+            options={
+                "table": "access_record",
+                "app": "onewindow",
+                "indexes": [Index(fields=["person_id_number", "at"]), Index(fields=["viewer_party", "at"])],
+                "pk_attr": "id",
+                "table_description": "查询留痕: one delivery of a person's unmasked ID number or home count to someone other",
+            },
+            bases=["Model"],
         ),
         ops.RunPython(_per_dialect(POSTGRES, SQLITE), _per_dialect(UNDO_POSTGRES, UNDO_SQLITE)),
     ]

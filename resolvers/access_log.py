@@ -5,6 +5,7 @@ Resolvers `note` each delivery on the operation's `AccessLog`; `AccessLogExtensi
 what one result noted in one batched insert when the result is complete — for a query or
 mutation before its response is sent, for a subscription before each event is sent.
 """
+
 from __future__ import annotations
 
 from strawberry.extensions import SchemaExtension

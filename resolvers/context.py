@@ -1,4 +1,5 @@
 """The typed request context every resolver receives, and the `Info` alias for it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The domain's enums, exposed to GraphQL under the contract's names."""
+
 import strawberry
 
 from domain import enums, errors

@@ -5,6 +5,7 @@ and GRAPHQL_VALIDATION_FAILED, variables that do not fit their type INVALID_INPU
 statement PostgreSQL cancelled TIMEOUT. Anything else is a fault: the client is told
 INTERNAL and a request id, and the server log gets the traceback under the same id.
 """
+
 from __future__ import annotations
 
 import logging
@@ -112,6 +113,11 @@ def code_errors(errors: list[GraphQLError], context, suggestions: bool = True) -
 def log_faults(faults: list[tuple[GraphQLError, str]], context) -> None:
     for error, message in faults:
         cause = error.original_error or error
-        log.error("request %s: %s at %s: %s", request_id_of(context), type(cause).__name__,
-                  ".".join(str(p) for p in error.path or ()) or "-", message,
-                  exc_info=(type(cause), cause, cause.__traceback__))
+        log.error(
+            "request %s: %s at %s: %s",
+            request_id_of(context),
+            type(cause).__name__,
+            ".".join(str(p) for p in error.path or ()) or "-",
+            message,
+            exc_info=(type(cause), cause, cause.__traceback__),
+        )

@@ -7,6 +7,7 @@ where strawberry's ParserCache and ValidationCache key the validation on the par
 whose hash walks the whole syntax tree on every request. The limits are part of what is
 cached, so a cached document is refused as a new one is, at the price of a dictionary lookup.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, TypeInfo, Validat
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import VALIDATION_FAILED, not_signed_in
-from resolvers.limits import QueryLimits, more_aliases_than, more_tokens_than, top_level_fields, too_complex
+from resolvers.limits import QueryLimits, more_aliases_than, more_tokens_than, too_complex, top_level_fields
 
 # Distinct query texts remembered (front ends send a fixed set of operations).
 CACHED_QUERIES = 256
@@ -45,8 +46,9 @@ def parsed(query: str, max_tokens: int, max_aliases: int = DEFAULT_LIMITS.max_al
     return (_cached_parse if len(query) <= CACHEABLE_QUERY_CHARS else _parse)(query, max_tokens, max_aliases)
 
 
-def validate_with_limits(schema: GraphQLSchema, document: DocumentNode, rules: tuple,
-                         limits: QueryLimits) -> tuple[GraphQLError, ...]:
+def validate_with_limits(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple, limits: QueryLimits
+) -> tuple[GraphQLError, ...]:
     """The limits first, each on its own and cheapest first; the specified rules only for a
     document within them."""
     errors: list[GraphQLError] = []
@@ -81,8 +83,9 @@ def _validate(schema: GraphQLSchema, query: str, rules: tuple, limits: QueryLimi
 _cached_validate = lru_cache(maxsize=CACHED_QUERIES)(_validate)
 
 
-def validation_errors(schema: GraphQLSchema, query: str | None, document: DocumentNode, rules: tuple,
-                      limits: QueryLimits) -> list[GraphQLError]:
+def validation_errors(
+    schema: GraphQLSchema, query: str | None, document: DocumentNode, rules: tuple, limits: QueryLimits
+) -> list[GraphQLError]:
     if query is None:  # a document given already parsed
         return list(validate_with_limits(schema, document, rules, limits))
     cache = _cached_validate if len(query) <= CACHEABLE_QUERY_CHARS else _validate
@@ -114,8 +117,9 @@ class OperationExtension(SchemaExtension):
             # Sign-in first: an anonymous request pays no validation for what it may not ask.
             context.pre_execution_errors = [not_signed_in(request)]
         else:
-            context.pre_execution_errors = validation_errors(context.schema._schema, context.query, context.graphql_document,
-                                                             tuple(context.validation_rules), limits)
+            context.pre_execution_errors = validation_errors(
+                context.schema._schema, context.query, context.graphql_document, tuple(context.validation_rules), limits
+            )
         yield
 
     def on_operation(self) -> Iterator[None]:

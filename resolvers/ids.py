@@ -1,4 +1,5 @@
 """Relay global IDs ("Type:pk", base64) and opaque connection cursors."""
+
 from __future__ import annotations
 
 import base64
@@ -34,7 +35,9 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
 def _ascii_number(text: str, limit: int) -> bool:
     # str.isdigit() is true of "²" and "١"; an ID or cursor is ASCII digits within its column.
     # Cursors are zero-padded to CURSOR_WIDTH; a longer text is no number we gave out.
-    return text.isascii() and text.isdigit() and len(text) <= max(CURSOR_WIDTH, len(str(MAX_SEQ))) and int(text) <= limit
+    return (
+        text.isascii() and text.isdigit() and len(text) <= max(CURSOR_WIDTH, len(str(MAX_SEQ))) and int(text) <= limit
+    )
 
 
 def pk_of(global_id: str, type_name: str, field: list[str]) -> int:
@@ -59,8 +62,11 @@ def decode_cursor(cursor: str | None, limit: int = MAX_SEQ) -> int | None:
     if cursor is None:
         return None
     if cursor == "":  # a client's unset variable, most likely: say what it should send instead
-        raise DomainError("INVALID_INPUT", f'an empty cursor: replay from the start with "{OPENING_CURSOR}", '
-                                           "or leave `after` out for what comes next", ["after"])
+        raise DomainError(
+            "INVALID_INPUT",
+            f'an empty cursor: replay from the start with "{OPENING_CURSOR}", or leave `after` out for what comes next',
+            ["after"],
+        )
     if not _ascii_number(cursor, limit):
         raise DomainError("INVALID_INPUT", "not a cursor this server gave out", ["after"])
     return int(cursor)

@@ -1,4 +1,5 @@
 """Mutation inputs of the contract (names fixed by ../shared/contract)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,6 @@ import strawberry
 
 from domain import models as m
 from domain.rules import validation
-
 from resolvers.enums import (
     ContractStatus,
     FundKind,
@@ -75,7 +75,9 @@ class DraftContractInput:
 @strawberry.input
 class SignContractInput:
     contract_id: strawberry.ID
-    document_hash: str = strawberry.field(description="Must equal the contract's current documentHash: the signer saw this text")
+    document_hash: str = strawberry.field(
+        description="Must equal the contract's current documentHash: the signer saw this text"
+    )
 
 
 @strawberry.input
@@ -219,13 +221,16 @@ class ApplyCancellationRegistrationInput:
     registration_id: strawberry.ID = strawberry.field(description="The right in force to cancel")
     reason: str
     court_document: str | None = strawberry.field(
-        default=None, description="The court judgment's number: required when a REGISTRAR applies alone")
+        default=None, description="The court judgment's number: required when a REGISTRAR applies alone"
+    )
 
 
 @strawberry.input
 class SignRegistrationInput:
     registration_id: strawberry.ID
-    document_hash: str = strawberry.field(description="SHA-256 hex of the canonical applicationForm: the signer saw this text")
+    document_hash: str = strawberry.field(
+        description="SHA-256 hex of the canonical applicationForm: the signer saw this text"
+    )
 
 
 @strawberry.input
@@ -268,7 +273,9 @@ class RecordFundRefundInput:
 
 @strawberry.input
 class CorrectionInput:
-    field: str = strawberry.field(description="buildingArea, address, or holderName (corrected to the name the shared data has)")
+    field: str = strawberry.field(
+        description="buildingArea, address, or holderName (corrected to the name the shared data has)"
+    )
     value: str
 
 
@@ -277,6 +284,8 @@ class ApplyCorrectionRegistrationInput:
     registration_id: strawberry.ID = strawberry.field(description="The ownership registration in force to correct")
     corrections: list[CorrectionInput]
     reason: str
+
+
 # ---------------------------------------------------------------- length limits
 
 
@@ -305,12 +314,19 @@ COURT_DOCUMENT_LENGTH = 100
 # Per input type, the longest text each string field may carry (python field name -> length).
 MAX_LENGTHS: dict[type, dict[str, int]] = {
     RegisterOrganizationInput: {"name": column(m.Party, "name"), "id_number": column(m.Party, "id_number")},
-    PropertyInput: {"unit_code": column(m.Property, "unit_code"), "address": column(m.Property, "address"),
-                    "building": column(m.Property, "building"), "room": column(m.Property, "room")},
-    IssuePresalePermitInput: {"number": column(m.Permit, "number"), "developer_id_number": column(m.Party, "id_number"),
-                              "project_name": column(m.Permit, "project_name"),
-                              "supervised_account": column(m.Permit, "supervised_account"),
-                              "supervising_bank_id_number": column(m.Party, "id_number")},
+    PropertyInput: {
+        "unit_code": column(m.Property, "unit_code"),
+        "address": column(m.Property, "address"),
+        "building": column(m.Property, "building"),
+        "room": column(m.Property, "room"),
+    },
+    IssuePresalePermitInput: {
+        "number": column(m.Permit, "number"),
+        "developer_id_number": column(m.Party, "id_number"),
+        "project_name": column(m.Permit, "project_name"),
+        "supervised_account": column(m.Permit, "supervised_account"),
+        "supervising_bank_id_number": column(m.Party, "id_number"),
+    },
     ContractBuyerInput: {"id_number": column(m.Party, "id_number"), "name": column(m.Party, "name")},
     DraftContractInput: {"property_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
     ReviseContractInput: {"contract_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
@@ -325,21 +341,31 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     SignMortgageInput: {"mortgage_id": ID_LENGTH},
     ApplyAdvanceMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},
     DischargeMortgageInput: {"mortgage_id": ID_LENGTH},
-    RecordCompletionAcceptanceInput: {"permit_id": ID_LENGTH,
-                                      "acceptance_number": column(m.Permit, "completion_acceptance_number")},
+    RecordCompletionAcceptanceInput: {
+        "permit_id": ID_LENGTH,
+        "acceptance_number": column(m.Permit, "completion_acceptance_number"),
+    },
     ApplyFirstRegistrationInput: {"permit_id": ID_LENGTH},
     RegisterSeizureInput: {"property_id": ID_LENGTH, "court": COURT_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
     ReleaseSeizureInput: {"registration_id": ID_LENGTH, "document_number": COURT_DOCUMENT_LENGTH},
-    ApplyCancellationRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH,
-                                         "court_document": COURT_DOCUMENT_LENGTH},
+    ApplyCancellationRegistrationInput: {
+        "registration_id": ID_LENGTH,
+        "reason": REASON_LENGTH,
+        "court_document": COURT_DOCUMENT_LENGTH,
+    },
     SignRegistrationInput: {"registration_id": ID_LENGTH, "document_hash": column(m.Contract, "document_hash")},
     DecideRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},
     WithdrawRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},
     ReapplyAdvanceRegistrationInput: {"contract_id": ID_LENGTH},
-    RegisterObjectionInput: {"property_id": ID_LENGTH, "applicant_id_number": column(m.Party, "id_number"),
-                             "claim": REASON_LENGTH},
-    RecordObjectionLawsuitInput: {"registration_id": ID_LENGTH,
-                                  "case_number": column(m.Registration, "lawsuit_case_number")},
+    RegisterObjectionInput: {
+        "property_id": ID_LENGTH,
+        "applicant_id_number": column(m.Party, "id_number"),
+        "claim": REASON_LENGTH,
+    },
+    RecordObjectionLawsuitInput: {
+        "registration_id": ID_LENGTH,
+        "case_number": column(m.Registration, "lawsuit_case_number"),
+    },
     RecordFundRefundInput: {"contract_id": ID_LENGTH, "bank_reference": column(m.FundRefund, "bank_reference")},
     CorrectionInput: {"field": 32, "value": column(m.Property, "address")},
     ApplyCorrectionRegistrationInput: {"registration_id": ID_LENGTH, "reason": REASON_LENGTH},

@@ -12,13 +12,14 @@ within the cost limit expands to at most `max_cost` fields, which bounds those w
 Results are cached with the document's validation (resolvers/extensions.py), so a front
 end's fixed operations pay for the limits once.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import accumulate, islice
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate, islice
 
 from graphql import (
     FieldNode,
@@ -35,8 +36,8 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
-    is_object_type,
     is_interface_type,
+    is_object_type,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import max_aliases, query_depth_limiter
@@ -94,9 +95,11 @@ class QueryLimits:
 # One GraphQL lexical token per match, as graphql-core's `max_tokens` counts them: what the
 # lexer ignores before it (whitespace, commas, comments) is part of the match, a string is one
 # token. Matched and counted by C code (finditer, islice), none of it a Python loop.
-_TOKEN = re.compile(r'(?:[\s,\ufeff]|#[^\n\r]*)*'
-                    r'(?:"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*'
-                    r'|-?[0-9][0-9.eE+-]*|[!$&():=@\[\]{|}])')
+_TOKEN = re.compile(
+    r"(?:[\s,\ufeff]|#[^\n\r]*)*"
+    r'(?:"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*'
+    r"|-?[0-9][0-9.eE+-]*|[!$&():=@\[\]{|}])"
+)
 
 
 def more_tokens_than(text: str, limit: int) -> bool:
@@ -122,7 +125,8 @@ _STEP = {"{": 1, "}": -1}
 # What stands before an operation's selection set once parentheses are gone; a fragment's
 # or a type definition's head does not match, so their bodies are not counted.
 _OPERATION_HEAD = re.compile(
-    rf"{_IGNORED}*+(?:(?:query|mutation|subscription)(?:{_IGNORED}++{_NAME})?(?:{_IGNORED}*+@{_IGNORED}*+{_NAME})*+{_IGNORED}*+)?")
+    rf"{_IGNORED}*+(?:(?:query|mutation|subscription)(?:{_IGNORED}++{_NAME})?(?:{_IGNORED}*+@{_IGNORED}*+{_NAME})*+{_IGNORED}*+)?"
+)
 
 
 def more_aliases_than(text: str, limit: int) -> bool:
@@ -147,7 +151,7 @@ def more_aliases_than(text: str, limit: int) -> bool:
         end = depths.index(0, k)
         if _OPERATION_HEAD.fullmatch(pieces[k]):
             # Outside those, a colon in a selection set is an alias's, and each alias has one.
-            count += "".join(pieces[k + 1:end + 1]).count(":")
+            count += "".join(pieces[k + 1 : end + 1]).count(":")
             if count > limit:
                 return True
         k = end + 1
@@ -264,7 +268,9 @@ def document_cost(schema: GraphQLSchema, document, stop_above: int | None = None
             variables.clear()
             for variable in definition.variable_definitions or ():
                 default = variable.default_value
-                variables[variable.variable.name.value] = int(default.value) if isinstance(default, IntValueNode) else None
+                variables[variable.variable.name.value] = (
+                    int(default.value) if isinstance(default, IntValueNode) else None
+                )
             root = schema.get_root_type(definition.operation)
             total += selection_cost(definition.selection_set, root)
             if stop_above is not None and total > stop_above:
@@ -308,15 +314,19 @@ def most_repeated(document) -> int:
         return found
 
     worst = 0
-    stack = [d.selection_set for d in document.definitions if isinstance(d, (OperationDefinitionNode, FragmentDefinitionNode))]
+    stack = [
+        d.selection_set
+        for d in document.definitions
+        if isinstance(d, (OperationDefinitionNode, FragmentDefinitionNode))
+    ]
     while stack:
         selection_set = stack.pop()
         counted = names(selection_set)
         worst = max(worst, max(counted.values(), default=0))
         for selection in selection_set.selections:
-            if isinstance(selection, FieldNode) and selection.selection_set is not None:
-                stack.append(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
+            if (isinstance(selection, FieldNode) and selection.selection_set is not None) or isinstance(
+                selection, InlineFragmentNode
+            ):
                 stack.append(selection.selection_set)
     return worst
 
@@ -332,17 +342,21 @@ def cost_validator(max_cost: int) -> type[ValidationRule]:
             super().__init__(context)
             cost = document_cost(context.schema, context.document, stop_above=max_cost)
             if max_cost and cost > max_cost:
-                context.report_error(GraphQLError(
-                    f"the query costs more than {max_cost} (every connection counts its page size "
-                    f"times what it selects); ask for smaller pages or fewer fields",
-                    extensions={"code": TOO_COMPLEX, "limit": "cost", "max": max_cost},
-                ))
+                context.report_error(
+                    GraphQLError(
+                        f"the query costs more than {max_cost} (every connection counts its page size "
+                        f"times what it selects); ask for smaller pages or fewer fields",
+                        extensions={"code": TOO_COMPLEX, "limit": "cost", "max": max_cost},
+                    )
+                )
                 return
             if most_repeated(context.document) > MAX_REPEATED_FIELD:
-                context.report_error(GraphQLError(
-                    f"a field is asked more than {MAX_REPEATED_FIELD} times in one selection",
-                    extensions={"code": TOO_COMPLEX, "limit": "repeats", "max": MAX_REPEATED_FIELD},
-                ))
+                context.report_error(
+                    GraphQLError(
+                        f"a field is asked more than {MAX_REPEATED_FIELD} times in one selection",
+                        extensions={"code": TOO_COMPLEX, "limit": "repeats", "max": MAX_REPEATED_FIELD},
+                    )
+                )
 
     return CostLimitValidator
 

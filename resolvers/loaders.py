@@ -1,4 +1,5 @@
 """One DataLoader per relation, created per operation, with the viewer's visibility applied."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,7 +12,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain import visibility
-from domain.enums import RegistrationKind, RegistrationPartyRole, RightStatus, ContractStatus
+from domain.enums import ContractStatus, RegistrationKind, RegistrationPartyRole, RightStatus
 from domain.models import (
     Certificate,
     Contract,
@@ -150,26 +151,28 @@ class Loaders:
 
     @cached_property
     def contract_signatures(self) -> DataLoader:
-        return grouped(
-            lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer
-        )
+        return grouped(lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer)
 
     @cached_property
     def contract_deposits(self) -> DataLoader:
-        return grouped(
-            lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer
-        )
+        return grouped(lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer)
 
     @cached_property
     def contract_tax_records(self) -> DataLoader:
         return grouped(
-            lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer, visibility.tax_records
+            lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"),
+            "contract_id",
+            self.viewer,
+            visibility.tax_records,
         )
 
     @cached_property
     def contract_mortgages(self) -> DataLoader:
         return grouped(
-            lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer, visibility.mortgages
+            lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"),
+            "contract_id",
+            self.viewer,
+            visibility.mortgages,
         )
 
     @cached_property
@@ -184,20 +187,25 @@ class Loaders:
     @cached_property
     def property_active_contract(self) -> DataLoader:
         return grouped(
-            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED), "property_id", self.viewer, visibility.contracts
+            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED),
+            "property_id",
+            self.viewer,
+            visibility.contracts,
         )
 
     @cached_property
     def property_owner_rows(self) -> DataLoader:
         return grouped(
-            lambda ids: RegistrationParty.filter(
-                registration__property_id__in=ids,
-                registration__kind__in=OWNERSHIP_KINDS,
-                registration__right_status=RightStatus.IN_FORCE,
-                role=RegistrationPartyRole.RIGHT_HOLDER,
-            )
-            .order_by("registration_id", "position")
-            .prefetch_related("registration"),
+            lambda ids: (
+                RegistrationParty.filter(
+                    registration__property_id__in=ids,
+                    registration__kind__in=OWNERSHIP_KINDS,
+                    registration__right_status=RightStatus.IN_FORCE,
+                    role=RegistrationPartyRole.RIGHT_HOLDER,
+                )
+                .order_by("registration_id", "position")
+                .prefetch_related("registration")
+            ),
             "registration.property_id",
             self.viewer,
         )
@@ -209,7 +217,9 @@ class Loaders:
     @cached_property
     def registration_parties(self) -> DataLoader:
         return grouped(
-            lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"), "registration_id", self.viewer
+            lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"),
+            "registration_id",
+            self.viewer,
         )
 
     @cached_property
@@ -221,14 +231,15 @@ class Loaders:
     @cached_property
     def registration_converted_to(self) -> DataLoader:
         return grouped(
-            lambda ids: Registration.filter(converted_from_id__in=ids), "converted_from_id", self.viewer, visibility.registrations
+            lambda ids: Registration.filter(converted_from_id__in=ids),
+            "converted_from_id",
+            self.viewer,
+            visibility.registrations,
         )
 
     @cached_property
     def registration_certificate(self) -> DataLoader:
-        return grouped(
-            lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", self.viewer
-        )
+        return grouped(lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", self.viewer)
 
     @cached_property
     def mortgage_borrowers(self) -> DataLoader:
@@ -238,14 +249,15 @@ class Loaders:
 
     @cached_property
     def mortgage_signatures(self) -> DataLoader:
-        return grouped(
-            lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer
-        )
+        return grouped(lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer)
 
     @cached_property
     def mortgage_registrations(self) -> DataLoader:
         return grouped(
-            lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer, visibility.registrations
+            lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"),
+            "mortgage_id",
+            self.viewer,
+            visibility.registrations,
         )
 
     @cached_property
@@ -267,5 +279,7 @@ class Loaders:
         deep = visibility.deep_property_ids(self.viewer)
         visible: set[int] = set()
         if deep is not None:
-            visible = set(await Property.filter(id__in=list(set(property_ids))).filter(id__in=deep).values_list("id", flat=True))
+            visible = set(
+                await Property.filter(id__in=list(set(property_ids))).filter(id__in=deep).values_list("id", flat=True)
+            )
         return [p in visible for p in property_ids]

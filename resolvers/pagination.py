@@ -1,4 +1,5 @@
 """Relay connections over Tortoise querysets, keyset-paged on an increasing key."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

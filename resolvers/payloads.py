@@ -1,4 +1,5 @@
 """Mutation payloads: the result, or `userErrors` naming what was wrong (never a raise)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,7 +19,9 @@ from resolvers.types.registrations import Registration
 from resolvers.types.tax import TaxRecord
 
 
-@strawberry.type(description="A problem with a mutation's input or with the state it acts on. Mutations never raise for these.")
+@strawberry.type(
+    description="A problem with a mutation's input or with the state it acts on. Mutations never raise for these."
+)
 class UserError:
     code: ErrorCode
     field: list[str] | None = strawberry.field(
@@ -27,7 +30,7 @@ class UserError:
     message: str
 
     @classmethod
-    def from_domain(cls, error: DomainError) -> "UserError":
+    def from_domain(cls, error: DomainError) -> UserError:
         return cls(code=error.code, field=error.field, message=error.message)
 
 
@@ -119,7 +122,8 @@ class ApplyFirstRegistrationPayload:
         default=None, description="One FIRST_OWNERSHIP registration per property of the permit"
     )
     transfers: list[Registration] | None = strawberry.field(
-        default=None, description="TRANSFER registrations completed at once for pre-registered properties whose tax is paid"
+        default=None,
+        description="TRANSFER registrations completed at once for pre-registered properties whose tax is paid",
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -146,6 +150,8 @@ async def shown_all(info: Info, rows: Iterable[Any], node_type: type[N]) -> list
         return []
     visible = await visibility.visible_pks(info.context.viewer, type(rows[0]), [r.pk for r in rows])
     return [node_type.from_row(r) for r in rows if r.pk in visible]
+
+
 @strawberry.type
 class RecordFundRefundPayload:
     refund: FundRefund | None = None

@@ -1,4 +1,5 @@
 """Sign-in is required for every field except the public ones (DESIGN §1)."""
+
 from __future__ import annotations
 
 import functools

@@ -5,6 +5,7 @@ Kept on the ASGI scope, so every part of one request that asks (the log line and
 header in api/logs.py, an INTERNAL error's `requestId` and the server log's traceback in
 resolvers/errors.py, the read audit's records) gets the same id as nginx's access log.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The contract's scalars. Decimal accepts strings only: money never passes through a float."""
+
 from __future__ import annotations
 
 import decimal

@@ -1,4 +1,5 @@
 """The served schema: per-area Query and Mutation types merged into one graph."""
+
 from __future__ import annotations
 
 import strawberry
@@ -10,34 +11,34 @@ from resolvers.access_log import AccessLogExtension
 from resolvers.errors import code_errors, log_faults
 from resolvers.extensions import OperationExtension, limits_of
 from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvanceMortgageRegistrationMutation
+from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
+from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
-from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
-from resolvers.mutations.record_completion_acceptance import RecordCompletionAcceptanceMutation
-from resolvers.mutations.register_seizure import RegisterSeizureMutation
-from resolvers.mutations.release_seizure import ReleaseSeizureMutation
-from resolvers.mutations.sign_mortgage import SignMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
+from resolvers.mutations.decide_registration import DecideRegistrationMutation
+from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
 from resolvers.mutations.draft_contract import DraftContractMutation
 from resolvers.mutations.file_contract import FileContractMutation
 from resolvers.mutations.issue_presale_permit import IssuePresalePermitMutation
+from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
+from resolvers.mutations.record_completion_acceptance import RecordCompletionAcceptanceMutation
 from resolvers.mutations.record_fund_deposit import RecordFundDepositMutation
+from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
+from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
 from resolvers.mutations.record_tax_payment import RecordTaxPaymentMutation
+from resolvers.mutations.register_objection import RegisterObjectionMutation
 from resolvers.mutations.register_organization import RegisterOrganizationMutation
+from resolvers.mutations.register_seizure import RegisterSeizureMutation
+from resolvers.mutations.release_seizure import ReleaseSeizureMutation
 from resolvers.mutations.revise_contract import ReviseContractMutation
 from resolvers.mutations.sign_contract import SignContractMutation
-from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
-from resolvers.queries.access import AccessLogQuery
-from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
+from resolvers.mutations.sign_mortgage import SignMortgageMutation
 from resolvers.mutations.sign_registration import SignRegistrationMutation
-from resolvers.mutations.decide_registration import DecideRegistrationMutation
+from resolvers.mutations.submit_advance_registration import SubmitAdvanceRegistrationMutation
 from resolvers.mutations.withdraw_registration import WithdrawRegistrationMutation
-from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
-from resolvers.mutations.register_objection import RegisterObjectionMutation
-from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
-from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
-from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
+from resolvers.queries.access import AccessLogQuery
 from resolvers.queries.contracts import ContractQuery
 from resolvers.queries.events import EventQuery
 from resolvers.queries.metrics import MetricsQuery
@@ -52,8 +53,18 @@ from subscriptions.graphql import Subscription
 
 Query = merge_types(
     "Query",
-    (NodeQuery, PartyQuery, PermitQuery, ContractQuery, RegistrationQuery, TaxQuery, MortgageQuery, EventQuery, AccessLogQuery,
-     MetricsQuery),
+    (
+        NodeQuery,
+        PartyQuery,
+        PermitQuery,
+        ContractQuery,
+        RegistrationQuery,
+        TaxQuery,
+        MortgageQuery,
+        EventQuery,
+        AccessLogQuery,
+        MetricsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",

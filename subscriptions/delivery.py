@@ -1,4 +1,5 @@
 """One process's delivery: its hub, and the doorbell that wakes the hubs of every process."""
+
 from __future__ import annotations
 
 import asyncio

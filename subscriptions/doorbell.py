@@ -6,6 +6,7 @@ listener task dies silently) nor reconnect, so this wrapper checks the line itse
 ring arrives for a while it publishes one of its own and expects to hear it back; any failure
 closes the connection and dials again, with backoff, while the poll keeps events flowing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,9 @@ CHANNEL = "onewindow.events"
 
 
 class Doorbell:
-    def __init__(self, url: str, on_ring: Callable[[], None], check_seconds: float = 2.0, ring_timeout: float = 1.0) -> None:
+    def __init__(
+        self, url: str, on_ring: Callable[[], None], check_seconds: float = 2.0, ring_timeout: float = 1.0
+    ) -> None:
         self.url = url
         self.on_ring = on_ring
         self.check_seconds = check_seconds
@@ -70,7 +73,7 @@ class Doorbell:
                 while True:
                     try:
                         await asyncio.wait_for(subscriber.get(), self.check_seconds)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         await self._check(broadcast, subscriber)
                     self.on_ring()
         finally:
@@ -89,7 +92,7 @@ class Doorbell:
             try:
                 await asyncio.wait_for(subscriber.get(), 0.25)
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if asyncio.get_running_loop().time() > deadline:
                     raise
 

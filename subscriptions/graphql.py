@@ -1,4 +1,5 @@
 """The contract's subscriptions: replay from the log after a cursor, then live, no gap, no duplicate."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
@@ -70,14 +71,18 @@ async def _fresh(info: Info, row: m.Event) -> Event:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(permission_classes=[IsAuthenticated],
-                             description="CONTRACT_FILED events the viewer may see; replays the log after `after`, then streams live")
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="CONTRACT_FILED events the viewer may see; replays the log after `after`, then streams live",
+    )
     async def contract_filed(self, info: Info, after: str | None = None) -> AsyncGenerator[Event, None]:
         async for event in _stream(info, EventFilter(types=frozenset({EventTypeValue.CONTRACT_FILED})), after):
             yield event
 
-    @strawberry.subscription(permission_classes=[IsAuthenticated],
-                             description="REGISTRATION_COMPLETED events the viewer may see, optionally only some kinds")
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="REGISTRATION_COMPLETED events the viewer may see, optionally only some kinds",
+    )
     async def registration_completed(
         self, info: Info, kinds: list[RegistrationKind] | None = None, after: str | None = None
     ) -> AsyncGenerator[Event, None]:
@@ -88,8 +93,12 @@ class Subscription:
         async for event in _stream(info, event_filter, after):
             yield event
 
-    @strawberry.subscription(permission_classes=[IsAuthenticated], description="Any events the viewer may see, optionally only some types")
-    async def events(self, info: Info, types: list[EventType] | None = None, after: str | None = None) -> AsyncGenerator[Event, None]:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated], description="Any events the viewer may see, optionally only some types"
+    )
+    async def events(
+        self, info: Info, types: list[EventType] | None = None, after: str | None = None
+    ) -> AsyncGenerator[Event, None]:
         event_filter = EventFilter(types=frozenset(EventTypeValue(t) for t in types) if types else None)
         async for event in _stream(info, event_filter, after):
             yield event

@@ -4,6 +4,7 @@ Each subscriber has a bounded buffer. A subscriber too slow to keep it from fill
 skipped silently: it receives what its buffer holds, then an error carrying the cursor of the
 last event it got, and resumes from there with `after`.
 """
+
 from __future__ import annotations
 
 import asyncio

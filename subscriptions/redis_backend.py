@@ -6,6 +6,7 @@ hears a message (and a dead connection kills its task without a word). This one 
 pub/sub connection itself, and a connection error surfaces from `next_published`, so the
 doorbell sees it and dials again.
 """
+
 from __future__ import annotations
 
 import asyncio

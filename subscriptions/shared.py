@@ -7,6 +7,7 @@ thousands. A live subscription (no `after`: a replay is each subscriber's own) j
 those with the same document, variables and visibility; the group's stream runs once, and
 each member has its own bounded buffer of results, so one slow member falls behind alone.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,6 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLSyntaxError
-
 from strawberry.types.execution import ExecutionResult
 
 from domain.viewer import Viewer
@@ -81,8 +81,10 @@ class Member:
             if self.overflowed:
                 raise GraphQLError(
                     "the subscriber fell behind; subscribe again with `after` set to lastCursor",
-                    extensions={"code": "SUBSCRIBER_TOO_SLOW",
-                                "lastCursor": encode_cursor(self.last_seq) if self.last_seq is not None else None},
+                    extensions={
+                        "code": "SUBSCRIBER_TOO_SLOW",
+                        "lastCursor": encode_cursor(self.last_seq) if self.last_seq is not None else None,
+                    },
                 )
             if self.ended:
                 return
@@ -118,7 +120,9 @@ class SharedStreams:
         self.groups: dict[tuple, Group] = {}
 
     @contextlib.asynccontextmanager
-    async def join(self, key: tuple, open_stream: Callable[[], Any], last_seq: Callable[[], int | None]) -> AsyncIterator[Member]:
+    async def join(
+        self, key: tuple, open_stream: Callable[[], Any], last_seq: Callable[[], int | None]
+    ) -> AsyncIterator[Member]:
         """A member of the group `key`; the first member's arrival starts the group's stream."""
         member = Member(self.capacity)
         group = self.groups.get(key)
@@ -137,7 +141,9 @@ class SharedStreams:
                 if self.groups.get(key) is group:
                     del self.groups[key]
 
-    async def _run(self, key: tuple, group: Group, open_stream: Callable[[], Any], last_seq: Callable[[], int | None]) -> None:
+    async def _run(
+        self, key: tuple, group: Group, open_stream: Callable[[], Any], last_seq: Callable[[], int | None]
+    ) -> None:
         try:
             source = await open_stream()
             if not hasattr(source, "__aiter__"):  # an error before the stream began

@@ -10,7 +10,7 @@ from tortoise import Tortoise
 from api.app import create_app
 from api.db import init_orm
 from domain.certificates import generate_private_key_pem
-from tests.support import GraphQLClient, ServerProcess, IsolatedDatabases, on_postgres, server_env, settings_for_tests
+from tests.support import GraphQLClient, IsolatedDatabases, ServerProcess, on_postgres, server_env, settings_for_tests
 
 
 def pytest_collection_modifyitems(config, items):

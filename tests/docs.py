@@ -16,6 +16,7 @@ becomes `YYYY`, and 64-hex-digit hashes of things signed at a moment (certificat
 signature) are compared by shape only where the document writes `<sha256>` or `<signature>`.
 JSON answers are compared as JSON (key order and spacing aside).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FENCE = re.compile(r"(?:<!--\s*not run:\s*(?P<reason>.*?)\s*-->\s*\n)?^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```\s*$",
-                   re.S | re.M)
+FENCE = re.compile(
+    r"(?:<!--\s*not run:\s*(?P<reason>.*?)\s*-->\s*\n)?^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```\s*$", re.S | re.M
+)
 RUN = {"sh", "python", "js"}
 ANSWER = {"json", "text"}
 DOCUMENTED_ADDRESS = "127.0.0.1:8000"
@@ -44,7 +46,7 @@ class Block:
     body: str
     line: int
     not_run: str | None = None
-    answer: "Block | None" = None
+    answer: Block | None = None
 
 
 def blocks(path: Path) -> list[Block]:
@@ -75,11 +77,17 @@ def same_shape(expected, actual) -> bool:
     if isinstance(expected, str) and expected in SHAPES:
         return isinstance(actual, str) and bool(SHAPES[expected].match(actual))
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and expected.keys() == actual.keys() and all(
-            same_shape(expected[k], actual[k]) for k in expected)
+        return (
+            isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(same_shape(expected[k], actual[k]) for k in expected)
+        )
     if isinstance(expected, list):
-        return isinstance(actual, list) and len(expected) == len(actual) and all(
-            same_shape(e, a) for e, a in zip(expected, actual))
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(same_shape(e, a) for e, a in zip(expected, actual))
+        )
     return expected == actual
 
 
@@ -95,8 +103,9 @@ def check_answer(block: Block, output: str, where: str) -> None:
         return
     expected_lines = [normalise(line) for line in expected_text.strip().splitlines()]
     actual_lines = [normalise(line) for line in output.strip().splitlines()]
-    assert actual_lines[:len(expected_lines)] == expected_lines if block.lang != "sh" else actual_lines == expected_lines, (
-        f"{where}: the output changed.\nexpected:\n{expected_text}\nactual:\n{output}")
+    assert (
+        actual_lines[: len(expected_lines)] == expected_lines if block.lang != "sh" else actual_lines == expected_lines
+    ), f"{where}: the output changed.\nexpected:\n{expected_text}\nactual:\n{output}"
 
 
 def _json_documents(text: str) -> list[str]:
@@ -118,8 +127,16 @@ class Terminal:
 
     def __init__(self, cwd: Path, env: dict[str, str], folder: Path) -> None:
         self.folder = folder
-        self.process = subprocess.Popen(["bash", "--noprofile", "--norc"], cwd=cwd, env=env, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.process = subprocess.Popen(
+            ["bash", "--noprofile", "--norc"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.count = 0
@@ -143,7 +160,9 @@ class Terminal:
             try:
                 line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
             except queue.Empty:
-                raise AssertionError(f"the block did not finish in {timeout} s; printed so far:\n{''.join(printed)}") from None
+                raise AssertionError(
+                    f"the block did not finish in {timeout} s; printed so far:\n{''.join(printed)}"
+                ) from None
             if not line:
                 raise AssertionError(f"the shell exited; printed:\n{''.join(printed)}")
             if line.strip() == marker:

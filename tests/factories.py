@@ -1,12 +1,14 @@
 """Rows written straight through the models, for tests of reading before the mutations exist."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from domain import eventlog, models as m
+from domain import eventlog
+from domain import models as m
 from domain.enums import (
     ContractStatus,
     EventType,
@@ -17,7 +19,7 @@ from domain.enums import (
 )
 from tests import ids
 
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
 async def organization(id_number: str, name: str) -> m.Party:
@@ -95,7 +97,7 @@ async def log_event(event_type: EventType, refs: eventlog.EventRefs, payload: di
 class World:
     """Two developers, two banks and two buyers, each with a contract on its own permit."""
 
-    async def build(self) -> "World":
+    async def build(self) -> World:
         self.developer = await organization(ids.DEVELOPER, "Xinyuan Real Estate")
         self.other_developer = await organization(ids.OTHER_DEVELOPER, "Huaihe Homes")
         self.bank = await organization(ids.BANK, "Xixian Rural Bank")
@@ -108,8 +110,12 @@ class World:
             self.properties[0], self.developer, [self.buyer], self.bank, ContractStatus.FILED, "411528-2026-0000001"
         )
         self.other_contract = await contract(
-            self.other_properties[0], self.other_developer, [self.other_buyer], self.other_bank,
-            ContractStatus.FILED, "411528-2026-0000002",
+            self.other_properties[0],
+            self.other_developer,
+            [self.other_buyer],
+            self.other_bank,
+            ContractStatus.FILED,
+            "411528-2026-0000002",
         )
         self.event = await log_event(
             EventType.CONTRACT_FILED,

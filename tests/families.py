@@ -1,7 +1,15 @@
 """A family in the shared population data, and homes held by ownership, written directly."""
+
 from __future__ import annotations
 
-from domain.enums import MaritalStatus, PartyKind, RegistrationKind, RegistrationPartyRole, RegistrationStatus, RightStatus
+from domain.enums import (
+    MaritalStatus,
+    PartyKind,
+    RegistrationKind,
+    RegistrationPartyRole,
+    RegistrationStatus,
+    RightStatus,
+)
 from domain.models import Party, Property, Registration, RegistrationParty, SharedPersonRecord
 from resolvers.ids import from_global_id
 from tests import factories, ids
@@ -14,12 +22,26 @@ EX_WIFE = ids.resident_id("413021", "19830303", "555")
 NAMES = {HUSBAND: "王大", WIFE: "赵二", MINOR: "王小", ADULT: "王长", EX_WIFE: "孙前"}
 
 
-async def family(husband_status: MaritalStatus = MaritalStatus.MARRIED, children: tuple[str, ...] = (MINOR, ADULT)) -> None:
+async def family(
+    husband_status: MaritalStatus = MaritalStatus.MARRIED, children: tuple[str, ...] = (MINOR, ADULT)
+) -> None:
     spouse = WIFE if husband_status == MaritalStatus.MARRIED else None
-    await SharedPersonRecord.create(id_number=HUSBAND, name=NAMES[HUSBAND], marital_status=husband_status,
-                                    spouse_id_number=spouse, children_id_numbers=list(children), household_address="息县城关镇王庄")
-    await SharedPersonRecord.create(id_number=WIFE, name=NAMES[WIFE], marital_status=MaritalStatus.MARRIED,
-                                    spouse_id_number=HUSBAND, children_id_numbers=list(children), household_address="息县城关镇王庄")
+    await SharedPersonRecord.create(
+        id_number=HUSBAND,
+        name=NAMES[HUSBAND],
+        marital_status=husband_status,
+        spouse_id_number=spouse,
+        children_id_numbers=list(children),
+        household_address="息县城关镇王庄",
+    )
+    await SharedPersonRecord.create(
+        id_number=WIFE,
+        name=NAMES[WIFE],
+        marital_status=MaritalStatus.MARRIED,
+        spouse_id_number=HUSBAND,
+        children_id_numbers=list(children),
+        household_address="息县城关镇王庄",
+    )
     for child in (MINOR, ADULT, EX_WIFE):
         await SharedPersonRecord.create(id_number=child, name=NAMES[child], marital_status=MaritalStatus.SINGLE)
 
@@ -27,11 +49,25 @@ async def family(husband_status: MaritalStatus = MaritalStatus.MARRIED, children
 async def owned_home(holder_id_number: str, usage: str = "RESIDENTIAL", area: str = "90.00") -> Property:
     """A home registered (TRANSFER in force) to the holder."""
     holder = await Party.get_or_none(id_number=holder_id_number) or await Party.create(
-        kind=PartyKind.PERSON, id_number=holder_id_number, name=NAMES.get(holder_id_number, "持有人"))
-    prop = await Property.create(unit_code=factories.unit_code(90000 + await Property.all().count()), address="息县老城路",
-                                 building="9", floor=1, room="1", building_area=area, usage=usage, status="REGISTERED")
-    registration = await Registration.create(kind=RegistrationKind.TRANSFER, status=RegistrationStatus.COMPLETED,
-                                             right_status=RightStatus.IN_FORCE, property=prop, completed_at=factories.NOW)
+        kind=PartyKind.PERSON, id_number=holder_id_number, name=NAMES.get(holder_id_number, "持有人")
+    )
+    prop = await Property.create(
+        unit_code=factories.unit_code(90000 + await Property.all().count()),
+        address="息县老城路",
+        building="9",
+        floor=1,
+        room="1",
+        building_area=area,
+        usage=usage,
+        status="REGISTERED",
+    )
+    registration = await Registration.create(
+        kind=RegistrationKind.TRANSFER,
+        status=RegistrationStatus.COMPLETED,
+        right_status=RightStatus.IN_FORCE,
+        property=prop,
+        completed_at=factories.NOW,
+    )
     await RegistrationParty.create(registration=registration, party=holder, role=RegistrationPartyRole.RIGHT_HOLDER)
     return prop
 

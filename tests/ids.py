@@ -1,4 +1,5 @@
 """Valid test ID numbers, computed rather than typed, so every one passes GB 11643 / GB 32100."""
+
 from stdnum.cn import ric, uscc
 
 

@@ -1,4 +1,5 @@
 """A sale walked through the public API, one actor and token per step (only contract names)."""
+
 from __future__ import annotations
 
 import itertools
@@ -19,8 +20,15 @@ def unit_code(n: int | None = None, county: str = "411528") -> str:
 
 def property_input(code: str | None = None, area: str = "89.50", usage: str = "RESIDENTIAL") -> dict:
     code = code or unit_code()
-    return {"unitCode": code, "address": f"息县城关镇新园路{code[-3:]}号", "building": "3", "floor": 5,
-            "room": "501", "buildingArea": area, "usage": usage}
+    return {
+        "unitCode": code,
+        "address": f"息县城关镇新园路{code[-3:]}号",
+        "building": "3",
+        "floor": 5,
+        "room": "501",
+        "buildingArea": area,
+        "usage": usage,
+    }
 
 
 @dataclass
@@ -52,38 +60,70 @@ class Sale:
         return data[field_name]
 
     async def register_organizations(self) -> None:
-        for code, name in [(ids.DEVELOPER, "息县新园置业有限公司"), (ids.OTHER_DEVELOPER, "淮河房地产开发有限公司"),
-                           (ids.BANK, "息县农村商业银行"), (ids.OTHER_BANK, "淮河银行")]:
+        for code, name in [
+            (ids.DEVELOPER, "息县新园置业有限公司"),
+            (ids.OTHER_DEVELOPER, "淮河房地产开发有限公司"),
+            (ids.BANK, "息县农村商业银行"),
+            (ids.OTHER_BANK, "淮河银行"),
+        ]:
             payload = await self.call(
                 "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code message } } }",
-                "registerOrganization", {"name": name, "idNumber": code}, self.actors.registrar,
+                "registerOrganization",
+                {"name": name, "idNumber": code},
+                self.actors.registrar,
             )
             assert payload["userErrors"] == [], payload
 
-    async def issue_permit(self, number: str = "息预售字(2026)第001号", units: int = 2, developer: str = ids.DEVELOPER,
-                           sale_type: str = "PRESALE", properties: list[dict] | None = None, bearer: str | None = None) -> dict:
+    async def issue_permit(
+        self,
+        number: str = "息预售字(2026)第001号",
+        units: int = 2,
+        developer: str = ids.DEVELOPER,
+        sale_type: str = "PRESALE",
+        properties: list[dict] | None = None,
+        bearer: str | None = None,
+    ) -> dict:
         return await self.call(
             """mutation($input: IssuePresalePermitInput!) { issuePresalePermit(input: $input) {
                  permit { id number status saleType developer { name } supervisingBank { name }
                           properties { edges { node { id unitCode status buildingArea } } } }
                  userErrors { code field message } } }""",
             "issuePresalePermit",
-            {"number": number, "developerIdNumber": developer, "projectName": "新园小区", "saleType": sale_type,
-             "supervisedAccount": "6228480000000001", "supervisingBankIdNumber": ids.BANK,
-             "properties": properties if properties is not None else [property_input() for _ in range(units)]},
+            {
+                "number": number,
+                "developerIdNumber": developer,
+                "projectName": "新园小区",
+                "saleType": sale_type,
+                "supervisedAccount": "6228480000000001",
+                "supervisingBankIdNumber": ids.BANK,
+                "properties": properties if properties is not None else [property_input() for _ in range(units)],
+            },
             bearer or self.actors.housing,
         )
 
-    async def draft(self, property_id: str, buyers: list[dict] | None = None, price: str = "1000000.00",
-                    down_payment: str = "300000.00", lender: str | None = ids.BANK, payment_method: str = "COMMERCIAL_LOAN",
-                    bearer: str | None = None) -> dict:
+    async def draft(
+        self,
+        property_id: str,
+        buyers: list[dict] | None = None,
+        price: str = "1000000.00",
+        down_payment: str = "300000.00",
+        lender: str | None = ids.BANK,
+        payment_method: str = "COMMERCIAL_LOAN",
+        bearer: str | None = None,
+    ) -> dict:
         return await self.call(
             f"""mutation($input: DraftContractInput!) {{ draftContract(input: $input) {{
                  contract {{ {CONTRACT_FIELDS} }} userErrors {{ code field message }} }} }}""",
             "draftContract",
-            {"propertyId": property_id, "buyers": buyers if buyers is not None else [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
-             "price": price, "downPayment": down_payment, "paymentMethod": payment_method,
-             "deliveryWithCertificate": True, "lenderIdNumber": lender},
+            {
+                "propertyId": property_id,
+                "buyers": buyers if buyers is not None else [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+                "price": price,
+                "downPayment": down_payment,
+                "paymentMethod": payment_method,
+                "deliveryWithCertificate": True,
+                "lenderIdNumber": lender,
+            },
             bearer or self.actors.developer,
         )
 
@@ -91,15 +131,20 @@ class Sale:
         return await self.call(
             f"""mutation($input: SignContractInput!) {{ signContract(input: $input) {{
                  contract {{ {CONTRACT_FIELDS} }} userErrors {{ code field message }} }} }}""",
-            "signContract", {"contractId": contract_id, "documentHash": document_hash}, bearer,
+            "signContract",
+            {"contractId": contract_id, "documentHash": document_hash},
+            bearer,
         )
 
-    async def deposit(self, contract_id: str, kind: str, amount: str, reference: str, bearer: str | None = None) -> dict:
+    async def deposit(
+        self, contract_id: str, kind: str, amount: str, reference: str, bearer: str | None = None
+    ) -> dict:
         return await self.call(
             """mutation($input: RecordFundDepositInput!) { recordFundDeposit(input: $input) {
                  deposit { id kind amount bankReference } contract { id deposits { amount } requiredSupervisedAmount requiredMaintenanceFund }
                  userErrors { code field message } } }""",
-            "recordFundDeposit", {"contractId": contract_id, "kind": kind, "amount": amount, "bankReference": reference},
+            "recordFundDeposit",
+            {"contractId": contract_id, "kind": kind, "amount": amount, "bankReference": reference},
             bearer or self.actors.bank,
         )
 
@@ -109,21 +154,27 @@ class Sale:
                  contract {{ {CONTRACT_FIELDS} filedAt property {{ status }} }}
                  advanceRegistration {{ {REGISTRATION_FIELDS} applicationForm rightHolders {{ name }} applicants {{ name }} }}
                  userErrors {{ code field message }} }} }}""",
-            "fileContract", {"contractId": contract_id}, bearer or self.actors.developer,
+            "fileContract",
+            {"contractId": contract_id},
+            bearer or self.actors.developer,
         )
 
     async def cancel(self, contract_id: str, reason: str = "买卖双方协商解除", bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: CancelContractInput!) {{ cancelContract(input: $input) {{
                  contract {{ {CONTRACT_FIELDS} cancelledAt property {{ status }} }} userErrors {{ code field message }} }} }}""",
-            "cancelContract", {"contractId": contract_id, "reason": reason}, bearer or self.actors.housing,
+            "cancelContract",
+            {"contractId": contract_id, "reason": reason},
+            bearer or self.actors.housing,
         )
 
     async def submit(self, registration_id: str, bearer: str, accept: bool = True) -> dict:
         return await self.call(
             f"""mutation($input: SubmitAdvanceRegistrationInput!) {{ submitAdvanceRegistration(input: $input) {{
                  registration {{ {REGISTRATION_FIELDS} property {{ status }} }} userErrors {{ code field message }} }} }}""",
-            "submitAdvanceRegistration", {"registrationId": registration_id, "acceptDeliveryWithCertificate": accept}, bearer,
+            "submitAdvanceRegistration",
+            {"registrationId": registration_id, "acceptDeliveryWithCertificate": accept},
+            bearer,
         )
 
     # ------------------------------------------------------------ composite steps
@@ -164,7 +215,7 @@ class Sale:
         assert filed["userErrors"] == [], filed
         return filed["contract"], filed["advanceRegistration"]
 
-    async def setup(self) -> "Sale":
+    async def setup(self) -> Sale:
         await self.register_organizations()
         return self
 
@@ -176,72 +227,110 @@ OWNERSHIP_FIELDS = "id kind status rightStatus number convertedFrom { kind right
 class Life(Sale):
     """The rest of a home's life: loan, tax, completion, first registration, seizures."""
 
-    async def approve(self, contract_id: str, principal: str = "700000.00", term: int = 240, bearer: str | None = None) -> dict:
+    async def approve(
+        self, contract_id: str, principal: str = "700000.00", term: int = 240, bearer: str | None = None
+    ) -> dict:
         return await self.call(
             f"mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
-            "approveMortgage", {"contractId": contract_id, "principal": principal, "termMonths": term}, bearer or self.actors.bank)
+            "approveMortgage",
+            {"contractId": contract_id, "principal": principal, "termMonths": term},
+            bearer or self.actors.bank,
+        )
 
     async def sign_mortgage(self, mortgage_id: str, bearer: str) -> dict:
         return await self.call(
             f"mutation($input: SignMortgageInput!) {{ signMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
-            "signMortgage", {"mortgageId": mortgage_id}, bearer)
+            "signMortgage",
+            {"mortgageId": mortgage_id},
+            bearer,
+        )
 
     async def advance_mortgage(self, mortgage_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: ApplyAdvanceMortgageRegistrationInput!) {{ applyAdvanceMortgageRegistration(input: $input) {{
                  registration {{ {OWNERSHIP_FIELDS} checks {{ rule passed }} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
-            "applyAdvanceMortgageRegistration", {"mortgageId": mortgage_id}, bearer or self.actors.bank)
+            "applyAdvanceMortgageRegistration",
+            {"mortgageId": mortgage_id},
+            bearer or self.actors.bank,
+        )
 
     async def discharge(self, mortgage_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: DischargeMortgageInput!) {{ dischargeMortgage(input: $input) {{
                  registration {{ {OWNERSHIP_FIELDS} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
-            "dischargeMortgage", {"mortgageId": mortgage_id}, bearer or self.actors.bank)
+            "dischargeMortgage",
+            {"mortgageId": mortgage_id},
+            bearer or self.actors.bank,
+        )
 
-    async def accept_completion(self, permit_id: str, number: str = "息竣备2027-001", bearer: str | None = None) -> dict:
+    async def accept_completion(
+        self, permit_id: str, number: str = "息竣备2027-001", bearer: str | None = None
+    ) -> dict:
         return await self.call(
             """mutation($input: RecordCompletionAcceptanceInput!) { recordCompletionAcceptance(input: $input) {
                  permit { completionAcceptanceNumber completionAcceptedAt } userErrors { code field message } } }""",
-            "recordCompletionAcceptance", {"permitId": permit_id, "acceptanceNumber": number}, bearer or self.actors.housing)
+            "recordCompletionAcceptance",
+            {"permitId": permit_id, "acceptanceNumber": number},
+            bearer or self.actors.housing,
+        )
 
     async def first_registration(self, permit_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: ApplyFirstRegistrationInput!) {{ applyFirstRegistration(input: $input) {{
                  registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS} property {{ unitCode status }} }}
                  userErrors {{ code field message }} }} }}""",
-            "applyFirstRegistration", {"permitId": permit_id}, bearer or self.actors.developer)
+            "applyFirstRegistration",
+            {"permitId": permit_id},
+            bearer or self.actors.developer,
+        )
 
     async def seize(self, property_id: str, until: str = "2099-12-31", bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: RegisterSeizureInput!) {{ registerSeizure(input: $input) {{
                  registration {{ {OWNERSHIP_FIELDS} }} userErrors {{ code field message }} }} }}""",
-            "registerSeizure", {"propertyId": property_id, "court": "息县人民法院", "documentNumber": "(2026)豫1528执100号", "until": until},
-            bearer or self.actors.registrar)
+            "registerSeizure",
+            {
+                "propertyId": property_id,
+                "court": "息县人民法院",
+                "documentNumber": "(2026)豫1528执100号",
+                "until": until,
+            },
+            bearer or self.actors.registrar,
+        )
 
     async def release(self, registration_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: ReleaseSeizureInput!) {{ releaseSeizure(input: $input) {{
                  registration {{ {OWNERSHIP_FIELDS} }} userErrors {{ code field message }} }} }}""",
-            "releaseSeizure", {"registrationId": registration_id, "documentNumber": "(2026)豫1528执100号之一"}, bearer or self.actors.registrar)
+            "releaseSeizure",
+            {"registrationId": registration_id, "documentNumber": "(2026)豫1528执100号之一"},
+            bearer or self.actors.registrar,
+        )
 
     async def assess(self, contract_id: str) -> list[dict]:
         data = await self.client.data(
             "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id amount } userErrors { code } } }",
-            {"id": contract_id}, bearer=self.actors.tax)
+            {"id": contract_id},
+            bearer=self.actors.tax,
+        )
         return data["assessDeedTax"]["taxRecords"]
 
     async def pay(self, record: dict, voucher: str) -> dict:
         data = await self.client.data(
             """mutation($id: ID!, $a: Decimal!, $v: String!) { recordTaxPayment(input: {taxRecordId: $id, amount: $a, voucherNumber: $v}) {
                  taxRecord { status } userErrors { code field message } } }""",
-            {"id": record["id"], "a": record["amount"], "v": voucher}, bearer=self.actors.tax)
+            {"id": record["id"], "a": record["amount"], "v": voucher},
+            bearer=self.actors.tax,
+        )
         return data["recordTaxPayment"]
 
     async def pay_all(self, contract_id: str) -> None:
         for record in await self.assess(contract_id):
             assert (await self.pay(record, f"V-{record['id']}"))["userErrors"] == []
 
-    async def pre_registered(self, unit_id: str, buyer_tokens: dict[str, str] | None = None, **kwargs) -> tuple[dict, dict]:
+    async def pre_registered(
+        self, unit_id: str, buyer_tokens: dict[str, str] | None = None, **kwargs
+    ) -> tuple[dict, dict]:
         """Filed, and the advance notice in force."""
         buyer_tokens = buyer_tokens or {ids.ZHANG_SAN: self.actors.zhang}
         contract, registration = await self.filed_contract(unit_id, buyer_tokens=buyer_tokens, **kwargs)

@@ -1,4 +1,5 @@
 """Helpers shared by the tests: databases, tokens, GraphQL calls, a real server process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -116,7 +117,9 @@ class GraphQLClient:
 
     async def execute(self, query: str, variables: dict | None = None, bearer: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -146,7 +149,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "ServerProcess":
+    def start(self, timeout: float = 30.0) -> ServerProcess:
         log = open(self.log_path, "ab")
         if self.workers > 1:  # `onewindow serve`: a listening socket per worker
             command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers), "--no-access-log"]
@@ -154,7 +157,10 @@ class ServerProcess:
             command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
         self.process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """schema.graphql is the served schema, and it honours the public contract."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,9 +18,16 @@ def test_committed_schema_matches_the_code():
 
 def test_schema_honours_the_contract_except_pending_members():
     result = subprocess.run(
-        [sys.executable, str(CONTRACT_CHECK), "--sdl", str(ROOT / "schema.graphql"),
-         "--pending", str(ROOT / "contract-pending.txt")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(CONTRACT_CHECK),
+            "--sdl",
+            str(ROOT / "schema.graphql"),
+            "--pending",
+            str(ROOT / "contract-pending.txt"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -15,8 +15,9 @@ PACKAGES = ("api", "resolvers", "subscriptions", "domain")
 # The strategies run the unit of work's statements: the one place below the unit of work.
 EXEMPT = ("api/persistence/",)
 # Methods only Tortoise's models and querysets write with (no other object in the code has them).
-ORM_WRITES = frozenset({"create", "bulk_create", "bulk_update", "get_or_create", "update_or_create",
-                        "select_for_update", "save", "delete"})
+ORM_WRITES = frozenset(
+    {"create", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "select_for_update", "save", "delete"}
+)
 # Names also used by other objects: a write only on a queryset (`Model.filter(...).update(...)`).
 QUERYSET_WRITES = frozenset({"update", "delete"})
 # (file, receiver.method) that are not the ORM's, each with its reason.
@@ -35,8 +36,11 @@ def orm_writes(path: Path, relative: str) -> list[str]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         method, receiver = node.func.attr, node.func.value
-        on_queryset = isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and \
-            receiver.func.attr in ("filter", "exclude", "all", "using_db")
+        on_queryset = (
+            isinstance(receiver, ast.Call)
+            and isinstance(receiver.func, ast.Attribute)
+            and receiver.func.attr in ("filter", "exclude", "all", "using_db")
+        )
         if method in ORM_WRITES or (method in QUERYSET_WRITES and on_queryset):
             name = f"{_receiver(receiver)}.{method}"
             if (relative, name) not in NOT_ORM:

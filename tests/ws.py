@@ -1,4 +1,5 @@
 """A subscriber as a bank's or the tax bureau's system would run it: the gql client over graphql-transport-ws."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,7 +22,7 @@ class Subscription:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task | None = None
 
-    async def __aenter__(self) -> "Subscription":
+    async def __aenter__(self) -> Subscription:
         self._task = asyncio.create_task(self._run())
         await asyncio.wait_for(self.started.wait(), 10)
         await asyncio.sleep(0.3)  # the server registers the subscriber as the operation starts

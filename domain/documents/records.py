@@ -1,5 +1,6 @@
 """The records a certificate or contract document is made from, as the viewer may see them
 (DESIGN §1): nothing the viewer may not see is found (no existence leak)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,12 +10,12 @@ from tortoise.expressions import Subquery
 
 from domain import visibility
 from domain.certificates import KeyRing
+from domain.documents.texts import contract_terms_of, contract_text
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
 from domain.masking import mask_id_number, mask_name
 from domain.models import Certificate, Contract, ContractBuyer, Party, Property, Registration, RegistrationParty
 from domain.rules.certificate_status import certificate_status
 from domain.rules.contract_text import ContractTerms
-from domain.documents.texts import contract_terms_of, contract_text
 from domain.viewer import Viewer
 
 
@@ -49,8 +50,16 @@ async def _record(certificate: Certificate, viewer: Viewer | None) -> Certificat
 
 
 async def _as_viewer_may_read(viewer: Viewer, registration_id: int, holders: list[Holder]) -> list[Holder]:
-    parties = {p.id_number: p for p in await Party.filter(
-        id__in=Subquery(RegistrationParty.filter(registration_id=registration_id, role=RegistrationPartyRole.RIGHT_HOLDER).values("party_id")))}
+    parties = {
+        p.id_number: p
+        for p in await Party.filter(
+            id__in=Subquery(
+                RegistrationParty.filter(
+                    registration_id=registration_id, role=RegistrationPartyRole.RIGHT_HOLDER
+                ).values("party_id")
+            )
+        )
+    }
     persons = [p.id for p in parties.values() if p.kind == PartyKind.PERSON]
     readable = await visibility.unmasked_person_ids(viewer, persons)
     out = []
@@ -63,7 +72,8 @@ async def _as_viewer_may_read(viewer: Viewer, registration_id: int, holders: lis
 
 async def visible_certificate(viewer: Viewer, number: str) -> CertificateRecord | None:
     certificate = await Certificate.get_or_none(
-        number=number, registration_id__in=Subquery(visibility.registrations(viewer, Registration.all()).values("id")))
+        number=number, registration_id__in=Subquery(visibility.registrations(viewer, Registration.all()).values("id"))
+    )
     return await _record(certificate, viewer) if certificate else None
 
 
@@ -89,7 +99,9 @@ async def verify_certificate(keyring: KeyRing, number: str, content_hash: str) -
         return Verification(False, "no certificate has this number", None)
     if content_hash.strip().lower() != certificate.content_hash:
         return Verification(False, "the content hash is not this certificate's", None)
-    reason = keyring.verify(certificate.content, certificate.content_hash, certificate.signature, certificate.signing_key_id)
+    reason = keyring.verify(
+        certificate.content, certificate.content_hash, certificate.signature, certificate.signing_key_id
+    )
     return Verification(reason is None, reason, certificate)
 
 
@@ -118,9 +130,24 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         return None
     prop = await Property.get(id=contract.property_id)
     rows = await ContractBuyer.filter(contract_id=contract.id).order_by("position")
-    parties = {p.id: p for p in await Party.filter(
-        id__in=[contract.seller_id, *(r.party_id for r in rows), *([contract.lender_id] if contract.lender_id else [])])}
+    parties = {
+        p.id: p
+        for p in await Party.filter(
+            id__in=[
+                contract.seller_id,
+                *(r.party_id for r in rows),
+                *([contract.lender_id] if contract.lender_id else []),
+            ]
+        )
+    }
     buyers = tuple((parties[r.party_id], r.share) for r in rows)
     lender = parties.get(contract.lender_id) if contract.lender_id else None
     seller = parties[contract.seller_id]
-    return ContractRecord(contract, prop, seller, buyers, lender, contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender))
+    return ContractRecord(
+        contract,
+        prop,
+        seller,
+        buyers,
+        lender,
+        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender),
+    )

@@ -1,4 +1,5 @@
 """The canonical texts that signatures cover: the byte form whose SHA-256 is `documentHash`."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,13 +9,20 @@ from domain.models import Contract, Party
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 
 
-def contract_terms_of(contract: Contract, unit_code: str, seller: Party, buyers: list[tuple[Party, Decimal | None]],
-                      lender: Party | None) -> ContractTerms:
+def contract_terms_of(
+    contract: Contract, unit_code: str, seller: Party, buyers: list[tuple[Party, Decimal | None]], lender: Party | None
+) -> ContractTerms:
     """The terms as stored: the same `ContractTerms` the draft was hashed from."""
     return ContractTerms(
-        contract.id, unit_code, seller.id_number, seller.name,
+        contract.id,
+        unit_code,
+        seller.id_number,
+        seller.name,
         tuple(BuyerTerms(p.id_number, p.name, share) for p, share in buyers),
-        contract.price, contract.down_payment, contract.payment_method, contract.delivery_with_certificate,
+        contract.price,
+        contract.down_payment,
+        contract.payment_method,
+        contract.delivery_with_certificate,
         lender.id_number if lender else None,
     )
 

@@ -1,15 +1,15 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
 
+from domain.models.access import AccessRecord
 from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
 from domain.models.events import Event, EventAudience, EventLogHead
+from domain.models.metrics import ApplicationFigures, PermitFigures
 from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
 from domain.models.permits import Permit, Property
 from domain.models.registrations import Certificate, Registration, RegistrationParty, RuleCheck
 from domain.models.sequences import NumberSequence
 from domain.models.tax import TaxRecord
-from domain.models.access import AccessRecord
-from domain.models.metrics import ApplicationFigures, PermitFigures
 
 APP_LABEL = "onewindow"
 MODEL_MODULES = [
@@ -27,8 +27,8 @@ MODEL_MODULES = [
 
 __all__ = [
     "APP_LABEL",
-    "AccessRecord",
     "MODEL_MODULES",
+    "AccessRecord",
     "ApplicationFigures",
     "Certificate",
     "Contract",

@@ -1,4 +1,5 @@
 """预告登记智能秒批: the rules the system runs when the last buyer has signed (DESIGN §2 step 6)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
         Check(
             "CONTRACT_FILED",
             facts.contract_filed,
-            "the sales contract is filed" if facts.contract_filed else "the sales contract is not filed (or was cancelled)",
+            "the sales contract is filed"
+            if facts.contract_filed
+            else "the sales contract is not filed (or was cancelled)",
         ),
         Check(
             "SIGNATURES_COMPLETE",
@@ -68,4 +71,3 @@ def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
 
 def approved(checks: list[Check]) -> bool:
     return all(c.passed for c in checks)
-

@@ -1,4 +1,5 @@
 """Whether a certificate still describes the register (DESIGN §7)."""
+
 from __future__ import annotations
 
 from domain.enums import CertificateStatus, RightStatus

@@ -38,7 +38,14 @@ class ContractTerms:
             "contract": self.contract_id,
             "property": self.unit_code,
             "seller": {"idNumber": self.seller_id_number, "name": self.seller_name},
-            "buyers": [{"idNumber": b.id_number, "name": b.name, "share": None if b.share is None else b.share.quantize(SHARE_PLACES)} for b in self.buyers],
+            "buyers": [
+                {
+                    "idNumber": b.id_number,
+                    "name": b.name,
+                    "share": None if b.share is None else b.share.quantize(SHARE_PLACES),
+                }
+                for b in self.buyers
+            ],
             "price": self.price,
             "downPayment": self.down_payment,
             "paymentMethod": self.payment_method,

@@ -1,4 +1,5 @@
 """网签即时备案: the checks of DESIGN §2 step 5, in order, on facts read in one transaction."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,14 +28,20 @@ class FilingFacts:
 def filing_refusal(facts: FilingFacts) -> DomainError | None:
     """The first rule the filing breaks, or None when it may be filed."""
     if facts.status in (ContractStatus.FILED, ContractStatus.CANCELLED):
-        return DomainError("INVALID_STATE", f"the contract is {facts.status.value.lower()} already", ["input", "contractId"])
+        return DomainError(
+            "INVALID_STATE", f"the contract is {facts.status.value.lower()} already", ["input", "contractId"]
+        )
     missing = facts.required_signers - facts.signers_of_current_text
     if facts.status != ContractStatus.SIGNED or missing:
-        return DomainError("SIGNATURES_MISSING", f"{len(missing) or 'some'} of the parties have not signed the current text")
+        return DomainError(
+            "SIGNATURES_MISSING", f"{len(missing) or 'some'} of the parties have not signed the current text"
+        )
     if facts.permit_status != PermitStatus.VALID or not facts.permit_covers_property:
         return DomainError("PERMIT_INVALID", "no valid pre-sale permit covers this property")
     if facts.another_contract_filed or facts.rights_of_others_in_force:
-        return DomainError("ALREADY_SOLD", "this home is sold already: another contract is filed or another party holds a right")
+        return DomainError(
+            "ALREADY_SOLD", "this home is sold already: another contract is filed or another party holds a right"
+        )
     if facts.seizure_in_force:
         return DomainError("ENCUMBERED", "the property is seized (查封)")
     if facts.supervised_deposited < facts.supervised_required:

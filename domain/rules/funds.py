@@ -1,4 +1,5 @@
 """Money that must be in place before a contract is filed (DESIGN §2 step 4)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

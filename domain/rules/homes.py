@@ -1,4 +1,5 @@
 """The home-count rule (房屋套数, DESIGN §3), free of I/O: who counts and which homes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

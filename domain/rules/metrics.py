@@ -5,13 +5,14 @@ the outcome it reached in the period, a duration in the period its step ended, a
 steps that ended in it. Open applications are those open at the period's end (or now, if that
 is earlier). Instants are Unix milliseconds, UTC.
 """
+
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import NamedTuple
@@ -37,7 +38,7 @@ class Step(str, Enum):
     APPLICATION_TO_DECISION = "APPLICATION_TO_DECISION"
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_ms(moment: datetime) -> int:
@@ -45,7 +46,7 @@ def to_ms(moment: datetime) -> int:
 
 
 def from_ms(value: int) -> datetime:
-    return datetime.fromtimestamp(value / 1000, timezone.utc)
+    return datetime.fromtimestamp(value / 1000, UTC)
 
 
 def percentile(ordered: Sequence[int], p: Decimal) -> int:
@@ -139,7 +140,9 @@ def _summary(step: Step, kind: str | None, decided_by: str | None, values: list[
     return Durations(step, kind, decided_by, len(values), percentile(values, P50), percentile(values, P90), values[-1])
 
 
-_COMPLETED, _REJECTED, _IN_REVIEW, _WITHDRAWN = (o.value for o in (Outcome.COMPLETED, Outcome.REJECTED, Outcome.IN_REVIEW, Outcome.WITHDRAWN))
+_COMPLETED, _REJECTED, _IN_REVIEW, _WITHDRAWN = (
+    o.value for o in (Outcome.COMPLETED, Outcome.REJECTED, Outcome.IN_REVIEW, Outcome.WITHDRAWN)
+)
 
 
 def figures(decided: Iterable[Row], reviewed: Iterable[Row], delivery_days: int) -> Figures:
@@ -175,12 +178,20 @@ def figures(decided: Iterable[Row], reviewed: Iterable[Row], delivery_days: int)
     durations = []
     if filing:
         durations.append(_summary(Step.FILING_TO_ADVANCE_NOTICE_DECISION, None, None, filing))
-    durations += [_summary(Step.SUBMISSION_TO_DECISION, None, by, values) for by, values in sorted(by_decider.items(), key=lambda i: i[0] or "")]
+    durations += [
+        _summary(Step.SUBMISSION_TO_DECISION, None, by, values)
+        for by, values in sorted(by_decider.items(), key=lambda i: i[0] or "")
+    ]
     if transfer:
         durations.append(_summary(Step.COMPLETION_ACCEPTANCE_TO_TRANSFER, None, None, transfer))
-    durations += [_summary(Step.APPLICATION_TO_DECISION, kind, None, values) for kind, values in sorted(by_kind.items())]
+    durations += [
+        _summary(Step.APPLICATION_TO_DECISION, kind, None, values) for kind, values in sorted(by_kind.items())
+    ]
     return Figures(
-        counts=[Counts(kind, by[_COMPLETED], by[_REJECTED], by[_IN_REVIEW], by[_WITHDRAWN]) for kind, by in sorted(counts.items())],
+        counts=[
+            Counts(kind, by[_COMPLETED], by[_REJECTED], by[_IN_REVIEW], by[_WITHDRAWN])
+            for kind, by in sorted(counts.items())
+        ],
         durations=durations,
         instant_approval=Rate(approvals_now, decisions),
         delivery_with_certificate=Rate(transfers_in_time, len(transfer)),
@@ -205,8 +216,15 @@ def overdue(open_rows: Iterable[Row], as_of_ms: int, limit_working_days: int, zo
     for row in open_rows:
         age = working_age(row.submitted_ms, as_of_ms, zone)
         if age > limit_working_days:
-            found.append(Overdue(row.registration_id, row.submitted_ms, age, as_of_ms - row.submitted_ms,
-                                 row.review_ms is not None and row.review_ms <= as_of_ms))
+            found.append(
+                Overdue(
+                    row.registration_id,
+                    row.submitted_ms,
+                    age,
+                    as_of_ms - row.submitted_ms,
+                    row.review_ms is not None and row.review_ms <= as_of_ms,
+                )
+            )
     return sorted(found, key=lambda o: (o.submitted_ms, o.registration_id))
 
 
@@ -279,6 +297,7 @@ def concluded(outcome: Outcome):
         c.converted = "convertedFrom" in payload
         if c.kind == "FIRST_OWNERSHIP" and c.property_id is not None:
             p.first_registered[c.property_id] = at
+
     return apply
 
 

@@ -1,4 +1,5 @@
 """Official numbers (DESIGN §2, §3): contract filing numbers and certificate numbers."""
+
 from __future__ import annotations
 
 from domain.enums import CertificateKind

@@ -1,4 +1,5 @@
 """When a sold home may pass to its buyers, and when rights end by time (DESIGN §2 steps 9-10)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """退房退款: what the supervising bank owes the buyers once their sale is withdrawn."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Instant or by a person (DESIGN §7): which failed checks a registrar may still approve."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -3,6 +3,7 @@
 Each figure is one index range of `metrics_application` (decisions, reviews, or the open
 applications at the period's end), so the cost follows the period asked, not the log's length.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ from domain.viewer import Viewer
 
 READERS = frozenset({Role.SUPERVISOR, Role.REGISTRAR})
 
-_ROW = ("registration_id, kind, filed_ms, submitted_ms, applied_ms, accepted_ms, review_ms, decided_ms, decided_by, outcome"
-        " FROM metrics_application")
+_ROW = (
+    "registration_id, kind, filed_ms, submitted_ms, applied_ms, accepted_ms, review_ms, decided_ms, decided_by, outcome"
+    " FROM metrics_application"
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,18 @@ class Report:
     delivery_with_certificate_days: int
 
 
-async def supervision_figures(viewer: Viewer, clock: Clock, policy: CountyPolicy, period_from: datetime,
-                              period_to: datetime) -> Report | None:
+async def supervision_figures(
+    viewer: Viewer, clock: Clock, policy: CountyPolicy, period_from: datetime, period_to: datetime
+) -> Report | None:
     """The figures for [period_from, period_to); None for a viewer who may not read them."""
     if viewer.role not in READERS:
         return None
     if period_from.tzinfo is None or period_to.tzinfo is None:
-        raise DomainError("INVALID_INPUT", "give the period's bounds with a UTC offset", ["from" if period_from.tzinfo is None else "to"])
+        raise DomainError(
+            "INVALID_INPUT",
+            "give the period's bounds with a UTC offset",
+            ["from" if period_from.tzinfo is None else "to"],
+        )
     if period_to <= period_from:
         raise DomainError("INVALID_INPUT", "the period must end after it begins", ["to"])
     conn = connections.get("default")
@@ -60,10 +68,19 @@ async def supervision_figures(viewer: Viewer, clock: Clock, policy: CountyPolicy
     reviewed = await _rows(conn, "review_ms >= ? AND review_ms < ?", [start, end])
     limit = policy.statutory_limit_working_days
     # Past the limit means more than `limit` whole days open (working days are fewer).
-    still_open = await _rows(conn, "submitted_ms < ? AND (decided_ms IS NULL OR decided_ms > ?)", [as_of - limit * DAY_MS, as_of])
+    still_open = await _rows(
+        conn, "submitted_ms < ? AND (decided_ms IS NULL OR decided_ms > ?)", [as_of - limit * DAY_MS, as_of]
+    )
     late = overdue(still_open, as_of, limit, policy.timezone)
-    return Report(period_from, period_to, from_ms(as_of), figures(decided, reviewed, policy.delivery_with_certificate_days),
-                  await _described(late), limit, policy.delivery_with_certificate_days)
+    return Report(
+        period_from,
+        period_to,
+        from_ms(as_of),
+        figures(decided, reviewed, policy.delivery_with_certificate_days),
+        await _described(late),
+        limit,
+        policy.delivery_with_certificate_days,
+    )
 
 
 async def _rows(conn, where: str, values: list) -> list[Row]:
@@ -73,11 +90,19 @@ async def _rows(conn, where: str, values: list) -> list[Row]:
 async def _described(late: list[Overdue]) -> list[OverdueApplication]:
     if not late:
         return []
-    registrations = {r[0]: r[1:] for r in await Registration.filter(id__in=[o.registration_id for o in late])
-                     .values_list("id", "kind", "status", "property_id")}
+    registrations = {
+        r[0]: r[1:]
+        for r in await Registration.filter(id__in=[o.registration_id for o in late]).values_list(
+            "id", "kind", "status", "property_id"
+        )
+    }
     codes = dict(await Property.filter(id__in=[r[2] for r in registrations.values()]).values_list("id", "unit_code"))
     described = []
     for o in late:
         kind, status, property_id = registrations.get(o.registration_id, (None, None, None))
-        described.append(OverdueApplication(o, getattr(kind, "value", kind), getattr(status, "value", status), codes.get(property_id)))
+        described.append(
+            OverdueApplication(
+                o, getattr(kind, "value", kind), getattr(status, "value", status), codes.get(property_id)
+            )
+        )
     return described

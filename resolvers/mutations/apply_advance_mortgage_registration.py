@@ -13,8 +13,12 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class ApplyAdvanceMortgageRegistrationMutation:
-    @signed_in_mutation(description="The lender applies the advance mortgage (预告抵押) from its counter; decided at once")
-    async def apply_advance_mortgage_registration(self, info: Info, input: ApplyAdvanceMortgageRegistrationInput) -> SubmitRegistrationPayload:
+    @signed_in_mutation(
+        description="The lender applies the advance mortgage (预告抵押) from its counter; decided at once"
+    )
+    async def apply_advance_mortgage_registration(
+        self, info: Info, input: ApplyAdvanceMortgageRegistrationInput
+    ) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
             apply_advance_mortgage,

@@ -13,13 +13,17 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class ApplyCorrectionRegistrationMutation:
-    @signed_in_mutation(description="更正登记 of an ownership right in force (building area, address, a holder's name as shared data has it); a REGISTRAR decides")
-    async def apply_correction_registration(self, info: Info, input: ApplyCorrectionRegistrationInput) -> SubmitRegistrationPayload:
+    @signed_in_mutation(
+        description="更正登记 of an ownership right in force (building area, address, a holder's name as shared data has it); a REGISTRAR decides"
+    )
+    async def apply_correction_registration(
+        self, info: Info, input: ApplyCorrectionRegistrationInput
+    ) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
             lambda uc, pk: apply_correction_registration(
-                uc, pk,
-                [(c.field, c.value) for c in input.corrections], input.reason),
+                uc, pk, [(c.field, c.value) for c in input.corrections], input.reason
+            ),
             lambda result: _built(info, result),
             info,
             input=input,

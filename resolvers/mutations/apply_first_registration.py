@@ -13,8 +13,12 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class ApplyFirstRegistrationMutation:
-    @signed_in_mutation(description="首次登记 of every property of the permit, with the first transfer to buyers whose deed tax is paid; safe to repeat")
-    async def apply_first_registration(self, info: Info, input: ApplyFirstRegistrationInput) -> ApplyFirstRegistrationPayload:
+    @signed_in_mutation(
+        description="首次登记 of every property of the permit, with the first transfer to buyers whose deed tax is paid; safe to repeat"
+    )
+    async def apply_first_registration(
+        self, info: Info, input: ApplyFirstRegistrationInput
+    ) -> ApplyFirstRegistrationPayload:
         return await respond(
             ApplyFirstRegistrationPayload,
             apply_first_registration,
@@ -27,5 +31,6 @@ class ApplyFirstRegistrationMutation:
 
 async def _built(info: Info, registrations, transfers) -> ApplyFirstRegistrationPayload:
     return ApplyFirstRegistrationPayload(
-        registrations=await shown_all(info, registrations, Registration), transfers=await shown_all(info, transfers, Registration)
+        registrations=await shown_all(info, registrations, Registration),
+        transfers=await shown_all(info, transfers, Registration),
     )

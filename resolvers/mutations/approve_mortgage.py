@@ -13,7 +13,9 @@ from resolvers.types.mortgages import Mortgage
 
 @strawberry.type
 class ApproveMortgageMutation:
-    @signed_in_mutation(description="The buyers' chosen lender approves a loan on a filed contract (principal ≤ price − down payment)")
+    @signed_in_mutation(
+        description="The buyers' chosen lender approves a loan on a filed contract (principal ≤ price − down payment)"
+    )
     async def approve_mortgage(self, info: Info, input: ApproveMortgageInput) -> MortgagePayload:
         return await respond(
             MortgagePayload,

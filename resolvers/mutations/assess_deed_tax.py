@@ -13,7 +13,9 @@ from resolvers.types.tax import TaxRecord
 
 @strawberry.type
 class AssessDeedTaxMutation:
-    @signed_in_mutation(description="TAX assesses deed tax per buyer (or a buyer self-declares); earlier assessments are cancelled")
+    @signed_in_mutation(
+        description="TAX assesses deed tax per buyer (or a buyer self-declares); earlier assessments are cancelled"
+    )
     async def assess_deed_tax(self, info: Info, input: AssessDeedTaxInput) -> AssessDeedTaxPayload:
         return await respond(
             AssessDeedTaxPayload,

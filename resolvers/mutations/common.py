@@ -5,6 +5,7 @@ the service refuses and the viewer may not see the target, the answer is the one
 never existed gets — the service is asked again with such an ID — so code, message and field
 cannot tell an unseen object from a missing one. FORBIDDEN stays for what the viewer may see.
 """
+
 from __future__ import annotations
 
 import inspect

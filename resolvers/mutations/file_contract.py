@@ -14,7 +14,9 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class FileContractMutation:
-    @signed_in_mutation(description="网签即时备案: every check in one transaction; the home is then sold to these buyers")
+    @signed_in_mutation(
+        description="网签即时备案: every check in one transaction; the home is then sold to these buyers"
+    )
     async def file_contract(self, info: Info, input: FileContractInput) -> FileContractPayload:
         return await respond(
             FileContractPayload,
@@ -28,5 +30,6 @@ class FileContractMutation:
 
 async def _built(info: Info, contract, registration) -> FileContractPayload:
     return FileContractPayload(
-        contract=await shown(info, contract, Contract), advance_registration=await shown(info, registration, Registration)
+        contract=await shown(info, contract, Contract),
+        advance_registration=await shown(info, registration, Registration),
     )

@@ -13,8 +13,12 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class ReapplyAdvanceRegistrationMutation:
-    @signed_in_mutation(description="The seller or a buyer applies again for the advance notice of a filed contract after a rejected or withdrawn application")
-    async def reapply_advance_registration(self, info: Info, input: ReapplyAdvanceRegistrationInput) -> SubmitRegistrationPayload:
+    @signed_in_mutation(
+        description="The seller or a buyer applies again for the advance notice of a filed contract after a rejected or withdrawn application"
+    )
+    async def reapply_advance_registration(
+        self, info: Info, input: ReapplyAdvanceRegistrationInput
+    ) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
             lambda uc, pk: reapply_advance_registration(uc, pk),

@@ -14,7 +14,9 @@ from resolvers.types.permits import PresalePermit
 @strawberry.type
 class RecordCompletionAcceptanceMutation:
     @signed_in_mutation(description="HOUSING records the completion acceptance (竣工验收备案) of a permit's buildings")
-    async def record_completion_acceptance(self, info: Info, input: RecordCompletionAcceptanceInput) -> RecordCompletionAcceptancePayload:
+    async def record_completion_acceptance(
+        self, info: Info, input: RecordCompletionAcceptanceInput
+    ) -> RecordCompletionAcceptancePayload:
         return await respond(
             RecordCompletionAcceptancePayload,
             lambda uc, pk: record_completion_acceptance(uc, pk, input.acceptance_number),

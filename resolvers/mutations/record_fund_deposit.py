@@ -27,4 +27,6 @@ class RecordFundDepositMutation:
 
 async def _built(info: Info, deposit, contract) -> RecordFundDepositPayload:
     # MAINTENANCE is open to any bank: one that may not see the contract learns nothing of it.
-    return RecordFundDepositPayload(deposit=await shown(info, deposit, FundDeposit), contract=await shown(info, contract, Contract))
+    return RecordFundDepositPayload(
+        deposit=await shown(info, deposit, FundDeposit), contract=await shown(info, contract, Contract)
+    )

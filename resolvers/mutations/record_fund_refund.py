@@ -13,7 +13,9 @@ from resolvers.types.contracts import Contract, FundRefund
 
 @strawberry.type
 class RecordFundRefundMutation:
-    @signed_in_mutation(description="The permit's supervising bank records a refund of supervised money after a withdrawn sale (at most what is due)")
+    @signed_in_mutation(
+        description="The permit's supervising bank records a refund of supervised money after a withdrawn sale (at most what is due)"
+    )
     async def record_fund_refund(self, info: Info, input: RecordFundRefundInput) -> RecordFundRefundPayload:
         return await respond(
             RecordFundRefundPayload,
@@ -26,4 +28,6 @@ class RecordFundRefundMutation:
 
 
 async def _built(info: Info, refund, contract) -> RecordFundRefundPayload:
-    return RecordFundRefundPayload(refund=await shown(info, refund, FundRefund), contract=await shown(info, contract, Contract))
+    return RecordFundRefundPayload(
+        refund=await shown(info, refund, FundRefund), contract=await shown(info, contract, Contract)
+    )

@@ -14,7 +14,9 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class RecordObjectionLawsuitMutation:
     @signed_in_mutation(description="REGISTRAR records the lawsuit that keeps an objection in force")
-    async def record_objection_lawsuit(self, info: Info, input: RecordObjectionLawsuitInput) -> SubmitRegistrationPayload:
+    async def record_objection_lawsuit(
+        self, info: Info, input: RecordObjectionLawsuitInput
+    ) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
             lambda uc, pk: record_objection_lawsuit(uc, pk, input.case_number),

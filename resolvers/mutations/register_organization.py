@@ -13,7 +13,9 @@ from resolvers.types.parties import Party
 
 @strawberry.type
 class RegisterOrganizationMutation:
-    @signed_in_mutation(description="A developer, bank or provident fund centre joins the platform (REGISTRAR, HOUSING)")
+    @signed_in_mutation(
+        description="A developer, bank or provident fund centre joins the platform (REGISTRAR, HOUSING)"
+    )
     async def register_organization(self, info: Info, input: RegisterOrganizationInput) -> RegisterOrganizationPayload:
         return await respond(
             RegisterOrganizationPayload,

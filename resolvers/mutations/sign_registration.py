@@ -13,7 +13,9 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class SignRegistrationMutation:
-    @signed_in_mutation(description="An applicant (BUYER face, DEVELOPER ca) signs the application's documentHash; the last signature gets an instant decision")
+    @signed_in_mutation(
+        description="An applicant (BUYER face, DEVELOPER ca) signs the application's documentHash; the last signature gets an instant decision"
+    )
     async def sign_registration(self, info: Info, input: SignRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,

@@ -13,8 +13,12 @@ from resolvers.types.registrations import Registration
 
 @strawberry.type
 class SubmitAdvanceRegistrationMutation:
-    @signed_in_mutation(description="A buyer answers the inquiry and signs; the last signature gets an instant decision")
-    async def submit_advance_registration(self, info: Info, input: SubmitAdvanceRegistrationInput) -> SubmitRegistrationPayload:
+    @signed_in_mutation(
+        description="A buyer answers the inquiry and signs; the last signature gets an instant decision"
+    )
+    async def submit_advance_registration(
+        self, info: Info, input: SubmitAdvanceRegistrationInput
+    ) -> SubmitRegistrationPayload:
         return await respond(
             SubmitRegistrationPayload,
             lambda uc, pk: submit_advance_registration(uc, pk, input.accept_delivery_with_certificate),

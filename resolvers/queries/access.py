@@ -1,4 +1,5 @@
 """Reading the read audit: SUPERVISOR reads every record, a buyer those about themselves."""
+
 from __future__ import annotations
 
 import datetime
@@ -16,7 +17,9 @@ from resolvers.types.access import AccessRecord, records_for
 
 @strawberry.type
 class AccessLogQuery:
-    @signed_in_field(description="查询留痕, newest last: who received a person's unmasked ID number or home count (SUPERVISOR)")
+    @signed_in_field(
+        description="查询留痕, newest last: who received a person's unmasked ID number or home count (SUPERVISOR)"
+    )
     async def access_log(
         self,
         info: Info,
@@ -33,7 +36,9 @@ class AccessLogQuery:
                 continue
             wanted = value.strip().upper()
             # Longer than its column: no record names it (and the ORM refuses to compare it).
-            query = query.filter(**{column: wanted}) if fits(m.AccessRecord, column, wanted) else query.filter(id__in=[])
+            query = (
+                query.filter(**{column: wanted}) if fits(m.AccessRecord, column, wanted) else query.filter(id__in=[])
+            )
         if from_ is not None:
             query = query.filter(at__gte=from_)
         if to is not None:

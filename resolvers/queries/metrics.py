@@ -13,9 +13,12 @@ from resolvers.types.metrics import Metrics
 
 @strawberry.type
 class MetricsQuery:
-    @signed_in_field(description="The supervision figures for [from, to): SUPERVISOR and REGISTRAR; null for anyone else")
+    @signed_in_field(
+        description="The supervision figures for [from, to): SUPERVISOR and REGISTRAR; null for anyone else"
+    )
     async def metrics(
-        self, info: Info,
+        self,
+        info: Info,
         period_from: Annotated[datetime.datetime, strawberry.argument(name="from")],
         to: datetime.datetime,
     ) -> Metrics | None:

@@ -1,4 +1,5 @@
 """Relay `node` / `nodes`: any object by global ID, if the viewer may see it."""
+
 from __future__ import annotations
 
 from typing import Any

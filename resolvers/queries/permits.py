@@ -26,7 +26,9 @@ class PermitQuery:
         return PresalePermit.from_row(row) if row else None
 
     @signed_in_field
-    async def permits(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[PresalePermit]:
+    async def permits(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PresalePermit]:
         return await paginate(visibility.permits(viewer_of(info), m.Permit.all()), first, after, PresalePermit.from_row)
 
     @signed_in_field

@@ -67,15 +67,21 @@ class RegistrationQuery:
         number = number.strip()
         unknown = CertificateStatus.CANCELLED
         if not fits(m.Certificate, "number", number):
-            return CertificateVerification(valid=False, certificate=None, reason="no certificate has this number", status=unknown)
+            return CertificateVerification(
+                valid=False, certificate=None, reason="no certificate has this number", status=unknown
+            )
         verification = await verify_certificate(info.context.services.keyring, number, content_hash)
         if verification.certificate is None:
             return CertificateVerification(valid=False, certificate=None, reason=verification.reason, status=unknown)
         row = verification.certificate
         status, successor_id = await certificate_standing(row.registration_id)
-        return CertificateVerification(valid=verification.valid, certificate=await _as_verified(info, row),
-                                       reason=verification.reason, status=status,
-                                       superseded_by=await _visible_certificate(info, successor_id))
+        return CertificateVerification(
+            valid=verification.valid,
+            certificate=await _as_verified(info, row),
+            reason=verification.reason,
+            status=status,
+            superseded_by=await _visible_certificate(info, successor_id),
+        )
 
 
 async def _visible_certificate(info: Info, registration_id: int | None) -> Certificate | None:

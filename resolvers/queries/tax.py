@@ -39,12 +39,18 @@ class TaxQuery:
     ) -> HomesOwned:
         viewer = viewer_of(info)
         number = identity.resident_id(id_number, ["idNumber"])
-        lender_buyers = await contract_buyer_id_numbers_of_lender(viewer.party_id) if viewer.is_lender and viewer.party_id else None
+        lender_buyers = (
+            await contract_buyer_id_numbers_of_lender(viewer.party_id) if viewer.is_lender and viewer.party_id else None
+        )
         if not visibility.homes_owned_allowed(viewer, number, lender_buyers):
-            raise DomainError("FORBIDDEN", "you may ask only about yourself, or a buyer of a contract that chose you", ["idNumber"])
+            raise DomainError(
+                "FORBIDDEN", "you may ask only about yourself, or a buyer of a contract that chose you", ["idNumber"]
+            )
         services = info.context.services
         now = services.clock.now()
-        result = await homes_owned(number, HomesScopeValue(scope or HomesScopeValue.FAMILY), now, business_date(now, services.policy))
+        result = await homes_owned(
+            number, HomesScopeValue(scope or HomesScopeValue.FAMILY), now, business_date(now, services.policy)
+        )
         audit = info.context.loaders.access_log
         for person in dict.fromkeys([number, *(p.id_number for p in result.members)]):
             audit.note(person, "homesOwned")  # the family's count tells each member's holdings
@@ -57,7 +63,12 @@ class TaxQuery:
             count=result.count,
             members=[Party.from_row(p) for p in result.members],
             homes=[
-                OwnedHome(property_id=h.property_id, holder_id=members_by_number[h.holder_id_number].id, basis=h.basis, since=h.since)
+                OwnedHome(
+                    property_id=h.property_id,
+                    holder_id=members_by_number[h.holder_id_number].id,
+                    basis=h.basis,
+                    since=h.since,
+                )
                 for h in result.homes
             ],
             as_of=result.as_of,

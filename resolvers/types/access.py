@@ -19,14 +19,23 @@ class AccessRecord:
     viewer_subject: str = strawberry.field(description="The token's subject")
     viewer_party: str | None = strawberry.field(description="ID number or credit code the viewer's token speaks for")
     person_id_number: str
-    what: str = strawberry.field(description='The field or query delivered, e.g. "Party.idNumber", "homesOwned", "Event.payload"')
+    what: str = strawberry.field(
+        description='The field or query delivered, e.g. "Party.idNumber", "homesOwned", "Event.payload"'
+    )
     request_id: str
 
     @classmethod
-    def from_row(cls, row: m.AccessRecord) -> "AccessRecord":
-        return cls(id=to_global_id("AccessRecord", row.id), at=row.at, viewer_role=row.viewer_role,
-                   viewer_subject=row.viewer_subject, viewer_party=row.viewer_party,
-                   person_id_number=row.person_id_number, what=row.what, request_id=row.request_id)
+    def from_row(cls, row: m.AccessRecord) -> AccessRecord:
+        return cls(
+            id=to_global_id("AccessRecord", row.id),
+            at=row.at,
+            viewer_role=row.viewer_role,
+            viewer_subject=row.viewer_subject,
+            viewer_party=row.viewer_party,
+            person_id_number=row.person_id_number,
+            what=row.what,
+            request_id=row.request_id,
+        )
 
 
 def records_for(viewer: Viewer):

@@ -46,7 +46,7 @@ class Signature:
     document_hash: str = strawberry.field(description="SHA-256 hex of the document text that was signed")
 
     @classmethod
-    def from_row(cls, row: m.Signature) -> "Signature":
+    def from_row(cls, row: m.Signature) -> Signature:
         return cls(signer_id=row.signer_id, signed_at=row.signed_at, method=row.method, document_hash=row.document_hash)
 
     @strawberry.field
@@ -63,7 +63,7 @@ class FundDeposit(Node):
     deposited_at: datetime.datetime
 
     @classmethod
-    def from_row(cls, row: m.FundDeposit) -> "FundDeposit":
+    def from_row(cls, row: m.FundDeposit) -> FundDeposit:
         return cls(
             id=to_global_id("FundDeposit", row.id),
             contract_id=row.contract_id,
@@ -87,9 +87,13 @@ class FundRefund:
     refunded_at: datetime.datetime
 
     @classmethod
-    def from_row(cls, row: m.FundRefund) -> "FundRefund":
-        return cls(id=to_global_id("FundRefund", row.id), amount=row.amount, bank_reference=row.bank_reference,
-                   refunded_at=row.refunded_at)
+    def from_row(cls, row: m.FundRefund) -> FundRefund:
+        return cls(
+            id=to_global_id("FundRefund", row.id),
+            amount=row.amount,
+            bank_reference=row.bank_reference,
+            refunded_at=row.refunded_at,
+        )
 
 
 @strawberry.type
@@ -112,7 +116,7 @@ class Contract(Node):
     cancelled_at: datetime.datetime | None
 
     @classmethod
-    def from_row(cls, row: m.Contract) -> "Contract":
+    def from_row(cls, row: m.Contract) -> Contract:
         return cls(
             id=to_global_id("Contract", row.id),
             db_id=row.id,
@@ -138,10 +142,17 @@ class Contract(Node):
     @strawberry.field(description="The canonical contract text the parties sign: its SHA-256 is documentHash")
     async def text(self, info: Info) -> str:
         loaders = info.context.loaders
-        row, prop, buyers = await loaders.contract.load(self.db_id), await loaders.property.load(self.property_id), \
-            await loaders.contract_buyers.load(self.db_id)
-        seller, lender, *people = await loaders.party.load_many([self.seller_id, self.lender_id, *(b.party_id for b in buyers)])
-        return contract_text(contract_terms_of(row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender))
+        row, prop, buyers = (
+            await loaders.contract.load(self.db_id),
+            await loaders.property.load(self.property_id),
+            await loaders.contract_buyers.load(self.db_id),
+        )
+        seller, lender, *people = await loaders.party.load_many(
+            [self.seller_id, self.lender_id, *(b.party_id for b in buyers)]
+        )
+        return contract_text(
+            contract_terms_of(row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender)
+        )
 
     @strawberry.field
     async def seller(self, info: Info) -> Party:
@@ -152,7 +163,9 @@ class Contract(Node):
         rows = await info.context.loaders.contract_buyers.load(self.db_id)
         return [ContractBuyer(party_id=r.party_id, share=r.share) for r in rows]
 
-    @strawberry.field(description="The bank or provident fund centre the buyers chose for a loan; it may read this contract")
+    @strawberry.field(
+        description="The bank or provident fund centre the buyers chose for a loan; it may read this contract"
+    )
     async def lender(self, info: Info) -> Party | None:
         return await load_party(info, self.lender_id)
 
@@ -176,7 +189,9 @@ class Contract(Node):
         rate = info.context.services.policy.maintenance_rate_per_m2
         return funds.required_maintenance_fund(prop.usage, prop.building_area, rate)
 
-    @strawberry.field(description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled")
+    @strawberry.field(
+        description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
+    )
     async def refund_due(self, info: Info) -> decimal.Decimal:
         from domain.services.refunds import due_for
 
@@ -205,4 +220,3 @@ class Contract(Node):
 
         rows = await info.context.loaders.contract_mortgages.load(self.db_id)
         return Mortgage.from_row(rows[-1]) if rows else None
-

@@ -35,7 +35,7 @@ class Event(Node):
     previous_hash: str
 
     @classmethod
-    def from_row(cls, row: m.Event) -> "Event":
+    def from_row(cls, row: m.Event) -> Event:
         return cls(
             id=to_global_id("Event", row.seq),
             seq=row.seq,
@@ -52,8 +52,10 @@ class Event(Node):
             previous_hash=row.previous_hash,
         )
 
-    @strawberry.field(description="Snapshot of the facts at the time of the event; a person's ID number in it "
-                      "is masked as `Party.idNumber` would be")
+    @strawberry.field(
+        description="Snapshot of the facts at the time of the event; a person's ID number in it "
+        "is masked as `Party.idNumber` would be"
+    )
     async def payload(self, info: Info) -> JSON:
         return await _as_seen(info, self.raw_payload)
 
@@ -113,7 +115,9 @@ async def _as_seen(info: Info, payload: dict) -> dict:
     numbers = sorted(numbers)
     parties = await loaders.party_by_id_number.load_many(numbers)
     known = [p for p in parties if p is not None]
-    unmasked = {p.id_number for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known])) if shown}
+    unmasked = {
+        p.id_number for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known])) if shown
+    }
     masks: dict[str, str] = {}
     for number in numbers:
         if number in unmasked:

@@ -35,7 +35,7 @@ class Mortgage(Node):
     approved_at: datetime.datetime
 
     @classmethod
-    def from_row(cls, row: m.Mortgage) -> "Mortgage":
+    def from_row(cls, row: m.Mortgage) -> Mortgage:
         return cls(
             id=to_global_id("Mortgage", row.id),
             db_id=row.id,

@@ -22,8 +22,10 @@ class Party(Node):
     raw_id_number: strawberry.Private[str]
 
     @classmethod
-    def from_row(cls, row: m.Party) -> "Party":
-        return cls(id=to_global_id("Party", row.id), db_id=row.id, kind=row.kind, name=row.name, raw_id_number=row.id_number)
+    def from_row(cls, row: m.Party) -> Party:
+        return cls(
+            id=to_global_id("Party", row.id), db_id=row.id, kind=row.kind, name=row.name, raw_id_number=row.id_number
+        )
 
     @strawberry.field(
         description="18-digit resident ID (PERSON) or 18-character unified social credit code "
@@ -56,12 +58,18 @@ class Viewer:
     subject: str = strawberry.field(description="The token's subject")
     party_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The party the token speaks for (a buyer, a developer, a bank); null for department staff")
+    @strawberry.field(
+        description="The party the token speaks for (a buyer, a developer, a bank); null for department staff"
+    )
     async def party(self, info: Info) -> Party | None:
         return await load_party(info, self.party_id)
 
-    @strawberry.field(description="查询留痕 about the viewer (a buyer): who received their unmasked ID number or home count")
-    async def access_log(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccessRecord]:
+    @strawberry.field(
+        description="查询留痕 about the viewer (a buyer): who received their unmasked ID number or home count"
+    )
+    async def access_log(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AccessRecord]:
         viewer = info.context.require_viewer()
         # Records about the viewer as a person: a buyer's; SUPERVISOR reads all with `accessLog`.
         own = records_for(viewer) if viewer.role == RoleValue.BUYER else m.AccessRecord.filter(id__in=[])

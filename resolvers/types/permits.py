@@ -44,7 +44,7 @@ class PresalePermit(Node):
     completion_accepted_at: datetime.datetime | None
 
     @classmethod
-    def from_row(cls, row: m.Permit) -> "PresalePermit":
+    def from_row(cls, row: m.Permit) -> PresalePermit:
         return cls(
             id=to_global_id("PresalePermit", row.id),
             db_id=row.id,
@@ -87,7 +87,7 @@ class Property(Node):
     status: PropertyStatus
 
     @classmethod
-    def from_row(cls, row: m.Property | PropertyRow) -> "Property":
+    def from_row(cls, row: m.Property | PropertyRow) -> Property:
         return cls(
             id=to_global_id("Property", row.id),
             db_id=row.id,
@@ -125,7 +125,9 @@ class Property(Node):
         return Contract.from_row(rows[0]) if rows else None
 
     @strawberry.field
-    async def contracts(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ContractRef]:
+    async def contracts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ContractRef]:
         from resolvers.types.contracts import Contract
 
         query = visibility.contracts(info.context.require_viewer(), m.Contract.filter(property_id=self.db_id))
@@ -146,7 +148,9 @@ class Property(Node):
         return await paginate(query, first, after, Registration.from_row)
 
     @strawberry.field
-    async def mortgages(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[MortgageRef]:
+    async def mortgages(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[MortgageRef]:
         from resolvers.types.mortgages import Mortgage
 
         query = visibility.mortgages(info.context.require_viewer(), m.Mortgage.filter(property_id=self.db_id))

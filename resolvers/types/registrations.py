@@ -11,7 +11,14 @@ from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
 from domain.services.certificates import certificate_standing
 from resolvers.context import Info
-from resolvers.enums import CertificateKind, CertificateStatus, Decider, RegistrationKind, RegistrationStatus, RightStatus
+from resolvers.enums import (
+    CertificateKind,
+    CertificateStatus,
+    Decider,
+    RegistrationKind,
+    RegistrationStatus,
+    RightStatus,
+)
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties
@@ -42,7 +49,9 @@ class RegistrationDecision:
 @strawberry.type(description="An applicant's answer to the registrar's inquiry (询问)")
 class InquiryAnswer:
     party_id: strawberry.Private[int]
-    answer: bool = strawberry.field(description="acceptDeliveryWithCertificate: delivery of the home together with its certificate")
+    answer: bool = strawberry.field(
+        description="acceptDeliveryWithCertificate: delivery of the home together with its certificate"
+    )
     answered_at: datetime.datetime
 
     @strawberry.field
@@ -71,9 +80,12 @@ class Registration(Node):
     completed_at: datetime.datetime | None
     decided_by: Decider | None
     lawsuit_case_number: str | None = strawberry.field(
-        description="An objection kept in force by a lawsuit: the court's case number (民法典 220)")
+        description="An objection kept in force by a lawsuit: the court's case number (民法典 220)"
+    )
 
-    @strawberry.field(description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash")
+    @strawberry.field(
+        description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash"
+    )
     async def text(self, info: Info) -> str:
         # From the form as this viewer may see it: another lender's terms stay hidden here too.
         return application_text(await self.application_form(info))
@@ -83,7 +95,7 @@ class Registration(Node):
         return text_hash(await self.text(info))
 
     @classmethod
-    def from_row(cls, row: m.Registration) -> "Registration":
+    def from_row(cls, row: m.Registration) -> Registration:
         return cls(
             id=to_global_id("Registration", row.id),
             db_id=row.id,
@@ -100,7 +112,9 @@ class Registration(Node):
             completed_at=row.completed_at,
             decided_by=row.decided_by,
             cancels_id=row.cancels_id,
-            decision_row=(row.decision_reason, row.decider_subject, row.decided_at) if row.decided_at and row.decision_reason else None,
+            decision_row=(row.decision_reason, row.decider_subject, row.decided_at)
+            if row.decided_at and row.decision_reason
+            else None,
             lawsuit_case_number=row.lawsuit_case_number,
         )
 
@@ -110,6 +124,7 @@ class Registration(Node):
             # Another lender's mortgage: a right in force, never its terms (DESIGN §7).
             return {"registrationType": self.form.get("registrationType")}
         return self.form
+
     @strawberry.field(description="A person's decision: its reason, decider and time; null for the instant decision")
     def decision(self) -> RegistrationDecision | None:
         if self.decision_row is None:
@@ -125,9 +140,15 @@ class Registration(Node):
     @strawberry.field(description="The applicants' answers to the inquiry, as given (changeable until the decision)")
     async def inquiry(self, info: Info) -> list[InquiryAnswer]:
         rows = await info.context.loaders.registration_parties.load(self.db_id)
-        return [InquiryAnswer(party_id=r.party_id, answer=bool(r.inquiry_answer["acceptDeliveryWithCertificate"]),
-                              answered_at=datetime.datetime.fromisoformat(r.inquiry_answer["answeredAt"]))
-                for r in rows if r.role == RegistrationPartyRole.APPLICANT and r.inquiry_answer]
+        return [
+            InquiryAnswer(
+                party_id=r.party_id,
+                answer=bool(r.inquiry_answer["acceptDeliveryWithCertificate"]),
+                answered_at=datetime.datetime.fromisoformat(r.inquiry_answer["answeredAt"]),
+            )
+            for r in rows
+            if r.role == RegistrationPartyRole.APPLICANT and r.inquiry_answer
+        ]
 
     @strawberry.field
     async def property(self, info: Info) -> Property:
@@ -192,7 +213,7 @@ class Certificate(Node):
     signing_key_id: str
 
     @classmethod
-    def from_row(cls, row: m.Certificate) -> "Certificate":
+    def from_row(cls, row: m.Certificate) -> Certificate:
         return cls(
             id=to_global_id("Certificate", row.id),
             registration_id=row.registration_id,
@@ -224,10 +245,15 @@ class Certificate(Node):
 
 @strawberry.type
 class CertificateVerification:
-    valid: bool = strawberry.field(description="Issued by this authority and unaltered (says nothing of the register today)")
+    valid: bool = strawberry.field(
+        description="Issued by this authority and unaltered (says nothing of the register today)"
+    )
     certificate: Certificate | None
     reason: str | None
     status: CertificateStatus = strawberry.field(
-        description="Whether the certificate still describes the register; CANCELLED when no certificate matches")
+        description="Whether the certificate still describes the register; CANCELLED when no certificate matches"
+    )
     superseded_by: Certificate | None = strawberry.field(
-        default=None, description="The certificate of the registration that replaced this one's right, if the viewer may see it")
+        default=None,
+        description="The certificate of the registration that replaced this one's right, if the viewer may see it",
+    )

@@ -38,7 +38,7 @@ class TaxRecord(Node):
     voucher_number: str | None = strawberry.field(description="完税凭证号")
 
     @classmethod
-    def from_row(cls, row: m.TaxRecord) -> "TaxRecord":
+    def from_row(cls, row: m.TaxRecord) -> TaxRecord:
         return cls(
             id=to_global_id("TaxRecord", row.id),
             contract_id=row.contract_id,

@@ -1,5 +1,6 @@
 """The electronic archive (issue 16 items 4 and 7): exported over HTTP and by the CLI, checked
 offline with no database, and every changed byte found and named."""
+
 from __future__ import annotations
 
 import io
@@ -41,7 +42,7 @@ def rewritten(data: bytes, name: str, change) -> bytes:
 
 def one_byte_changed(body: bytes) -> bytes:
     at = len(body) // 2
-    return body[:at] + bytes([body[at] ^ 0x01]) + body[at + 1:]
+    return body[:at] + bytes([body[at] ^ 0x01]) + body[at + 1 :]
 
 
 async def test_an_archive_exports_verifies_offline_and_names_every_changed_file(server, server_gql, settings, tmp_path):
@@ -53,7 +54,9 @@ async def test_an_archive_exports_verifies_offline_and_names_every_changed_file(
     await life.pay_all(contract["id"])
     await life.accept_completion(permit["id"])
     applied = await life.first_registration(permit["id"])
-    ownership = next(t for t in applied["transfers"] if t["property"]["unitCode"] == units[0]["unitCode"])["certificate"]
+    ownership = next(t for t in applied["transfers"] if t["property"]["unitCode"] == units[0]["unitCode"])[
+        "certificate"
+    ]
     unit_code = units[0]["unitCode"]
 
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
@@ -62,15 +65,27 @@ async def test_an_archive_exports_verifies_offline_and_names_every_changed_file(
         for refused in (actors.zhang, actors.bank, actors.developer, actors.housing):
             answer = await http.get(url, headers=bearer(refused))
             assert answer.status_code == 403 and answer.json()["code"] == "FORBIDDEN"
-        assert (await http.get(f"/archive/{units[0]['unitCode'][:-1]}9.zip", headers=bearer(actors.registrar))).status_code == 404
+        assert (
+            await http.get(f"/archive/{units[0]['unitCode'][:-1]}9.zip", headers=bearer(actors.registrar))
+        ).status_code == 404
         response = await http.get(url, headers=bearer(actors.registrar))
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     data = response.content
 
     members = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    for expected in ("manifest.json", "manifest.sig", "records/property.json", "records/contracts.json", "records/registrations.json",
-                     "records/taxRecords.json", "events.jsonl", "links.jsonl", f"certificates/{notice['certificate']['number']}.json",
-                     f"certificates/{notice['certificate']['number']}.pdf", f"certificates/{ownership['number']}.pdf"):
+    for expected in (
+        "manifest.json",
+        "manifest.sig",
+        "records/property.json",
+        "records/contracts.json",
+        "records/registrations.json",
+        "records/taxRecords.json",
+        "events.jsonl",
+        "links.jsonl",
+        f"certificates/{notice['certificate']['number']}.json",
+        f"certificates/{notice['certificate']['number']}.pdf",
+        f"certificates/{ownership['number']}.pdf",
+    ):
         assert expected in members, expected
     archive = zipfile.ZipFile(io.BytesIO(data))
     events = [json.loads(line) for line in archive.read("events.jsonl").splitlines()]
@@ -91,7 +106,7 @@ async def test_an_archive_exports_verifies_offline_and_names_every_changed_file(
     # A byte changed in the zip itself (a member's compressed data): its CRC names it.
     info = archive.getinfo("events.jsonl")
     at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
-    corrupt = data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+    corrupt = data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
     assert "events.jsonl" in {n for n, _ in verify_archive(corrupt).problems}
 
     # The command line: export with no server, check offline, with the authority's public key.
@@ -101,12 +116,20 @@ async def test_an_archive_exports_verifies_offline_and_names_every_changed_file(
     assert made.returncode == 0, made.stderr
     public_key = tmp_path / "authority.pem"
     public_key.write_bytes(load_signing_key(Path(settings.signing_key_path).read_bytes()).public_pem())
-    offline = {k: v for k, v in env.items() if k != "ONEWINDOW_DATABASE_URL"} | {"ONEWINDOW_DATABASE_URL": "sqlite:///nonexistent/none.sqlite3"}
+    offline = {k: v for k, v in env.items() if k != "ONEWINDOW_DATABASE_URL"} | {
+        "ONEWINDOW_DATABASE_URL": "sqlite:///nonexistent/none.sqlite3"
+    }
     checked = cli(["verify-archive", str(exported), "--public-key", str(public_key)], offline)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.startswith("OK ") and "2 certificates" in checked.stdout
     tampered = tmp_path / "tampered.zip"
-    tampered.write_bytes(rewritten(exported.read_bytes(), "records/contracts.json", lambda b: b.replace("1000000.00".encode(), "100000.00".encode())))
+    tampered.write_bytes(
+        rewritten(
+            exported.read_bytes(),
+            "records/contracts.json",
+            lambda b: b.replace(b"1000000.00", b"100000.00"),
+        )
+    )
     refused = cli(["verify-archive", str(tampered), "--public-key", str(public_key)], offline)
     assert refused.returncode == 1 and "BROKEN records/contracts.json" in refused.stdout
     other_key = tmp_path / "other.pem"

@@ -1,6 +1,7 @@
 """The restore drill of docs/operations.md: pg_dump a database with a sale in it, restore it
 into a new database, and check it with `onewindow verify-log` and a certificate signed before
 the backup (which needs the signing key that was backed up beside the dump)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -61,11 +62,16 @@ async def test_dump_restore_and_verify_the_log(server, settings, restored_databa
     assert restored.stdout == original.stdout  # "OK n events": the same chain, every event
 
     # The backed-up signing key verifies what was signed before the backup, on the restored copy.
-    copy = ServerProcess(server_env(settings, ONEWINDOW_DATABASE_URL=restored_database,
-                                    ONEWINDOW_TEST_LOG=str(tmp_path / "restored.log"))).start()
+    copy = ServerProcess(
+        server_env(
+            settings, ONEWINDOW_DATABASE_URL=restored_database, ONEWINDOW_TEST_LOG=str(tmp_path / "restored.log")
+        )
+    ).start()
     try:
         async with httpx.AsyncClient(base_url=copy.url) as http:
-            checked = await GraphQLClient(http).data(VERIFY, {"n": certificate["number"], "h": certificate["contentHash"]})
+            checked = await GraphQLClient(http).data(
+                VERIFY, {"n": certificate["number"], "h": certificate["contentHash"]}
+            )
         assert checked["verifyCertificate"] == {"valid": True, "reason": None}
         # And a new sale continues the restored chain.
         async with httpx.AsyncClient(base_url=copy.url, timeout=30) as http:

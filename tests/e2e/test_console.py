@@ -1,11 +1,12 @@
 """The console at /console in a real browser (Debian's chromium) against a real server.
 
 Set ONEWINDOW_CONSOLE_SCREENSHOTS=docs to write the screenshots docs/console.md shows."""
+
 from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -17,16 +18,24 @@ from tests.support import ROOT, token
 
 CHROMIUM = Path("/usr/bin/chromium")
 CONSOLE = ROOT / "console" / "dist" / "index.html"
-playwright_api = pytest.importorskip("playwright.async_api", reason="the console tests need the playwright package (make install)")
+playwright_api = pytest.importorskip(
+    "playwright.async_api", reason="the console tests need the playwright package (make install)"
+)
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no browser: install Debian's chromium (/usr/bin/chromium)"),
-    pytest.mark.skipif(not CONSOLE.exists(), reason="the console is not built: `make install` (npm ci && npm run build in console/)"),
+    pytest.mark.skipif(
+        not CONSOLE.exists(), reason="the console is not built: `make install` (npm ci && npm run build in console/)"
+    ),
 ]
 
 
 def _shots(tmp_path: Path) -> Path:
-    return ROOT / os.environ["ONEWINDOW_CONSOLE_SCREENSHOTS"] if os.environ.get("ONEWINDOW_CONSOLE_SCREENSHOTS") else tmp_path
+    return (
+        ROOT / os.environ["ONEWINDOW_CONSOLE_SCREENSHOTS"]
+        if os.environ.get("ONEWINDOW_CONSOLE_SCREENSHOTS")
+        else tmp_path
+    )
 
 
 @pytest.fixture
@@ -80,7 +89,9 @@ async def test_sign_in_and_find_a_home(page, server, life, tmp_path):
     await expect(page.locator("[data-test=holders]")).to_have_text("张三")
     certificate = page.locator("[data-test=certificate]")
     await expect(certificate).to_have_text(registration["certificate"]["number"])
-    assert unquote(await certificate.get_attribute("href")) == f"/certificates/{registration['certificate']['number']}.pdf"
+    assert (
+        unquote(await certificate.get_attribute("href")) == f"/certificates/{registration['certificate']['number']}.pdf"
+    )
     await expect(page.locator("[data-test=rights]")).to_contain_text("预告登记")
     history = page.locator("[data-test=history]")
     for event_type in ("CONTRACT_DRAFTED", "CONTRACT_FILED", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"):
@@ -114,11 +125,13 @@ async def test_the_figures_chart_shows_the_periods_numbers(page, server, life, t
     permit, units = await life.permit_with_units(units=3)
     for unit in units[:2]:
         await life.pre_registered(unit["id"])
-    _, pending = await life.filed_contract(units[2]["id"], buyer_tokens={ids.LI_SI: life.actors.li, ids.WANG_WU: life.actors.wang})
+    _, pending = await life.filed_contract(
+        units[2]["id"], buyer_tokens={ids.LI_SI: life.actors.li, ids.WANG_WU: life.actors.wang}
+    )
     assert (await life.submit(pending["id"], life.actors.li))["userErrors"] == []
     await sign_in(page, server, token("SUPERVISOR"), "SUPERVISOR")
     await page.click("#tab-metrics")
-    today = (datetime.now(timezone.utc) + timedelta(hours=8)).date()
+    today = (datetime.now(UTC) + timedelta(hours=8)).date()
     await page.fill("[data-test=from]", (today - timedelta(days=1)).isoformat())
     await page.fill("[data-test=to]", (today + timedelta(days=1)).isoformat())
     await page.click("[data-test=load-metrics]")
@@ -162,11 +175,16 @@ async def test_a_registrar_approves_an_application_from_the_review_queue(page, s
     history = page.locator("[data-test=decided-history]")
     await expect(history).to_contain_text("REGISTRATION_COMPLETED · 买受人已书面确认交房即交证")
     # The same through GraphQL: out of the queue, completed by a person with the reason kept.
-    queue = await life.client.data("{ registrations(filter: {status: IN_REVIEW}) { totalCount } }", bearer=token("REGISTRAR"))
+    queue = await life.client.data(
+        "{ registrations(filter: {status: IN_REVIEW}) { totalCount } }", bearer=token("REGISTRAR")
+    )
     assert queue["registrations"]["totalCount"] == 0
     found = await life.client.data(
         "query($id: ID!) { registrations(filter: {propertyId: $id, kind: ADVANCE_NOTICE}) { edges { node {"
-        " id status decidedBy decision { reason } } } } }", {"id": unit["id"]}, bearer=token("REGISTRAR"))
+        " id status decidedBy decision { reason } } } } }",
+        {"id": unit["id"]},
+        bearer=token("REGISTRAR"),
+    )
     [decided] = [e["node"] for e in found["registrations"]["edges"]]
     assert (decided["id"], decided["status"], decided["decidedBy"]) == (notice["id"], "COMPLETED", "REGISTRAR")
     assert decided["decision"]["reason"] == "买受人已书面确认交房即交证"

@@ -35,7 +35,10 @@ async def test_an_approval_and_a_rejection_racing_leave_one_decision(server, sec
             *(
                 call
                 for review in reviews
-                for call in (life.decide(review["id"], True, "核实后批准"), other.decide(review["id"], False, "核实后驳回"))
+                for call in (
+                    life.decide(review["id"], True, "核实后批准"),
+                    other.decide(review["id"], False, "核实后驳回"),
+                )
             )
         )
 

@@ -1,4 +1,5 @@
 """Delivery with several API processes, one PostgreSQL and one Redis, and with Redis going away."""
+
 from __future__ import annotations
 
 import shutil
@@ -68,12 +69,29 @@ class RedisServer:
         self.dir = tmp_path
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
+        while (
+            subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip()
+            != "PONG"
+        ):
             if time.monotonic() > deadline:
                 raise RuntimeError("redis did not start")
             time.sleep(0.05)
@@ -89,15 +107,21 @@ class RedisServer:
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
 async def test_while_redis_is_down_mutations_succeed_and_events_arrive_then_it_reconnects(settings, tmp_path, db):
     redis = RedisServer(tmp_path).start()
-    env = server_env(settings, ONEWINDOW_BROADCAST_URL=f"redis://127.0.0.1:{redis.port}/0", ONEWINDOW_LOG_POLL_SECONDS="3",
-                     ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))
+    env = server_env(
+        settings,
+        ONEWINDOW_BROADCAST_URL=f"redis://127.0.0.1:{redis.port}/0",
+        ONEWINDOW_LOG_POLL_SECONDS="3",
+        ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+    )
     server = ServerProcess(env).start()
     try:
         await wait_for(lambda: _broadcast_connected(server.url), timeout=15)
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
             client = GraphQLClient(http)
             registrar = Sale(client).actors.registrar
-            async with Subscription(server.url, registrar, EVENTS, {"types": ["ORGANIZATION_REGISTERED"]}) as subscriber:
+            async with Subscription(
+                server.url, registrar, EVENTS, {"types": ["ORGANIZATION_REGISTERED"]}
+            ) as subscriber:
                 await _register(client, registrar, range(0, 3))
                 await subscriber.wait_for(3)
 
@@ -105,7 +129,7 @@ async def test_while_redis_is_down_mutations_succeed_and_events_arrive_then_it_r
                 started = time.monotonic()
                 await _register(client, registrar, range(3, 8))  # mutations do not wait for Redis
                 assert time.monotonic() - started < 5
-                await subscriber.wait_for(8, timeout=15)          # the poll delivers meanwhile
+                await subscriber.wait_for(8, timeout=15)  # the poll delivers meanwhile
                 await wait_for(lambda: _broadcast_polling(server.url), timeout=15)
 
                 redis.start()

@@ -1,4 +1,5 @@
 """README.md and docs/tutorial.md, run block by block against a real server (tests/docs.py says how)."""
+
 from __future__ import annotations
 
 import os
@@ -23,17 +24,28 @@ def test_every_runnable_block_runs_or_says_why_not():
     for path in (README, TUTORIAL):
         for block in blocks(path):
             if block.not_run is None and block.lang != "sh":
-                assert block.answer is not None, f"{path.name} line {block.line}: a {block.lang} block needs what it prints after it"
+                assert block.answer is not None, (
+                    f"{path.name} line {block.line}: a {block.lang} block needs what it prints after it"
+                )
             if block.not_run is not None:
                 assert block.not_run.strip(), f"{path.name} line {block.line}: say why it is not run"
 
 
 def test_answers_are_compared_after_normalising_only_what_varies():
-    block = Block("sh", "", 1, answer=Block("json", '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "<sha256>"}', 2))
-    check_answer(block, '{"n": "411528-2027-0000001", "at": "2027-01-02T03:04:05.6+00:00", "h": "%s"}' % ("ab" * 32), "same")
-    for changed in ('{"n": "411528-2026-0000002", "at": "2026-12-01T19:33:09+00:00", "h": "%s"}' % ("ab" * 32),
-                    '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "not a hash"}',
-                    '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "%s", "extra": 1}' % ("ab" * 32)):
+    block = Block(
+        "sh",
+        "",
+        1,
+        answer=Block("json", '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "<sha256>"}', 2),
+    )
+    check_answer(
+        block, '{"n": "411528-2027-0000001", "at": "2027-01-02T03:04:05.6+00:00", "h": "%s"}' % ("ab" * 32), "same"
+    )
+    for changed in (
+        '{"n": "411528-2026-0000002", "at": "2026-12-01T19:33:09+00:00", "h": "%s"}' % ("ab" * 32),
+        '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "not a hash"}',
+        '{"n": "411528-2026-0000001", "at": "2026-12-01T19:33:09+00:00", "h": "%s", "extra": 1}' % ("ab" * 32),
+    ):
         with pytest.raises(AssertionError):
             check_answer(block, changed, "changed")
 

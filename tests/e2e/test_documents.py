@@ -1,5 +1,6 @@
 """Certificates and contracts as documents, and the verification page behind the QR code
 (issue 16 items 2, 6, 7), against a real server; the page in a real browser."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,11 @@ def qr_codes(pdf: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "qr.pdf"
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "page")], check=True)
-    out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
+        capture_output=True,
+        text=True,
+    )
     return [line for line in out.stdout.splitlines() if line]
 
 
@@ -52,14 +56,19 @@ class Browser:
         if not Path("/usr/bin/chromium").exists():
             pytest.skip("needs Debian's chromium at /usr/bin/chromium")
         self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        self.browser = self._playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+        )
 
     def page_texts(self, url: str) -> dict[str, str]:
         page = self.browser.new_page()
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(url)
-        texts = {name: page.inner_text(f"#{name}") for name in ("verdict", "status", "number", "unit-code", "holders", "kind", "date")}
+        texts = {
+            name: page.inner_text(f"#{name}")
+            for name in ("verdict", "status", "number", "unit-code", "holders", "kind", "date")
+        }
         texts["body"] = page.inner_text("body")
         texts["requests"] = requests
         page.close()
@@ -72,12 +81,14 @@ class Browser:
 
 async def in_browser(url: str) -> dict:
     """Playwright's sync API runs in a thread of its own, off the test's event loop."""
+
     def visit():
         browser = Browser()
         try:
             return browser.page_texts(url)
         finally:
             browser.close()
+
     return await asyncio.to_thread(visit)
 
 
@@ -95,9 +106,13 @@ async def test_a_certificate_prints_scans_and_verifies_current_then_superseded(s
         assert (await http.get(url)).status_code == 401
         assert (await http.get(url, headers=bearer("not-a-token"))).status_code == 401
         assert (await http.get(url, headers=bearer(actors.wang))).status_code == 404  # another buyer
-        assert (await http.get(url, headers=bearer(actors.other_bank))).status_code == 404  # a bank the sale did not choose
+        assert (
+            await http.get(url, headers=bearer(actors.other_bank))
+        ).status_code == 404  # a bank the sale did not choose
         assert (await http.get(url, headers=bearer(actors.other_developer))).status_code == 404
-        assert (await http.get("/certificates/豫(2026)息县不动产证明第9999999号.pdf", headers=bearer(actors.registrar))).status_code == 404
+        assert (
+            await http.get("/certificates/豫(2026)息县不动产证明第9999999号.pdf", headers=bearer(actors.registrar))
+        ).status_code == 404
         for allowed in (actors.zhang, actors.bank, actors.developer, actors.registrar):
             assert (await http.get(url, headers=bearer(allowed))).status_code == 200
         response = await http.get(url, headers=bearer(actors.zhang))
@@ -105,14 +120,25 @@ async def test_a_certificate_prints_scans_and_verifies_current_then_superseded(s
         pdf = response.content
 
         text = pdf_text(pdf, tmp_path)
-        for expected in (proof["number"], "张三", ids.ZHANG_SAN, unit_code, "不动产登记证明", "预购商品房预告登记", "息县不动产登记中心"):
+        for expected in (
+            proof["number"],
+            "张三",
+            ids.ZHANG_SAN,
+            unit_code,
+            "不动产登记证明",
+            "预购商品房预告登记",
+            "息县不动产登记中心",
+        ):
             assert expected in text, expected
         assert b"/FontFile2" in pdf  # the CJK font is embedded (subset), not left to the reader
         [scanned] = qr_codes(pdf, tmp_path)
         assert scanned.startswith(f"{server.url}/verify?number=")
         page = await http.get(scanned)  # the URL is what the page answers, no token needed
         assert page.status_code == 200 and "CURRENT" in page.text
-        assert "img-src" not in page.headers["content-security-policy"] and "default-src 'none'" in page.headers["content-security-policy"]
+        assert (
+            "img-src" not in page.headers["content-security-policy"]
+            and "default-src 'none'" in page.headers["content-security-policy"]
+        )
 
         seen = await in_browser(scanned)
         assert seen["verdict"].startswith("有效") and seen["status"] == "CURRENT"
@@ -154,14 +180,32 @@ async def test_the_contract_pdf_lays_out_the_signed_text_for_its_parties_only(se
         assert (await http.get(url, headers=bearer(actors.wang))).status_code == 404
         assert (await http.get(url, headers=bearer(actors.other_bank))).status_code == 404
         assert (await http.get("/contracts/not-an-id.pdf", headers=bearer(actors.registrar))).status_code == 404
-        for allowed in (actors.bank, actors.developer, actors.housing, actors.registrar):  # the chosen lender, the seller, departments
+        for allowed in (
+            actors.bank,
+            actors.developer,
+            actors.housing,
+            actors.registrar,
+        ):  # the chosen lender, the seller, departments
             assert (await http.get(url, headers=bearer(allowed))).status_code == 200
         response = await http.get(url, headers=bearer(actors.zhang))
         assert response.status_code == 200
         text = pdf_text(response.content, tmp_path)
-    for heading in ("商品房买卖合同", "第一章 合同当事人", "第二章 商品房基本状况", "第三章 商品房价款及付款方式",
-                    "第四章 商品房交付", "第五章 交房即交证"):
+    for heading in (
+        "商品房买卖合同",
+        "第一章 合同当事人",
+        "第二章 商品房基本状况",
+        "第三章 商品房价款及付款方式",
+        "第四章 商品房交付",
+        "第五章 交房即交证",
+    ):
         assert heading in text, heading
-    for expected in (contract["number"], "张三", ids.ZHANG_SAN, units[0]["unitCode"], "1,000,000.00", "息县农村商业银行"):
+    for expected in (
+        contract["number"],
+        "张三",
+        ids.ZHANG_SAN,
+        units[0]["unitCode"],
+        "1,000,000.00",
+        "息县农村商业银行",
+    ):
         assert expected in text, expected
     assert contract["documentHash"] in text.replace("\n", "")

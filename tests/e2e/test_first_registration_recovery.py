@@ -1,5 +1,6 @@
 """A first registration of a large permit, its server killed midway (SIGKILL), applied again:
 every chunk is whole or absent, and the second application finishes without doing anything twice."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,8 @@ async def _counts(dsn: str) -> dict[str, int]:
         rows = await conn.fetch("SELECT kind, count(*) FROM registration GROUP BY kind")
         counts = {r["kind"]: r["count"] for r in rows}
         counts["first_parties"] = await conn.fetchval(
-            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'")
+            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'"
+        )
         counts["certificates"] = await conn.fetchval("SELECT count(*) FROM certificate")
         return counts
     finally:
@@ -40,14 +42,18 @@ async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path,
     await load(database, UNITS, SOLD, MORTGAGED)
     # A whole permit in one request, on a loaded machine longer than the default deadline
     # (10 s): this test is about the kill, not the deadline.
-    env = server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"), ONEWINDOW_REQUEST_DEADLINE_SECONDS="120")
+    env = server_env(
+        settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"), ONEWINDOW_REQUEST_DEADLINE_SECONDS="120"
+    )
     permit = to_global_id("PresalePermit", 1)
     bearer = {"Authorization": f"Bearer {token('DEVELOPER', DEVELOPER, ['ca'])}"}
 
     first = ServerProcess(env).start()
     try:
         async with httpx.AsyncClient(base_url=first.url, timeout=120) as http:
-            request = asyncio.create_task(http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer))
+            request = asyncio.create_task(
+                http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer)
+            )
             while (await _counts(dsn)).get("FIRST_OWNERSHIP", 0) < UNITS // 4:
                 await asyncio.sleep(0.01)
             os.kill(first.process.pid, signal.SIGKILL)
@@ -65,7 +71,9 @@ async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path,
     second = ServerProcess(env).start()
     try:
         async with httpx.AsyncClient(base_url=second.url, timeout=120) as http:
-            body = (await http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer)).json()
+            body = (
+                await http.post("/graphql", json={"query": APPLY, "variables": {"id": permit}}, headers=bearer)
+            ).json()
     finally:
         second.stop()
     payload = body["data"]["applyFirstRegistration"]

@@ -1,5 +1,6 @@
 """GraphiQL in a real browser with the network limited to 127.0.0.1: it renders, runs a query with
 a token written in its headers editor, and its documentation explorer lists the mutations."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,14 @@ from api.graphiql import ASSETS, FILES
 from tests.support import ServerProcess, server_env, token
 
 CHROMIUM = Path(os.environ.get("ONEWINDOW_TEST_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 try:
     from playwright.async_api import async_playwright
@@ -25,15 +32,21 @@ pytestmark = pytest.mark.skipif(
     reason=f"needs the Python playwright package and Debian's chromium at {CHROMIUM} (apt-get install chromium; CI installs it)",
 )
 
+
 @pytest.fixture
 def server(settings, tmp_path):
     """A real server with GraphiQL and introspection on, as a development deployment has them
     (on PostgreSQL the production defaults turn both off)."""
-    process = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
-                                       ONEWINDOW_GRAPHIQL="true", ONEWINDOW_INTROSPECTION="true")).start()
+    process = ServerProcess(
+        server_env(
+            settings,
+            ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+            ONEWINDOW_GRAPHIQL="true",
+            ONEWINDOW_INTROSPECTION="true",
+        )
+    ).start()
     yield process
     process.stop()
-
 
 
 def test_the_assets_are_installed():
@@ -82,7 +95,9 @@ async def test_graphiql_works_offline(server):
 
             await page.click("[aria-label='Show Documentation Explorer']")
             await page.locator(".graphiql-doc-explorer").get_by_text("Mutation", exact=True).click()
-            await page.locator(".graphiql-doc-explorer").get_by_text("fileContract", exact=True).wait_for(timeout=10_000)
+            await (
+                page.locator(".graphiql-doc-explorer").get_by_text("fileContract", exact=True).wait_for(timeout=10_000)
+            )
         finally:
             await browser.close()
     assert elsewhere == [], "the page tried to load from another host"

@@ -1,4 +1,5 @@
 """The protocol with the reference JavaScript client, graphql-ws (run when node and the package are there)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,8 +25,16 @@ async def test_a_bank_subscribes_with_graphql_ws(server, server_gql):
     life = await Life(server_gql).setup()
     _, units = await life.permit_with_units(units=2)
     process = await asyncio.create_subprocess_exec(
-        "node", str(CLIENT / "subscribe.mjs"), server.url.replace("http", "ws") + "/graphql", life.actors.bank, QUERY, "1",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=CLIENT)
+        "node",
+        str(CLIENT / "subscribe.mjs"),
+        server.url.replace("http", "ws") + "/graphql",
+        life.actors.bank,
+        QUERY,
+        "1",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=CLIENT,
+    )
     assert (await asyncio.wait_for(process.stderr.readline(), 10)).strip() == b"subscribed"
     await asyncio.sleep(0.5)
     await life.filed_contract(units[0]["id"], lender=ids.OTHER_BANK)  # not this bank's

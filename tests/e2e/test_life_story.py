@@ -1,5 +1,6 @@
 """The whole life of a new home over HTTP against a real server: permit to the buyer's
 ownership certificate with a registered mortgage, every actor with their own token."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ async def test_from_permit_to_ownership_certificate_with_a_registered_mortgage(s
     contract, notice = await life.pre_registered(units[0]["id"], buyer_tokens=buyers)
     assert notice["status"] == "COMPLETED"
     mortgage = await life.mortgaged(contract["id"], list(buyers.values()))
-    bank_view = await server_gql.data('{ mortgages { edges { node { status registrations { kind rightStatus } } } } }', bearer=actors.bank)
+    bank_view = await server_gql.data(
+        "{ mortgages { edges { node { status registrations { kind rightStatus } } } } }", bearer=actors.bank
+    )
     assert bank_view["mortgages"]["edges"][0]["node"]["status"] == "ADVANCE_REGISTERED"
 
     # The tax bureau assesses; one buyer pays before the first registration, the other after.
@@ -33,20 +36,27 @@ async def test_from_permit_to_ownership_certificate_with_a_registered_mortgage(s
     # The last payment converts the home at once: ownership to the buyers, the mortgage registered.
     assert (await life.pay(records[1], "豫税-0002"))["userErrors"] == []
     home = await server_gql.data(
-        '''{ property(unitCode: "%s") { status owners { name }
+        """{ property(unitCode: "%s") { status owners { name }
               registrations(inForce: true) { edges { node { kind number certificate { number kind contentHash } } } }
-              mortgages { edges { node { status } } } } }''' % units[0]["unitCode"], bearer=actors.zhang)
+              mortgages { edges { node { status } } } } }"""
+        % units[0]["unitCode"],
+        bearer=actors.zhang,
+    )
     prop = home["property"]
     assert prop["status"] == "REGISTERED" and [o["name"] for o in prop["owners"]] == ["张三", "李四"]
     in_force = {e["node"]["kind"]: e["node"] for e in prop["registrations"]["edges"]}
     assert set(in_force) == {"TRANSFER", "MORTGAGE"}
     certificate = in_force["TRANSFER"]["certificate"]
-    assert certificate["kind"] == "OWNERSHIP_CERTIFICATE" and re.fullmatch(r"豫\(\d{4}\)息县不动产权第0000001号", certificate["number"])
+    assert certificate["kind"] == "OWNERSHIP_CERTIFICATE" and re.fullmatch(
+        r"豫\(\d{4}\)息县不动产权第0000001号", certificate["number"]
+    )
     assert prop["mortgages"]["edges"][0]["node"]["status"] == "REGISTERED"
 
     # Anyone holding the certificate checks it without signing in.
-    verified = await server_gql.data("query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid certificate { holders { name } } } }",
-                                     {"n": certificate["number"], "h": certificate["contentHash"]})
+    verified = await server_gql.data(
+        "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid certificate { holders { name } } } }",
+        {"n": certificate["number"], "h": certificate["contentHash"]},
+    )
     assert verified["verifyCertificate"]["valid"] is True
 
     # A court seizes the other, unsold home; the bank later discharges the paid-off loan.
@@ -56,8 +66,12 @@ async def test_from_permit_to_ownership_certificate_with_a_registered_mortgage(s
     assert discharged["registration"]["mortgage"]["status"] == "DISCHARGED"
 
     # The tax bureau counts the home once, by ownership; the log verifies.
-    homes = await server_gql.data('{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count homes { basis } } }' % ids.LI_SI, bearer=actors.tax)
+    homes = await server_gql.data(
+        '{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count homes { basis } } }' % ids.LI_SI, bearer=actors.tax
+    )
     assert homes["homesOwned"] == {"count": 1, "homes": [{"basis": "REGISTERED_OWNERSHIP"}]}
-    log = await server_gql.data("{ events(first: 100) { totalCount edges { node { type } } } }", bearer=actors.registrar)
+    log = await server_gql.data(
+        "{ events(first: 100) { totalCount edges { node { type } } } }", bearer=actors.registrar
+    )
     types = [e["node"]["type"] for e in log["events"]["edges"]]
     assert types.count("CERTIFICATE_ISSUED") >= 4 and "COMPLETION_ACCEPTED" in types

@@ -4,6 +4,7 @@ over TLS, with its request-size limit and X-Request-ID.
 nginx runs in the foreground with the committed file; only ports and paths are replaced (a
 replacement that finds nothing fails the test, so the file and the test cannot drift apart).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,10 +37,14 @@ CONTRACT_FILED = "subscription { contractFiled { %s } }" % EVENT_FIELDS
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "onewindow.test")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -48,8 +53,9 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     cert, private = directory / "fullchain.pem", directory / "privkey.pem"
     cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert, private
 
 
@@ -82,7 +88,7 @@ class Nginx:
             text = text.replace(old, new)
         return text
 
-    def start(self) -> "Nginx":
+    def start(self) -> Nginx:
         for sub in ("logs", "temp"):
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
         conf = self.prefix / "nginx.conf"
@@ -98,7 +104,9 @@ class Nginx:
                 return self
             except httpx.HTTPError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {self.process.stderr.read() if self.process.stderr else ''}")
+                    raise RuntimeError(
+                        f"nginx did not start: {self.process.stderr.read() if self.process.stderr else ''}"
+                    )
                 time.sleep(0.1)
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -116,8 +124,12 @@ class Nginx:
 @pytest.fixture
 def behind_nginx(settings, tmp_path):
     """Two `onewindow`-app processes on one database, and nginx in front of them."""
-    servers = [ServerProcess(server_env(settings, ONEWINDOW_LOG_FORMAT="json", ONEWINDOW_TEST_LOG=str(tmp_path / f"app{n}.log")))
-               for n in range(2)]
+    servers = [
+        ServerProcess(
+            server_env(settings, ONEWINDOW_LOG_FORMAT="json", ONEWINDOW_TEST_LOG=str(tmp_path / f"app{n}.log"))
+        )
+        for n in range(2)
+    ]
     for server in servers:
         server.start()
     nginx = Nginx(tmp_path / "nginx", [s.port for s in servers])

@@ -1,4 +1,5 @@
 """一房二卖 never happens: 50 concurrent filings of one home against real server processes on PostgreSQL."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,18 +32,24 @@ async def test_exactly_one_of_fifty_concurrent_filings_wins_every_round(server, 
         contracts = []
         for n in range(CONTENDERS):
             number, bearer = _buyer(round_no, n)
-            contracts.append(await sale.funded_contract(
-                unit["id"], buyer_tokens={number: bearer}, buyers=[{"idNumber": number, "name": f"买受人{n}"}],
-                reference=f"R{round_no}-{n}",
-            ))
+            contracts.append(
+                await sale.funded_contract(
+                    unit["id"],
+                    buyer_tokens={number: bearer},
+                    buyers=[{"idNumber": number, "name": f"买受人{n}"}],
+                    reference=f"R{round_no}-{n}",
+                )
+            )
 
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as one, \
-                httpx.AsyncClient(base_url=second_server.url, timeout=60) as two:
+        async with (
+            httpx.AsyncClient(base_url=server.url, timeout=60) as one,
+            httpx.AsyncClient(base_url=second_server.url, timeout=60) as two,
+        ):
             clients = [GraphQLClient(one), GraphQLClient(two)]
             developer = sale.actors.developer
-            results = await asyncio.gather(*(
-                clients[i % 2].data(FILE, {"id": c["id"]}, bearer=developer) for i, c in enumerate(contracts)
-            ))
+            results = await asyncio.gather(
+                *(clients[i % 2].data(FILE, {"id": c["id"]}, bearer=developer) for i, c in enumerate(contracts))
+            )
 
         payloads = [r["fileContract"] for r in results]
         winners = [p for p in payloads if not p["userErrors"]]
@@ -55,7 +62,8 @@ async def test_exactly_one_of_fifty_concurrent_filings_wins_every_round(server, 
         assert await Event.filter(property_id=property_id, type="CONTRACT_FILED").count() == 1
         assert await Registration.filter(property_id=property_id, kind="ADVANCE_NOTICE").count() == 1
         facts = await server_gql.data(
-            '{ property(unitCode: "%s") { status activeContract { number } } }' % unit["unitCode"], bearer=sale.actors.housing
+            '{ property(unitCode: "%s") { status activeContract { number } } }' % unit["unitCode"],
+            bearer=sale.actors.housing,
         )
         assert facts["property"] == {"status": "SOLD", "activeContract": {"number": winners[0]["contract"]["number"]}}
 

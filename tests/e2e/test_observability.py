@@ -1,12 +1,13 @@
 """/metrics and the request log of a real server, during a real sale and subscription."""
+
 from __future__ import annotations
 
 import asyncio
 import json
 
 import httpx
-import websockets
 import pytest
+import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests import ids
@@ -20,8 +21,11 @@ EVENTS = "subscription { events { %s } }" % EVENT_FIELDS
 
 def samples(text: str) -> dict[tuple[str, tuple], float]:
     """{(sample name, sorted labels): value} of a Prometheus exposition."""
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(found: dict, name: str, **labels) -> float | None:
@@ -38,8 +42,9 @@ async def scrape(url: str) -> dict:
 
 @pytest.fixture
 def metered(settings, tmp_path):
-    process = ServerProcess(server_env(settings, ONEWINDOW_METRICS_TOKEN=METRICS_TOKEN,
-                                       ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))).start()
+    process = ServerProcess(
+        server_env(settings, ONEWINDOW_METRICS_TOKEN=METRICS_TOKEN, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))
+    ).start()
     yield process
     process.stop()
 
@@ -113,7 +118,7 @@ async def test_two_workers_answer_a_scrape_with_the_sum_of_both(settings, tmp_pa
         workers = set()
         for _ in range(40):  # a new connection each: the kernel spreads them over both workers
             async with httpx.AsyncClient(base_url=server.url) as http:
-                assert (await GraphQLClient(http).data("query Who { viewer { role } }", bearer=token("TAX")))
+                assert await GraphQLClient(http).data("query Who { viewer { role } }", bearer=token("TAX"))
                 workers.add((await http.get("/healthz")).json()["worker"])
         assert len(workers) == 2, "all connections went to one worker; the test proves nothing"
         for _ in range(3):  # whichever worker answers, it counts both workers' requests
@@ -122,7 +127,10 @@ async def test_two_workers_answer_a_scrape_with_the_sum_of_both(settings, tmp_pa
 
         async def both_sampled():
             found = await scrape(server.url)
-            return {dict(labels)["worker"] for (name, labels), _ in found.items() if name == "onewindow_event_reader_lag"}
+            return {
+                dict(labels)["worker"] for (name, labels), _ in found.items() if name == "onewindow_event_reader_lag"
+            }
+
         assert await wait_for(lambda: _has(both_sampled, workers), timeout=15)
     finally:
         server.stop()
@@ -142,16 +150,25 @@ async def test_one_json_line_per_request_with_its_id_and_never_a_token_or_an_id_
     buyer = token("BUYER", ids.ZHANG_SAN, ["face"])
     try:
         async with httpx.AsyncClient(base_url=server.url) as http:
-            given = await http.post("/graphql", json={"query": "query Me { viewer { role subject } }"},
-                                    headers={"Authorization": f"Bearer {buyer}", "X-Request-ID": "county-gw-0001"})
+            given = await http.post(
+                "/graphql",
+                json={"query": "query Me { viewer { role subject } }"},
+                headers={"Authorization": f"Bearer {buyer}", "X-Request-ID": "county-gw-0001"},
+            )
             assert given.status_code == 200 and given.headers["x-request-id"] == "county-gw-0001"
             assert ids.ZHANG_SAN in given.text  # the buyer sees their own ID number; the log must not
-            made = await http.post("/graphql", json={"query": "{ homesOwned(idNumber: \"%s\") { count } }" % ids.LI_SI},
-                                   headers={"Authorization": f"Bearer {buyer}", "X-Request-ID": "bad id with spaces"})
+            made = await http.post(
+                "/graphql",
+                json={"query": '{ homesOwned(idNumber: "%s") { count } }' % ids.LI_SI},
+                headers={"Authorization": f"Bearer {buyer}", "X-Request-ID": "bad id with spaces"},
+            )
             made_id = made.headers["x-request-id"]
             assert made_id != "bad id with spaces" and len(made_id) == 32
-        async with websockets.connect(server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"],
-                                      additional_headers={"X-Request-ID": "ws-0001"}) as ws:
+        async with websockets.connect(
+            server.url.replace("http", "ws") + "/graphql",
+            subprotocols=["graphql-transport-ws"],
+            additional_headers={"X-Request-ID": "ws-0001"},
+        ) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {buyer}"}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
         await asyncio.sleep(0.5)  # the line is written as the server closes its side

@@ -3,6 +3,7 @@
 Three tenants on one permit — Zhang with bank A, Li with bank B, and the developer — and each
 lender's mortgage: every viewer's live stream, its replay from a cursor and its `events` page
 list exactly the same events, and a lender never sees the other lender's loan (DESIGN §7)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,14 @@ PAGE = "query($after: String) { events(first: 100, after: $after) { edges { node
 async def test_replay_live_and_the_events_query_agree_for_every_viewer(server, server_gql):
     life = await Life(server_gql).setup()
     actors = life.actors
-    viewers = {"bank": actors.bank, "other_bank": actors.other_bank, "zhang": actors.zhang, "li": actors.li,
-               "developer": actors.developer, "other_developer": actors.other_developer}
+    viewers = {
+        "bank": actors.bank,
+        "other_bank": actors.other_bank,
+        "zhang": actors.zhang,
+        "li": actors.li,
+        "developer": actors.developer,
+        "other_developer": actors.other_developer,
+    }
     head = await server_gql.data("{ events(first: 100) { edges { cursor } } }", bearer=actors.registrar)
     start = head["events"]["edges"][-1]["cursor"]
     live = {name: Subscription(server.url, bearer, EVENTS) for name, bearer in viewers.items()}

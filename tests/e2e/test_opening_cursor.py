@@ -1,4 +1,5 @@
 """The opening cursor replays the whole log; the empty string is a coded error, never "from now"."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Automatic persisted queries (Apollo's protocol), the registered-only production mode, CORS."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,8 @@ import sys
 
 import httpx
 import pytest
-from gql import Client, gql as document
+from gql import Client
+from gql import gql as document
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
@@ -31,8 +33,11 @@ async def app_client(db, settings, tmp_path):
 
     async def make(**changes) -> httpx.AsyncClient:
         chosen = dataclasses.replace(settings, persisted_documents=str(tmp_path / "persisted.json"), **changes)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(chosen)), base_url="http://onewindow.test",
-                                   headers={"Authorization": f"Bearer {token('REGISTRAR')}"})
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(chosen)),
+            base_url="http://onewindow.test",
+            headers={"Authorization": f"Bearer {token('REGISTRAR')}"},
+        )
         clients.append(client)
         return client
 
@@ -44,7 +49,9 @@ async def app_client(db, settings, tmp_path):
 async def test_a_hash_alone_is_not_found_then_the_query_with_it_is_remembered(app_client):
     http = await app_client()
     first = (await http.post("/graphql", json={"extensions": persisted()})).json()
-    assert first["errors"] == [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]
+    assert first["errors"] == [
+        {"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}
+    ]
     registered = (await http.post("/graphql", json={"query": QUERY, "extensions": persisted()})).json()
     assert registered == {"data": {"viewer": {"role": "REGISTRAR"}}}
     by_hash = await http.post("/graphql", json={"extensions": persisted()})
@@ -64,14 +71,22 @@ async def test_a_hash_that_does_not_match_the_query_is_refused(app_client):
 
 async def test_a_bad_persisted_query_extension_is_refused_with_a_code(app_client):
     http = await app_client()
-    body = (await http.post("/graphql", json={"extensions": {"persistedQuery": {"version": 2, "sha256Hash": SHA}}})).json()
+    body = (
+        await http.post("/graphql", json={"extensions": {"persistedQuery": {"version": 2, "sha256Hash": SHA}}})
+    ).json()
     assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_INVALID"
 
 
 def _persist(settings, path, *files) -> subprocess.CompletedProcess:
     env = server_env(settings, ONEWINDOW_PERSISTED_DOCUMENTS=str(path))
-    return subprocess.run([sys.executable, "-m", "api.cli", "persist", *map(str, files)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "persist", *map(str, files)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 async def test_persisted_only_runs_registered_documents_and_refuses_the_rest(app_client, settings, tmp_path):
@@ -82,7 +97,9 @@ async def test_persisted_only_runs_registered_documents_and_refuses_the_rest(app
     assert done.stdout.split() == [SHA]
 
     http = await app_client(persisted_only=True)
-    assert (await http.post("/graphql", json={"extensions": persisted()})).json() == {"data": {"viewer": {"role": "REGISTRAR"}}}
+    assert (await http.post("/graphql", json={"extensions": persisted()})).json() == {
+        "data": {"viewer": {"role": "REGISTRAR"}}
+    }
     assert (await http.post("/graphql", json={"query": QUERY})).json() == {"data": {"viewer": {"role": "REGISTRAR"}}}
     other = "{ viewer { role subject } }"
     for body in ({"query": other}, {"query": other, "extensions": persisted(document_hash(other))}):
@@ -110,12 +127,20 @@ def test_persisted_only_holds_over_websocket(settings, tmp_path):
     allowed = "subscription { contractFiled { cursor } }"
     source.write_text(allowed)
     assert _persist(settings, path, source).returncode == 0
-    server = ServerProcess(server_env(settings, ONEWINDOW_PERSISTED_ONLY="true", ONEWINDOW_PERSISTED_DOCUMENTS=str(path),
-                                      ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"))).start()
+    server = ServerProcess(
+        server_env(
+            settings,
+            ONEWINDOW_PERSISTED_ONLY="true",
+            ONEWINDOW_PERSISTED_DOCUMENTS=str(path),
+            ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+        )
+    ).start()
     try:
-        transport = WebsocketsTransport(url=server.url.replace("http", "ws") + "/graphql",
-                                        init_payload={"Authorization": f"Bearer {token('TAX')}"},
-                                        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL])
+        transport = WebsocketsTransport(
+            url=server.url.replace("http", "ws") + "/graphql",
+            init_payload={"Authorization": f"Bearer {token('TAX')}"},
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )
 
         async def subscribe():
             async with Client(transport=transport) as session:
@@ -123,6 +148,7 @@ def test_persisted_only_holds_over_websocket(settings, tmp_path):
                     pass
 
         import asyncio
+
         with pytest.raises(TransportQueryError) as refused:
             asyncio.run(asyncio.wait_for(subscribe(), 20))
         assert refused.value.errors[0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_REGISTERED"
@@ -132,7 +158,10 @@ def test_persisted_only_holds_over_websocket(settings, tmp_path):
 
 async def test_cors_answers_only_the_allow_listed_origins(app_client):
     http = await app_client(cors_origins=("https://bank.example.cn",))
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
     allowed = await http.options("/graphql", headers={"Origin": "https://bank.example.cn", **preflight})
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://bank.example.cn"

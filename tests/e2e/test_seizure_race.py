@@ -1,5 +1,6 @@
 """A seizure racing a transfer on PostgreSQL: the transfer completed before the seizure, or it is
 blocked; never a transfer that ignored a seizure already in force."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,10 +29,13 @@ async def test_seizure_and_last_tax_payment_race_without_both_winning(server, se
 
     async with httpx.AsyncClient(base_url=second_server.url, timeout=30) as http:
         court = Life(GraphQLClient(http), life.actors)
-        await asyncio.gather(*(
-            coroutine for n, (unit, record) in enumerate(unpaid)
-            for coroutine in (life.pay(record, f"RACE-{n}"), court.seize(unit["id"]))
-        ))
+        await asyncio.gather(
+            *(
+                coroutine
+                for n, (unit, record) in enumerate(unpaid)
+                for coroutine in (life.pay(record, f"RACE-{n}"), court.seize(unit["id"]))
+            )
+        )
 
     outcomes = set()
     for unit, _ in unpaid:

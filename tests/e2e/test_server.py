@@ -1,4 +1,5 @@
 """A real uvicorn process, talked to over HTTP and WebSocket as clients would."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,8 @@ import sys
 import httpx
 import pytest
 import websockets
-from gql import Client, gql as parse
+from gql import Client
+from gql import gql as parse
 from gql.transport.websockets import WebsocketsTransport
 
 from tests import ids
@@ -33,7 +35,9 @@ async def test_health_and_readiness(server):
 
 async def test_a_token_minted_by_the_cli_is_accepted(server, server_gql, settings):
     env = server_env(settings)
-    minted = subprocess.run(ONEWINDOW + ["token", "--role", "HOUSING"], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    minted = subprocess.run(
+        ONEWINDOW + ["token", "--role", "HOUSING"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert minted.stdout.count("\n") == 1 and minted.stderr == ""
     data = await server_gql.data("{ viewer { role } }", bearer=minted.stdout.strip())
     assert data == {"viewer": {"role": "HOUSING"}}
@@ -43,7 +47,9 @@ async def test_register_then_read_back_over_http(server_gql):
     mutation = 'mutation { registerOrganization(input: {name: "Xixian Rural Bank", idNumber: "%s"}) { party { id } userErrors { code } } }'
     created = await server_gql.data(mutation % ids.BANK, bearer=token("REGISTRAR"))
     party_id = created["registerOrganization"]["party"]["id"]
-    read = await server_gql.data('query($id: ID!) { node(id: $id) { ... on Party { name idNumber } } }', {"id": party_id}, bearer=token("TAX"))
+    read = await server_gql.data(
+        "query($id: ID!) { node(id: $id) { ... on Party { name idNumber } } }", {"id": party_id}, bearer=token("TAX")
+    )
     assert read["node"] == {"name": "Xixian Rural Bank", "idNumber": ids.BANK}
     events = await server_gql.data("{ events { totalCount edges { node { type } } } }", bearer=token("SUPERVISOR"))
     assert events["events"]["edges"][0]["node"]["type"] == "ORGANIZATION_REGISTERED"
@@ -71,7 +77,9 @@ async def test_websocket_without_a_token_is_unauthenticated(server):
 
 @pytest.mark.parametrize("bad", ["Bearer not-a-token", f"Bearer {token('TAX', ttl=-10)}", "Basic abc"])
 async def test_websocket_with_a_bad_token_is_closed(server, bad):
-    async with websockets.connect(server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(
+        server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
+    ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": bad}}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()
@@ -95,15 +103,20 @@ def test_verify_log_names_the_tampered_event(server, settings):
     async def register_three():
         async with httpx.AsyncClient(base_url=server.url) as http:
             for code in (ids.BANK, ids.OTHER_BANK, ids.DEVELOPER):
-                mutation = 'mutation { registerOrganization(input: {name: "Org", idNumber: "%s"}) { userErrors { code } } }' % code
-                r = await http.post("/graphql", json={"query": mutation}, headers={"Authorization": f"Bearer {token('REGISTRAR')}"})
+                mutation = (
+                    'mutation { registerOrganization(input: {name: "Org", idNumber: "%s"}) { userErrors { code } } }'
+                    % code
+                )
+                r = await http.post(
+                    "/graphql", json={"query": mutation}, headers={"Authorization": f"Bearer {token('REGISTRAR')}"}
+                )
                 assert r.json()["data"]["registerOrganization"]["userErrors"] == []
 
     asyncio.run(register_three())
     env = server_env(settings)
     ok = subprocess.run(ONEWINDOW + ["verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert (ok.returncode, ok.stdout.strip()) == (0, "OK 3 events")
-    _execute_sql(settings.database_url, "UPDATE event SET payload = '{\"name\": \"Forged\"}' WHERE seq = 2")
+    _execute_sql(settings.database_url, 'UPDATE event SET payload = \'{"name": "Forged"}\' WHERE seq = 2')
     broken = subprocess.run(ONEWINDOW + ["verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
     assert broken.stdout.startswith("BROKEN at event 2:")
@@ -129,8 +142,14 @@ def _execute_sql(database_url: str, statement: str) -> None:
 def test_serve_refuses_a_shared_database_without_a_token_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
     env["ONEWINDOW_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/test"
-    result = subprocess.run(ONEWINDOW + ["serve", "--port", str(free_port())], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ONEWINDOW + ["serve", "--port", str(free_port())],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "refusing to start" in result.stderr and "ONEWINDOW_JWT_SECRET" in result.stderr
 
@@ -140,8 +159,14 @@ def test_serve_on_the_embedded_default_migrates_and_answers(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
     env["PYTHONPATH"] = str(ROOT)
     port = free_port()
-    process = subprocess.Popen(ONEWINDOW + ["serve", "--port", str(port)], env=env, cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        ONEWINDOW + ["serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         server = ServerProcess(env, port)
         server.process = process
@@ -154,10 +179,19 @@ def test_serve_on_the_embedded_default_migrates_and_answers(tmp_path):
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        minted = subprocess.run(ONEWINDOW + ["token", "--role", "REGISTRAR"], env=env, cwd=tmp_path,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        reply = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ viewer { role } }"},
-                           headers={"Authorization": f"Bearer {minted}"}).json()
+        minted = subprocess.run(
+            ONEWINDOW + ["token", "--role", "REGISTRAR"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        reply = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ viewer { role } }"},
+            headers={"Authorization": f"Bearer {minted}"},
+        ).json()
         assert reply == {"data": {"viewer": {"role": "REGISTRAR"}}}
         assert (tmp_path / "var" / "onewindow.sqlite3").exists() and (tmp_path / "var" / "signing-key.pem").exists()
     finally:

@@ -1,18 +1,24 @@
 """A subscriber that cannot keep up is closed with an error carrying its last cursor, and loses nothing."""
+
 from __future__ import annotations
 
 from tests.story import Life
 from tests.support import ServerProcess, server_env
 from tests.ws import EVENT_FIELDS, Subscription
 
-COMPLETED = "subscription($after: String) { registrationCompleted(kinds: [FIRST_OWNERSHIP], after: $after) { %s } }" % EVENT_FIELDS
+COMPLETED = (
+    "subscription($after: String) { registrationCompleted(kinds: [FIRST_OWNERSHIP], after: $after) { %s } }"
+    % EVENT_FIELDS
+)
 
 
 async def test_overflow_ends_with_the_last_cursor_and_resuming_brings_the_rest(settings, tmp_path, server_gql):
     life = await Life(server_gql).setup()
     permit, _ = await life.permit_with_units(units=20)
     await life.accept_completion(permit["id"])
-    tight = ServerProcess(server_env(settings, ONEWINDOW_SUBSCRIBER_QUEUE="1", ONEWINDOW_TEST_LOG=str(tmp_path / "tight.log"))).start()
+    tight = ServerProcess(
+        server_env(settings, ONEWINDOW_SUBSCRIBER_QUEUE="1", ONEWINDOW_TEST_LOG=str(tmp_path / "tight.log"))
+    ).start()
     try:
         async with Subscription(tight.url, life.actors.registrar, COMPLETED) as slow:
             # One application commits 20 events at once: far more than a buffer of one holds.

@@ -1,6 +1,7 @@
 """Switching the certificate signature to SM2 (商用密码, issue 16 item 3) on a real server:
 new certificates are SM2-signed, those signed with Ed25519 before the switch still verify
 while the old key is listed in ONEWINDOW_VERIFY_KEYS, and the verification page agrees."""
+
 from __future__ import annotations
 
 import httpx
@@ -40,8 +41,13 @@ async def test_certificates_signed_before_and_after_a_switch_to_sm2_both_verify(
     finally:
         before.stop()
 
-    rotated = server_env(settings, ONEWINDOW_TEST_LOG=log, ONEWINDOW_SIGNING_ALGORITHM="SM2",
-                         ONEWINDOW_SIGNING_KEY=str(sm2_key), ONEWINDOW_VERIFY_KEYS=settings.signing_key_path)
+    rotated = server_env(
+        settings,
+        ONEWINDOW_TEST_LOG=log,
+        ONEWINDOW_SIGNING_ALGORITHM="SM2",
+        ONEWINDOW_SIGNING_KEY=str(sm2_key),
+        ONEWINDOW_VERIFY_KEYS=settings.signing_key_path,
+    )
     after = ServerProcess(rotated).start()
     try:
         new = await _proof(after, units[1]["id"], ids.LI_SI, life.actors.li)
@@ -66,6 +72,9 @@ async def test_certificates_signed_before_and_after_a_switch_to_sm2_both_verify(
 
 async def _signing_key(server: ServerProcess, certificate: dict) -> str:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
-        data = await GraphQLClient(http).data('query($n: String!) { registration(number: $n) { certificate { signingKeyId } } }',
-                                              {"n": certificate["number"]}, bearer=token("REGISTRAR"))
+        data = await GraphQLClient(http).data(
+            "query($n: String!) { registration(number: $n) { certificate { signingKeyId } } }",
+            {"n": certificate["number"]},
+            bearer=token("REGISTRAR"),
+        )
     return data["registration"]["certificate"]["signingKeyId"]

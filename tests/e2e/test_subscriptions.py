@@ -1,4 +1,5 @@
 """Subscriptions against a real server: who gets what, resume without gap or duplicate, restarts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,16 +10,20 @@ from tests.support import ServerProcess, server_env
 from tests.ws import EVENT_FIELDS, Subscription
 
 CONTRACT_FILED = "subscription($after: String) { contractFiled(after: $after) { %s } }" % EVENT_FIELDS
-EVENTS = "subscription($after: String, $types: [EventType!]) { events(after: $after, types: $types) { %s } }" % EVENT_FIELDS
+EVENTS = (
+    "subscription($after: String, $types: [EventType!]) { events(after: $after, types: $types) { %s } }" % EVENT_FIELDS
+)
 COMPLETED = "subscription($kinds: [RegistrationKind!]) { registrationCompleted(kinds: $kinds) { %s } }" % EVENT_FIELDS
 
 
 async def test_bank_a_never_receives_bank_b_events_and_the_tax_bureau_gets_all(server, server_gql):
     life = await Life(server_gql).setup()
     _, units = await life.permit_with_units(units=2)
-    async with Subscription(server.url, life.actors.bank, CONTRACT_FILED) as bank_a, \
-            Subscription(server.url, life.actors.other_bank, CONTRACT_FILED) as bank_b, \
-            Subscription(server.url, life.actors.tax, CONTRACT_FILED) as bureau:
+    async with (
+        Subscription(server.url, life.actors.bank, CONTRACT_FILED) as bank_a,
+        Subscription(server.url, life.actors.other_bank, CONTRACT_FILED) as bank_b,
+        Subscription(server.url, life.actors.tax, CONTRACT_FILED) as bureau,
+    ):
         theirs, _ = await life.filed_contract(units[0]["id"], lender=ids.OTHER_BANK)
         mine, _ = await life.filed_contract(units[1]["id"], lender=ids.BANK)
         assert [e["contract"]["number"] for e in await bureau.wait_for(2)] == [theirs["number"], mine["number"]]
@@ -33,8 +38,10 @@ async def test_a_buyer_hears_only_about_their_own_and_kinds_filter(server, serve
     life = await Life(server_gql).setup()
     _, units = await life.permit_with_units(units=2)
     kinds = {"kinds": ["ADVANCE_NOTICE"]}
-    async with Subscription(server.url, life.actors.zhang, COMPLETED, kinds) as zhang, \
-            Subscription(server.url, life.actors.registrar, COMPLETED, {"kinds": ["SEIZURE"]}) as registrar:
+    async with (
+        Subscription(server.url, life.actors.zhang, COMPLETED, kinds) as zhang,
+        Subscription(server.url, life.actors.registrar, COMPLETED, {"kinds": ["SEIZURE"]}) as registrar,
+    ):
         await life.pre_registered(units[0]["id"], buyer_tokens={ids.LI_SI: life.actors.li})
         await life.pre_registered(units[1]["id"])
         await life.seize(units[0]["id"])
@@ -53,8 +60,11 @@ async def test_resume_after_a_cursor_has_no_gap_and_no_duplicate_while_events_ar
     async def keep_committing(n: int) -> None:
         for i in range(n):
             code = ids.credit_code(f"91411528MB{i:07d}")
-            await server_gql.data('mutation { registerOrganization(input: {name: "机构%d", idNumber: "%s"}) { userErrors { code } } }' % (i, code),
-                                  bearer=life.actors.registrar)
+            await server_gql.data(
+                'mutation { registerOrganization(input: {name: "机构%d", idNumber: "%s"}) { userErrors { code } } }'
+                % (i, code),
+                bearer=life.actors.registrar,
+            )
 
     writer = asyncio.create_task(keep_committing(30))
     async with Subscription(server.url, life.actors.registrar, EVENTS, {"after": resume_from}) as subscriber:
@@ -68,16 +78,20 @@ async def test_after_a_server_restart_the_last_cursor_brings_everything_missed(s
     life = await Life(server_gql).setup()
     other = ServerProcess(server_env(settings, ONEWINDOW_TEST_LOG=str(tmp_path / "restartable.log"))).start()
     try:
-        async with Subscription(other.url, life.actors.tax, EVENTS, {"types": ["ORGANIZATION_REGISTERED", "PERMIT_ISSUED"]}) as subscriber:
+        async with Subscription(
+            other.url, life.actors.tax, EVENTS, {"types": ["ORGANIZATION_REGISTERED", "PERMIT_ISSUED"]}
+        ) as subscriber:
             await life.permit_with_units(units=1)
             [seen] = await subscriber.wait_for(1)
         other.stop()
-        _, units = await life.permit_with_units(units=1)   # committed while the process is down
+        _, units = await life.permit_with_units(units=1)  # committed while the process is down
         await life.permit_with_units(units=1)
         other = ServerProcess(other.env, other.port).start()
-        async with Subscription(other.url, life.actors.tax, EVENTS, {"after": seen["cursor"], "types": ["PERMIT_ISSUED"]}) as again:
+        async with Subscription(
+            other.url, life.actors.tax, EVENTS, {"after": seen["cursor"], "types": ["PERMIT_ISSUED"]}
+        ) as again:
             missed = await again.wait_for(2)
-            await life.permit_with_units(units=1)          # and live again afterwards
+            await life.permit_with_units(units=1)  # and live again afterwards
             assert len(await again.wait_for(3)) == 3
         assert [e["type"] for e in again.received] == ["PERMIT_ISSUED"] * 3
         assert int(missed[0]["cursor"]) > int(seen["cursor"])

@@ -1,4 +1,5 @@
 """Bearer tokens: HS256 secret or EdDSA/RS256 public key; every bad token is refused."""
+
 from __future__ import annotations
 
 import time
@@ -76,7 +77,10 @@ async def test_without_a_token_verify_certificate_still_answers(gql):
         (jwt.encode(_claims(), TEST_JWT_SECRET, algorithm="HS256")[:-4] + "AAAA", "tampered signature"),
         (jwt.encode(_claims(iss="elsewhere"), TEST_JWT_SECRET, algorithm="HS256"), "wrong issuer"),
         (jwt.encode(_claims(role="KING"), TEST_JWT_SECRET, algorithm="HS256"), "unknown role"),
-        (jwt.encode({k: v for k, v in _claims().items() if k != "exp"}, TEST_JWT_SECRET, algorithm="HS256"), "no expiry"),
+        (
+            jwt.encode({k: v for k, v in _claims().items() if k != "exp"}, TEST_JWT_SECRET, algorithm="HS256"),
+            "no expiry",
+        ),
         ("not-a-jwt", "garbage"),
     ],
 )
@@ -88,7 +92,9 @@ async def test_bad_tokens_are_refused(gql, bad_token, why):
 async def test_a_mutation_with_an_expired_token_says_why_and_stores_nothing(gql, db):
     expired = jwt.encode(_claims(exp=int(time.time()) - 10), TEST_JWT_SECRET, algorithm="HS256")
     body = await gql.execute(
-        'mutation { registerOrganization(input: {name: "x", idNumber: "%s"}) { party { id } } }' % ids.BANK, bearer=expired)
+        'mutation { registerOrganization(input: {name: "x", idNumber: "%s"}) { party { id } } }' % ids.BANK,
+        bearer=expired,
+    )
     assert _code(body) == "UNAUTHENTICATED"
     assert "expired" in body["errors"][0]["message"]
     assert await Party.filter(id_number=ids.BANK).count() == 0
@@ -107,15 +113,22 @@ async def test_a_tampered_payload_with_the_old_signature_is_refused(gql):
 async def _client_with_public_key(db, settings, tmp_path, public_pem: bytes) -> httpx.AsyncClient:
     key_path = tmp_path / "idp-public.pem"
     key_path.write_bytes(public_pem)
-    app = create_app(Settings(database_url=settings.database_url, jwt_public_key_path=str(key_path),
-                              signing_key_path=settings.signing_key_path))
+    app = create_app(
+        Settings(
+            database_url=settings.database_url,
+            jwt_public_key_path=str(key_path),
+            signing_key_path=settings.signing_key_path,
+        )
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://onewindow.test")
 
 
 @pytest.mark.parametrize("algorithm", ["EdDSA", "RS256"])
 async def test_tokens_of_an_identity_provider_verify_with_its_public_key(db, settings, tmp_path, algorithm):
     private = ed25519.Ed25519PrivateKey.generate() if algorithm == "EdDSA" else rsa.generate_private_key(65537, 2048)
-    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     async with await _client_with_public_key(db, settings, tmp_path, public_pem) as http:
         client = GraphQLClient(http)
         good = jwt.encode(_claims(role="HOUSING"), private, algorithm=algorithm)
@@ -128,7 +141,9 @@ async def test_tokens_of_an_identity_provider_verify_with_its_public_key(db, set
 
 
 def test_a_shared_database_without_a_token_key_refuses_to_start(tmp_path):
-    settings = Settings(database_url="postgres://postgres@127.0.0.1:5432/test", signing_key_path=str(tmp_path / "k.pem"))
+    settings = Settings(
+        database_url="postgres://postgres@127.0.0.1:5432/test", signing_key_path=str(tmp_path / "k.pem")
+    )
     with pytest.raises(SettingsError, match="ONEWINDOW_JWT_SECRET"):
         create_app(settings)
 
@@ -137,7 +152,6 @@ def test_a_shared_database_without_a_signing_key_refuses_to_start():
     settings = Settings(database_url="postgres://postgres@127.0.0.1:5432/test", jwt_secret="s")
     with pytest.raises(SettingsError, match="ONEWINDOW_SIGNING_KEY"):
         create_app(settings)
-
 
 
 def test_a_remembered_token_is_refused_once_it_expires():

@@ -1,5 +1,6 @@
 """Certificates that tell the truth: valid still means issued and unaltered, the status says
 whether the certificate describes the register; anonymous verifiers see nothing beyond it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Every error has a code, none echoes much input, faults answer INTERNAL with a request id
 (issue 11 item 6); production switches (item 5); token times; deadlines (item 4)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,9 +17,8 @@ from api.db import init_orm
 from api.settings import DEVELOPMENT_JWT_SECRET, Settings, SettingsError
 from domain.enums import Role
 from resolvers.errors import _cancelled_by_database, truncate_echo
-from tests.support import TEST_JWT_SECRET, token
 from tests import ids
-
+from tests.support import TEST_JWT_SECRET, token
 
 
 def registrar() -> dict:
@@ -35,14 +35,20 @@ async def test_a_fault_answers_internal_with_a_request_id_and_logs_the_traceback
     await connections.get("default").execute_script("ALTER TABLE permit RENAME TO permit_gone")
     try:
         with caplog.at_level(logging.ERROR, logger="onewindow.errors"):
-            response = await gql.http.post("/graphql", json={"query": "{ permits { totalCount } }"}, headers=registrar())
+            response = await gql.http.post(
+                "/graphql", json={"query": "{ permits { totalCount } }"}, headers=registrar()
+            )
     finally:
         await connections.get("default").execute_script("ALTER TABLE permit_gone RENAME TO permit")
     error = response.json()["errors"][0]
     request_id = error["extensions"]["requestId"]
     # The request's one id: made once (no X-Request-ID was sent) and returned as its header.
     assert error["extensions"]["code"] == "INTERNAL" and request_id == response.headers["x-request-id"]
-    assert "no such table" not in error["message"] and "does not exist" not in error["message"] and request_id in error["message"]
+    assert (
+        "no such table" not in error["message"]
+        and "does not exist" not in error["message"]
+        and request_id in error["message"]
+    )
     logged = [r for r in caplog.records if request_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None  # the traceback, under the same id
 
@@ -52,10 +58,12 @@ async def test_no_message_echoes_more_than_100_characters_of_input(gql):
     for query, variables in [
         ("query($n: Int) { permits(first: $n) { totalCount } }", {"n": huge}),
         ("query($n: Int) { permits(first: $n) { totalCount } }", {"n": "x" * 5000}),
-        ("{ permits(first: \"%s\") { totalCount } }" % ("y" * 3000), {}),
+        ('{ permits(first: "%s") { totalCount } }' % ("y" * 3000), {}),
         ("{ %s }" % ("z" * 3000), {}),
     ]:
-        body = (await gql.http.post("/graphql", json={"query": query, "variables": variables}, headers=registrar())).json()
+        body = (
+            await gql.http.post("/graphql", json={"query": query, "variables": variables}, headers=registrar())
+        ).json()
         for error in body["errors"]:
             assert error["extensions"]["code"] in ("INVALID_INPUT", "GRAPHQL_VALIDATION_FAILED"), error
             longest = max((len(run) for run in error["message"].replace("'", '"').split('"')), default=0)
@@ -75,8 +83,9 @@ async def test_token_times_must_be_numbers(gql, claim):
     claims[claim] = str(claims.get(claim, now))
     forged = jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
     for _ in range(2):  # the second time from the verified-token cache, if it were kept
-        response = await gql.http.post("/graphql", json={"query": "{ viewer { role } }"},
-                                       headers={"Authorization": f"Bearer {forged}"})
+        response = await gql.http.post(
+            "/graphql", json={"query": "{ viewer { role } }"}, headers={"Authorization": f"Bearer {forged}"}
+        )
         assert response.status_code == 200
         error = response.json()["errors"][0]
         assert error["extensions"]["code"] == "UNAUTHENTICATED" and claim in error["message"]
@@ -85,7 +94,9 @@ async def test_token_times_must_be_numbers(gql, claim):
 async def test_production_turns_introspection_suggestions_and_graphiql_off(settings, db):
     production = dataclasses.replace(settings, environment="production")
     async with await client_for(production) as http:
-        body = (await http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"}, headers=registrar())).json()
+        body = (
+            await http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"}, headers=registrar())
+        ).json()
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         body = (await http.post("/graphql", json={"query": "{ viewr { role } }"}, headers=registrar())).json()
         assert "Did you mean" not in body["errors"][0]["message"] and "viewr" in body["errors"][0]["message"]
@@ -145,25 +156,46 @@ async def test_the_pool_has_a_statement_timeout_and_its_cancel_is_a_timeout(data
         await Tortoise.close_connections()
 
 
-@pytest.mark.parametrize("argument", [
-    'personIdNumber: "0000000000000000000"',  # 19 characters: the column holds 18
-    'viewerParty: "X{4!ÏÓÉ茮Þ諰Ò¿¹?÷ab"',
-    'viewerParty: "%s"' % ("ß" * 10),  # 10 characters, 20 once upper-cased ("SS")
-])
+@pytest.mark.parametrize(
+    "argument",
+    [
+        'personIdNumber: "0000000000000000000"',  # 19 characters: the column holds 18
+        'viewerParty: "X{4!ÏÓÉ茮Þ諰Ò¿¹?÷ab"',
+        'viewerParty: "%s"' % ("ß" * 10),  # 10 characters, 20 once upper-cased ("SS")
+    ],
+)
 async def test_access_log_filters_longer_than_their_column_find_nothing(gql, argument):
     # Found by the schema fuzzer (tests/integration/test_fuzz_schema.py): these answered INTERNAL.
-    body = (await gql.http.post("/graphql", json={"query": "{ accessLog(%s) { totalCount } }" % argument},
-                                headers={"Authorization": f"Bearer {token(Role.SUPERVISOR)}"})).json()
+    body = (
+        await gql.http.post(
+            "/graphql",
+            json={"query": "{ accessLog(%s) { totalCount } }" % argument},
+            headers={"Authorization": f"Bearer {token(Role.SUPERVISOR)}"},
+        )
+    ).json()
     assert body == {"data": {"accessLog": {"totalCount": 0}}}, body
 
 
 async def test_a_nul_character_finds_nothing_in_a_lookup_and_is_invalid_input_in_a_mutation(gql):
     # Found by the schema fuzzer on PostgreSQL, whose text cannot hold U+0000: these answered INTERNAL.
     headers = registrar()
-    body = (await gql.http.post("/graphql", json={"query": '{ property(unitCode: "\\u0000") { status } party(idNumber: "a\\u0000") { name } }'},
-                                headers=headers)).json()
+    body = (
+        await gql.http.post(
+            "/graphql",
+            json={"query": '{ property(unitCode: "\\u0000") { status } party(idNumber: "a\\u0000") { name } }'},
+            headers=headers,
+        )
+    ).json()
     assert body == {"data": {"property": None, "party": None}}, body
     mutation = "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code field } } }"
-    body = (await gql.http.post("/graphql", json={"query": mutation, "variables": {"input": {"name": "新园\x00置业", "idNumber": ids.DEVELOPER}}},
-                                headers=headers)).json()
-    assert body["data"]["registerOrganization"] == {"party": None, "userErrors": [{"code": "INVALID_INPUT", "field": ["input", "name"]}]}, body
+    body = (
+        await gql.http.post(
+            "/graphql",
+            json={"query": mutation, "variables": {"input": {"name": "新园\x00置业", "idNumber": ids.DEVELOPER}}},
+            headers=headers,
+        )
+    ).json()
+    assert body["data"]["registerOrganization"] == {
+        "party": None,
+        "userErrors": [{"code": "INVALID_INPUT", "field": ["input", "name"]}],
+    }, body

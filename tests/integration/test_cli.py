@@ -1,4 +1,5 @@
 """The command line's exit codes and errors: what a county's cron job and its operator see."""
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,17 @@ ONEWINDOW = [sys.executable, "-m", "api.cli"]
 
 
 def run(settings, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*ONEWINDOW, *args], env=server_env(settings, COLUMNS="200"), cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [*ONEWINDOW, *args], env=server_env(settings, COLUMNS="200"), cwd=ROOT, capture_output=True, text=True
+    )
 
 
 @pytest.fixture
 def export(tmp_path):
     path = tmp_path / "export.jsonl"
-    good = json.dumps({"type": "person", "idNumber": ids.ZHANG_SAN, "name": "张三", "maritalStatus": "SINGLE"}, ensure_ascii=False)
+    good = json.dumps(
+        {"type": "person", "idNumber": ids.ZHANG_SAN, "name": "张三", "maritalStatus": "SINGLE"}, ensure_ascii=False
+    )
     path.write_text(good + "\n{not json\n", encoding="utf-8")
     return path
 
@@ -42,8 +47,14 @@ async def test_import_with_allow_rejects_exits_0(settings, db, export):
 
 async def test_import_of_a_clean_file_exits_0(settings, db, tmp_path):
     path = tmp_path / "clean.jsonl"
-    path.write_text(json.dumps({"type": "organization", "idNumber": ids.DEVELOPER, "name": "新园置业", "licenceStatus": "ACTIVE"},
-                               ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"type": "organization", "idNumber": ids.DEVELOPER, "name": "新园置业", "licenceStatus": "ACTIVE"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = run(settings, "import-shared-data", str(path))
     assert result.returncode == 0, result.stderr
     assert "rejected 0 lines" in result.stdout
@@ -67,13 +78,16 @@ async def test_sweep_now_without_an_offset_is_the_county_time(settings, gql):
     assert (await Registration.get(kind="SEIZURE")).right_status == "LAPSED"
 
 
-@pytest.mark.parametrize("args, named", [
-    (["sweep", "--now", "tomorrow"], "'--now'"),
-    (["token", "--role", "JANITOR"], "'--role'"),
-    (["token", "--role", "TAX", "--ttl", "0"], "'--ttl'"),
-    (["import-shared-data", "/nonexistent/export.jsonl"], "'file'"),
-    (["serve", "--workers", "0"], "'--workers'"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["sweep", "--now", "tomorrow"], "'--now'"),
+        (["token", "--role", "JANITOR"], "'--role'"),
+        (["token", "--role", "TAX", "--ttl", "0"], "'--ttl'"),
+        (["import-shared-data", "/nonexistent/export.jsonl"], "'file'"),
+        (["serve", "--workers", "0"], "'--workers'"),
+    ],
+)
 def test_a_bad_argument_is_a_usage_error_naming_it(settings, args, named):
     result = run(settings, *args)
     assert result.returncode == 2, (result.stdout, result.stderr)

@@ -1,4 +1,5 @@
 """`onewindow demo`: a county in every state a home can be in, made through the API; twice is once."""
+
 from __future__ import annotations
 
 import httpx
@@ -17,7 +18,7 @@ async def _snapshot() -> dict[str, list]:
     snapshot = {}
     for table in tables:
         _, rows = await client.execute_query(f"SELECT * FROM {table}")
-        snapshot[table] = sorted((tuple(str(v) for v in dict(row).values()) for row in rows))
+        snapshot[table] = sorted(tuple(str(v) for v in dict(row).values()) for row in rows)
     return snapshot
 
 
@@ -59,7 +60,9 @@ async def test_the_demo_refuses_a_database_with_only_part_of_it(db, settings):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t") as http:
         county = County(http, settings)
         for id_number, name in ORGANIZATIONS:
-            await county.mutate("registerOrganization", {"name": name, "idNumber": id_number}, "party { id }", county.registrar)
+            await county.mutate(
+                "registerOrganization", {"name": name, "idNumber": id_number}, "party { id }", county.registrar
+            )
         number, developer, project, units = PERMITS[0]
         await county.permit(number, developer, project, 2, 1)
     with pytest.raises(DemoError, match="part of the demo county"):

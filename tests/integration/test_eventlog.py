@@ -1,4 +1,5 @@
 """The outbox log: linear hash chain, commit-order cursors, no gaps, tamper detection."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,7 +42,9 @@ async def test_a_rolled_back_transaction_leaves_no_event_and_no_gap(db):
     await _append({"n": 1})
     with pytest.raises(RuntimeError):
         async with in_transaction() as conn:
-            await eventlog.append(conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {})])
+            await eventlog.append(
+                conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {})]
+            )
             raise RuntimeError("the service failed after appending")
     await _append({"n": 3})
     assert await Event.all().order_by("seq").values_list("seq", flat=True) == [1, 2]
@@ -86,8 +89,12 @@ async def test_fifty_concurrent_transactions_keep_one_gapless_chain_and_a_poller
         async with in_transaction() as conn:
             party = await Party.create(kind="ORGANIZATION", id_number=f"X{i:017d}", name=f"org {i}", using_db=conn)
             await asyncio.sleep(0.01 * (i % 5))
-            events = [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"writer": i, "k": k}, frozenset({party.id}))
-                      for k in range(events_each)]
+            events = [
+                eventlog.NewEvent(
+                    EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"writer": i, "k": k}, frozenset({party.id})
+                )
+                for k in range(events_each)
+            ]
             # Appended in two statements: the transaction's events are numbered together, in this order.
             await eventlog.append(conn, factories.NOW, events[:1])
             await asyncio.sleep(0.002)
@@ -139,7 +146,9 @@ async def test_on_postgres_events_are_numbered_as_their_transaction_commits(db):
 
     async def slow_writer() -> None:
         async with in_transaction() as conn:
-            await eventlog.append(conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"n": 2})])
+            await eventlog.append(
+                conn, factories.NOW, [eventlog.NewEvent(EventType.PERMIT_ISSUED, eventlog.EventRefs(), {"n": 2})]
+            )
             appended.set()
             await finish.wait()
 

@@ -8,6 +8,7 @@ the same small world (two developers, two banks, two buyers, a permit and a file
 each); mutations write what they may, and later examples see it, in the same order each time.
 IDs and strings are drawn half from that world's, so the resolvers behind a valid lookup run too.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,8 @@ import os
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from domain.enums import Role
@@ -34,26 +36,53 @@ SEED = os.environ.get("ONEWINDOW_TEST_FUZZ_SEED")
 # The Decimal scalar takes strings: valid ones of every size, and the shapes it must refuse
 # with a coded error (exponents, grouping, fullwidth digits, words).
 _DECIMALS = st.one_of(
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**20, max_value=10**20).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(["1e309", "1_000", "１２３", "NaN", "-", ".5", "1.", "0" * 60, "+7.25"]),
     st.text(max_size=50),
 )
 schemathesis.graphql.scalar("Decimal", _DECIMALS.map(nodes.String))
-schemathesis.graphql.scalar("JSON", st.one_of(st.text(max_size=30).map(nodes.String),
-                                              st.integers(-10**6, 10**6).map(nodes.Int)))
+schemathesis.graphql.scalar(
+    "JSON", st.one_of(st.text(max_size=30).map(nodes.String), st.integers(-(10**6), 10**6).map(nodes.Int))
+)
 
 # The world's ID numbers, codes and numbers; its objects' global IDs (rows are numbered from 1
 # on the empty database) and some that cannot exist: another type's, a huge key, not base64.
-KNOWN_STRINGS = [ids.ZHANG_SAN, ids.LI_SI, ids.DEVELOPER, ids.OTHER_DEVELOPER, ids.BANK, ids.OTHER_BANK,
-                 "XY-2026-001", "HH-2026-001", "411528-2026-0000001", "411528-2026-0000002",
-                 "411528001001GB00001F00000001", "411528001001GB00001F00000003"]
-KNOWN_IDS = [to_global_id(type_name, pk) for type_name, pks in [
-    ("Party", range(1, 7)), ("PresalePermit", (1, 2)), ("Property", range(1, 5)), ("Contract", (1, 2)),
-    ("Event", (1, 2)), ("FundDeposit", (1,)), ("Certificate", (1,)), ("Registration", (1,)), ("Mortgage", (1,)),
-    ("TaxRecord", (1,)), ("AccessRecord", (1,)), ("Nothing", (1,)),
-] for pk in pks] + [to_global_id("Contract", 10**30), "Q29udHJhY3Q6MQ", "!!!", ""]
+KNOWN_STRINGS = [
+    ids.ZHANG_SAN,
+    ids.LI_SI,
+    ids.DEVELOPER,
+    ids.OTHER_DEVELOPER,
+    ids.BANK,
+    ids.OTHER_BANK,
+    "XY-2026-001",
+    "HH-2026-001",
+    "411528-2026-0000001",
+    "411528-2026-0000002",
+    "411528001001GB00001F00000001",
+    "411528001001GB00001F00000003",
+]
+KNOWN_IDS = [
+    to_global_id(type_name, pk)
+    for type_name, pks in [
+        ("Party", range(1, 7)),
+        ("PresalePermit", (1, 2)),
+        ("Property", range(1, 5)),
+        ("Contract", (1, 2)),
+        ("Event", (1, 2)),
+        ("FundDeposit", (1,)),
+        ("Certificate", (1,)),
+        ("Registration", (1,)),
+        ("Mortgage", (1,)),
+        ("TaxRecord", (1,)),
+        ("AccessRecord", (1,)),
+        ("Nothing", (1,)),
+    ]
+    for pk in pks
+] + [to_global_id("Contract", 10**30), "Q29udHJhY3Q6MQ", "!!!", ""]
 schemathesis.graphql.scalar("ID", st.one_of(st.sampled_from(KNOWN_IDS), st.text(max_size=40)).map(nodes.String))
-schemathesis.graphql.scalar("String", st.one_of(st.sampled_from(KNOWN_STRINGS), st.text(max_size=300)).map(nodes.String))
+schemathesis.graphql.scalar(
+    "String", st.one_of(st.sampled_from(KNOWN_STRINGS), st.text(max_size=300)).map(nodes.String)
+)
 
 SCHEMA = schemathesis.graphql.from_path(ROOT / "schema.graphql")
 
@@ -121,8 +150,10 @@ def fuzz(url: str, headers: dict, mode: schemathesis.GenerationMode, examples: i
 
 def fuzz_all(url: str, headers: dict) -> dict[str, str]:
     failures = fuzz(url, headers, schemathesis.GenerationMode.POSITIVE, EXAMPLES)
-    return failures | {f"{label} (invalid input)": problem for label, problem in
-                       fuzz(url, headers, schemathesis.GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES).items()}
+    return failures | {
+        f"{label} (invalid input)": problem
+        for label, problem in fuzz(url, headers, schemathesis.GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES).items()
+    }
 
 
 @pytest.mark.parametrize("viewer", list(VIEWERS))
@@ -142,10 +173,18 @@ def _response(status: int, body: bytes) -> requests.Response:
 
 def test_the_fuzz_check_refuses_5xx_uncoded_internal_and_non_graphql_answers():
     assert problems(_response(200, b'{"data": {"viewer": null}}')) == []
-    assert problems(_response(200, b'{"data": null, "errors": [{"message": "x", "extensions": {"code": "NOT_FOUND"}}]}')) == []
-    assert problems(_response(413, b'{"errors": [{"message": "too big", "extensions": {"code": "REQUEST_TOO_LARGE"}}]}')) == []
+    assert (
+        problems(_response(200, b'{"data": null, "errors": [{"message": "x", "extensions": {"code": "NOT_FOUND"}}]}'))
+        == []
+    )
+    assert (
+        problems(_response(413, b'{"errors": [{"message": "too big", "extensions": {"code": "REQUEST_TOO_LARGE"}}]}'))
+        == []
+    )
     assert problems(_response(502, b"bad gateway"))[0].startswith("HTTP 502")
     assert problems(_response(200, b"<html>"))[0].startswith("HTTP 200, not JSON")
     assert problems(_response(200, b'{"message": "hello"}'))[0].startswith("HTTP 200, not a GraphQL response")
     assert problems(_response(200, b'{"data": null, "errors": [{"message": "oops"}]}'))[0].startswith("uncoded error")
-    assert problems(_response(200, b'{"data": null, "errors": [{"message": "f", "extensions": {"code": "INTERNAL"}}]}'))[0].startswith("INTERNAL")
+    assert problems(
+        _response(200, b'{"data": null, "errors": [{"message": "f", "extensions": {"code": "INTERNAL"}}]}')
+    )[0].startswith("INTERNAL")

@@ -1,4 +1,5 @@
 """GraphiQL's page and assets come from OneWindow itself, and its one switch turns both off."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,7 +29,9 @@ async def test_the_page_loads_only_its_own_assets(gql):
     for source in sources:
         asset = await gql.http.get(source)
         assert asset.status_code == 200, source
-        assert "://" not in re.sub(r"https?://(www\.)?(w3\.org|reactjs\.org|react\.dev|github\.com|graphql\.org)[^\s\"')]*", "", asset.text[:0])
+        assert "://" not in re.sub(
+            r"https?://(www\.)?(w3\.org|reactjs\.org|react\.dev|github\.com|graphql\.org)[^\s\"')]*", "", asset.text[:0]
+        )
 
 
 async def test_only_the_listed_files_are_served(gql):

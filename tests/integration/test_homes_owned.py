@@ -1,4 +1,5 @@
 """房屋套数 as DESIGN §3 defines it: who counts, which homes, on what basis."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,11 +25,16 @@ async def _homes(gql, number, scope="FAMILY"):
 async def _buy(sale, buyer_number, area="89.50", usage="RESIDENTIAL"):
     from tests.story import property_input
 
-    payload = await sale.issue_permit(number=f"P-{buyer_number}-{area}-{usage}", properties=[property_input(area=area, usage=usage)])
+    payload = await sale.issue_permit(
+        number=f"P-{buyer_number}-{area}-{usage}", properties=[property_input(area=area, usage=usage)]
+    )
     unit = payload["permit"]["properties"]["edges"][0]["node"]
     bearer = token("BUYER", buyer_number, ["face"])
-    return await sale.filed_contract(unit["id"], buyer_tokens={buyer_number: bearer},
-                                     buyers=[{"idNumber": buyer_number, "name": NAMES[buyer_number]}])
+    return await sale.filed_contract(
+        unit["id"],
+        buyer_tokens={buyer_number: bearer},
+        buyers=[{"idNumber": buyer_number, "name": NAMES[buyer_number]}],
+    )
 
 
 async def test_family_counts_spouse_and_minor_child_not_adult_child(sale, gql):

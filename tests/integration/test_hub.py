@@ -1,4 +1,5 @@
 """The hub on a real database: filtering by type, kind and viewer, and the bounded buffer."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,11 +32,26 @@ async def test_each_viewer_gets_only_what_it_may_see(world):
     bank = Viewer("bank", Role.BANK, party_id=world.bank.id)
     other_bank = Viewer("other", Role.BANK, party_id=world.other_bank.id)
     tax = Viewer("tax", Role.TAX)
-    async with hub.subscribe(bank, EventFilter()) as (mine, _), hub.subscribe(other_bank, EventFilter()) as (theirs, _), \
-            hub.subscribe(tax, EventFilter(types=frozenset({EventType.CONTRACT_FILED}))) as (bureau, _):
-        await factories.log_event(EventType.CONTRACT_FILED, eventlog.EventRefs(property_id=world.properties[0].id, contract_id=world.contract.id), {})
-        await factories.log_event(EventType.CONTRACT_FILED, eventlog.EventRefs(property_id=world.other_properties[0].id, contract_id=world.other_contract.id), {})
-        await factories.log_event(EventType.TAX_PAID, eventlog.EventRefs(property_id=world.properties[0].id, contract_id=world.contract.id), {})
+    async with (
+        hub.subscribe(bank, EventFilter()) as (mine, _),
+        hub.subscribe(other_bank, EventFilter()) as (theirs, _),
+        hub.subscribe(tax, EventFilter(types=frozenset({EventType.CONTRACT_FILED}))) as (bureau, _),
+    ):
+        await factories.log_event(
+            EventType.CONTRACT_FILED,
+            eventlog.EventRefs(property_id=world.properties[0].id, contract_id=world.contract.id),
+            {},
+        )
+        await factories.log_event(
+            EventType.CONTRACT_FILED,
+            eventlog.EventRefs(property_id=world.other_properties[0].id, contract_id=world.other_contract.id),
+            {},
+        )
+        await factories.log_event(
+            EventType.TAX_PAID,
+            eventlog.EventRefs(property_id=world.properties[0].id, contract_id=world.contract.id),
+            {},
+        )
         await hub.read_new()
         assert [e.type for e in mine.buffer] == ["CONTRACT_FILED", "TAX_PAID"]
         assert [e.contract_id for e in mine.buffer] == [world.contract.id] * 2
@@ -49,8 +65,16 @@ async def test_a_lender_sees_everything_on_its_properties(world):
     await hub.start()
     async with hub.subscribe(Viewer("bank", Role.BANK, party_id=world.bank.id), EventFilter()) as (mine, _):
         # A seizure names only the property: the lender sees it through the contract that chose it.
-        await factories.log_event(EventType.REGISTRATION_COMPLETED, eventlog.EventRefs(property_id=world.properties[0].id), {"kind": "SEIZURE"})
-        await factories.log_event(EventType.REGISTRATION_COMPLETED, eventlog.EventRefs(property_id=world.other_properties[0].id), {"kind": "SEIZURE"})
+        await factories.log_event(
+            EventType.REGISTRATION_COMPLETED,
+            eventlog.EventRefs(property_id=world.properties[0].id),
+            {"kind": "SEIZURE"},
+        )
+        await factories.log_event(
+            EventType.REGISTRATION_COMPLETED,
+            eventlog.EventRefs(property_id=world.other_properties[0].id),
+            {"kind": "SEIZURE"},
+        )
         await hub.read_new()
         assert [e.property_id for e in mine.buffer] == [world.properties[0].id]
     await hub.stop()
@@ -59,7 +83,9 @@ async def test_a_lender_sees_everything_on_its_properties(world):
 async def test_registration_kinds_filter(world):
     hub = EventHub(poll_seconds=60)
     await hub.start()
-    only_transfers = EventFilter(types=frozenset({EventType.REGISTRATION_COMPLETED}), registration_kinds=frozenset({RegistrationKind.TRANSFER}))
+    only_transfers = EventFilter(
+        types=frozenset({EventType.REGISTRATION_COMPLETED}), registration_kinds=frozenset({RegistrationKind.TRANSFER})
+    )
     async with hub.subscribe(Viewer("reg", Role.REGISTRAR), only_transfers) as (subscriber, _):
         for kind in ("ADVANCE_NOTICE", "TRANSFER", "SEIZURE"):
             await factories.log_event(EventType.REGISTRATION_COMPLETED, eventlog.EventRefs(), {"kind": kind})

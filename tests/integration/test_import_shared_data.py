@@ -1,4 +1,5 @@
 """import-shared-data: JSON Lines from the big-data platform, idempotent, bad lines named."""
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,15 @@ from tests.support import ROOT, server_env
 
 
 def person(id_number, name, status="SINGLE", **extra):
-    return json.dumps({"type": "person", "idNumber": id_number, "name": name, "maritalStatus": status, **extra}, ensure_ascii=False)
+    return json.dumps(
+        {"type": "person", "idNumber": id_number, "name": name, "maritalStatus": status, **extra}, ensure_ascii=False
+    )
 
 
 def organization(id_number, name, status="ACTIVE"):
-    return json.dumps({"type": "organization", "idNumber": id_number, "name": name, "licenceStatus": status}, ensure_ascii=False)
+    return json.dumps(
+        {"type": "organization", "idNumber": id_number, "name": name, "licenceStatus": status}, ensure_ascii=False
+    )
 
 
 @pytest.fixture
@@ -27,19 +32,32 @@ def export(tmp_path):
         path = tmp_path / "export.jsonl"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return JsonLinesFile(path)
+
     return write
 
 
 async def _state():
-    people = await SharedPersonRecord.all().order_by("id_number").values_list(
-        "id_number", "name", "marital_status", "spouse_id_number", "children_id_numbers", "household_address")
+    people = (
+        await SharedPersonRecord.all()
+        .order_by("id_number")
+        .values_list(
+            "id_number", "name", "marital_status", "spouse_id_number", "children_id_numbers", "household_address"
+        )
+    )
     orgs = await SharedOrganizationRecord.all().order_by("id_number").values_list("id_number", "name", "licence_status")
     return people, orgs
 
 
 async def test_good_lines_load_and_each_bad_line_is_reported_by_number(db, export):
     source = export(
-        person(ids.ZHANG_SAN, "张三", "MARRIED", spouseIdNumber=ids.LI_SI, childrenIdNumbers=[ids.MINOR_CHILD], householdAddress="息县城关镇"),
+        person(
+            ids.ZHANG_SAN,
+            "张三",
+            "MARRIED",
+            spouseIdNumber=ids.LI_SI,
+            childrenIdNumbers=[ids.MINOR_CHILD],
+            householdAddress="息县城关镇",
+        ),
         "{not json",
         person(ids.ZHANG_SAN[:-1] + "0", "坏号"),
         person(ids.LI_SI, "李四", "ENGAGED"),
@@ -56,7 +74,11 @@ async def test_good_lines_load_and_each_bad_line_is_reported_by_number(db, expor
     assert reasons[4] == "unknown marital status 'ENGAGED'"
     assert reasons[7].startswith("invalid ID number in childrenIdNumbers")
     stored = await SharedPersonRecord.get(id_number=ids.ZHANG_SAN)
-    assert (stored.spouse_id_number, stored.children_id_numbers, stored.household_address) == (ids.LI_SI, [ids.MINOR_CHILD], "息县城关镇")
+    assert (stored.spouse_id_number, stored.children_id_numbers, stored.household_address) == (
+        ids.LI_SI,
+        [ids.MINOR_CHILD],
+        "息县城关镇",
+    )
 
 
 async def test_the_same_file_twice_gives_the_same_state(db, export):
@@ -69,14 +91,21 @@ async def test_the_same_file_twice_gives_the_same_state(db, export):
 
 async def test_a_newer_record_replaces_the_older(db, export):
     await import_shared_data(export(person(ids.ZHANG_SAN, "张三", "SINGLE"), organization(ids.BANK, "银行", "ACTIVE")))
-    await import_shared_data(export(person(ids.ZHANG_SAN, "张三", "MARRIED", spouseIdNumber=ids.LI_SI), organization(ids.BANK, "银行", "REVOKED")))
+    await import_shared_data(
+        export(
+            person(ids.ZHANG_SAN, "张三", "MARRIED", spouseIdNumber=ids.LI_SI),
+            organization(ids.BANK, "银行", "REVOKED"),
+        )
+    )
     people, orgs = await _state()
     assert people == [(ids.ZHANG_SAN, "张三", "MARRIED", ids.LI_SI, [], "")]
     assert orgs == [(ids.BANK, "银行", "REVOKED")]
 
 
 async def test_within_one_file_the_later_line_wins(db, export):
-    await import_shared_data(export(person(ids.ZHANG_SAN, "张三", "SINGLE"), person(ids.ZHANG_SAN, "张三", "DIVORCED")), batch_size=1)
+    await import_shared_data(
+        export(person(ids.ZHANG_SAN, "张三", "SINGLE"), person(ids.ZHANG_SAN, "张三", "DIVORCED")), batch_size=1
+    )
     assert (await SharedPersonRecord.get(id_number=ids.ZHANG_SAN)).marital_status == "DIVORCED"
     await import_shared_data(export(person(ids.ZHANG_SAN, "张三", "SINGLE"), person(ids.ZHANG_SAN, "张三", "WIDOWED")))
     assert (await SharedPersonRecord.get(id_number=ids.ZHANG_SAN)).marital_status == "WIDOWED"
@@ -84,7 +113,9 @@ async def test_within_one_file_the_later_line_wins(db, export):
 
 async def test_loading_in_batches_reports_progress(db, export):
     seen = []
-    lines = [person(ids.resident_id("411528", f"2001{1 + n // 28:02d}{1 + n % 28:02d}", "100"), f"人{n}") for n in range(50)]
+    lines = [
+        person(ids.resident_id("411528", f"2001{1 + n // 28:02d}{1 + n % 28:02d}", "100"), f"人{n}") for n in range(50)
+    ]
     report = await import_shared_data(export(*lines), progress=seen.append, batch_size=20)
     assert report.people == 50 and seen == [20, 40, 50]
 
@@ -92,8 +123,13 @@ async def test_loading_in_batches_reports_progress(db, export):
 def test_the_command_reports_rejected_lines(settings, tmp_path, db):
     path = tmp_path / "export.jsonl"
     path.write_text(person(ids.ZHANG_SAN, "张三") + "\n" + "oops\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "api.cli", "import-shared-data", str(path)],
-                            env=server_env(settings), cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "import-shared-data", str(path)],
+        env=server_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1, result.stderr  # a rejected line fails the command (tests/integration/test_cli.py)
     assert "line 2: rejected: bad JSON" in result.stdout
     assert "loaded 1 person and 0 organization records, rejected 1 lines" in result.stdout

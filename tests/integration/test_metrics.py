@@ -1,7 +1,8 @@
 """metrics(from, to) over a county's sales played through the API, with the clock injected."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ from tests.changes import Changes
 from tests.story import Life
 from tests.support import GraphQLClient, token
 
-T0 = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
+T0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
 METRICS = """query($from: DateTime!, $to: DateTime!) { metrics(from: $from, to: $to) {
   from to asOf statutoryLimitWorkingDays deliveryWithCertificateDays
@@ -46,7 +47,9 @@ async def _story(life: Life, clock: FixedClock) -> dict:
     permit, (a, b, c) = await life.permit_with_units(units=3)
     contract_a, notice_a = await life.filed_contract(a["id"])
     clock.advance(timedelta(hours=1))
-    _, notice_b = await life.filed_contract(b["id"], buyer_tokens={ids.LI_SI: life.actors.li, ids.WANG_WU: life.actors.wang})
+    _, notice_b = await life.filed_contract(
+        b["id"], buyer_tokens={ids.LI_SI: life.actors.li, ids.WANG_WU: life.actors.wang}
+    )
     assert (await life.submit(notice_b["id"], life.actors.li))["userErrors"] == []
     clock.advance(timedelta(hours=1))
     assert (await life.submit(notice_a["id"], life.actors.zhang))["registration"]["status"] == "COMPLETED"
@@ -74,9 +77,14 @@ async def test_the_figures_of_a_period_by_hand(life, clock):
     m = await _metrics(life, token("SUPERVISOR"), T0 - timedelta(days=1), T0 + timedelta(days=30))
     assert m["asOf"] == (T0 + timedelta(days=20)).isoformat()
     assert {a["kind"]: (a["completed"], a["rejected"], a["inReview"], a["withdrawn"]) for a in m["applications"]} == {
-        "ADVANCE_NOTICE": (1, 0, 0, 1), "FIRST_OWNERSHIP": (3, 0, 0, 0), "TRANSFER": (1, 0, 0, 0)}
-    durations = {(d["step"], d["kind"], d["decidedBy"]): (d["count"], d["p50Seconds"], d["p90Seconds"], d["maxSeconds"])
-                 for d in m["durations"]}
+        "ADVANCE_NOTICE": (1, 0, 0, 1),
+        "FIRST_OWNERSHIP": (3, 0, 0, 0),
+        "TRANSFER": (1, 0, 0, 0),
+    }
+    durations = {
+        (d["step"], d["kind"], d["decidedBy"]): (d["count"], d["p50Seconds"], d["p90Seconds"], d["maxSeconds"])
+        for d in m["durations"]
+    }
     day = 86400
     assert durations == {
         ("FILING_TO_ADVANCE_NOTICE_DECISION", None, None): (1, "7200", "7200", "7200"),
@@ -93,7 +101,11 @@ async def test_the_figures_of_a_period_by_hand(life, clock):
     # B waits for its second buyer since Monday 11:00: 14 working days by Sunday of the third week.
     [late] = m["overdue"]
     assert (late["registrationId"], late["kind"], late["status"], late["unitCode"]) == (
-        story["notice_b"]["id"], "ADVANCE_NOTICE", "AWAITING_SIGNATURE", story["b"]["unitCode"])
+        story["notice_b"]["id"],
+        "ADVANCE_NOTICE",
+        "AWAITING_SIGNATURE",
+        story["b"]["unitCode"],
+    )
     assert (late["workingDaysOpen"], late["openSeconds"]) == (14, 20 * day - 3600)
     assert late["submittedAt"] == (T0 + timedelta(hours=1)).isoformat()
     assert late["registration"] == {"kind": "ADVANCE_NOTICE", "status": "AWAITING_SIGNATURE"}
@@ -120,8 +132,9 @@ async def test_only_the_supervision_office_and_the_registrar_see_figures(life, c
 
 
 async def test_a_period_that_ends_before_it_begins_is_refused_naming_the_field(life):
-    answer = await life.client.execute(METRICS, {"from": T0.isoformat(), "to": (T0 - timedelta(days=1)).isoformat()},
-                                       bearer=token("SUPERVISOR"))
+    answer = await life.client.execute(
+        METRICS, {"from": T0.isoformat(), "to": (T0 - timedelta(days=1)).isoformat()}, bearer=token("SUPERVISOR")
+    )
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT" and error["extensions"]["field"] == ["to"]
 
@@ -152,20 +165,28 @@ async def test_an_application_reviewed_and_decided_by_a_person(life, clock):
 
     m = await _metrics(life, token("SUPERVISOR"), T0, T0 + timedelta(days=7))
     assert {x["kind"]: (x["completed"], x["rejected"], x["inReview"], x["withdrawn"]) for x in m["applications"]} == {
-        "ADVANCE_NOTICE": (1, 0, 2, 1)}
-    durations = {(d["step"], d["kind"], d["decidedBy"]): (d["count"], d["p50Seconds"], d["maxSeconds"]) for d in m["durations"]}
+        "ADVANCE_NOTICE": (1, 0, 2, 1)
+    }
+    durations = {
+        (d["step"], d["kind"], d["decidedBy"]): (d["count"], d["p50Seconds"], d["maxSeconds"]) for d in m["durations"]
+    }
     two_days = str(2 * 86400)
     assert durations[("SUBMISSION_TO_DECISION", None, "REGISTRAR")] == (1, two_days, two_days)
     assert ("SUBMISSION_TO_DECISION", None, "SYSTEM") not in durations
     # Filed at T0, decided at T0 + 2 days + 1 h.
-    assert durations[("FILING_TO_ADVANCE_NOTICE_DECISION", None, None)] == (1, str(2 * 86400 + 3600), str(2 * 86400 + 3600))
+    assert durations[("FILING_TO_ADVANCE_NOTICE_DECISION", None, None)] == (
+        1,
+        str(2 * 86400 + 3600),
+        str(2 * 86400 + 3600),
+    )
     # One decision, a person's: no instant approval; two concluded applications, no visit.
     assert m["instantApproval"] == {"numerator": 0, "denominator": 1, "value": "0.0000"}
     assert m["zeroVisits"] == {"numerator": 2, "denominator": 2, "value": "1.0000"}
     # The day of the withdrawal alone: B withdrawn, both sent to a person, nothing decided.
     first_day = await _metrics(life, token("REGISTRAR"), T0, T0 + timedelta(days=1))
     assert [(x["kind"], x["completed"], x["inReview"], x["withdrawn"]) for x in first_day["applications"]] == [
-        ("ADVANCE_NOTICE", 0, 2, 1)]
+        ("ADVANCE_NOTICE", 0, 2, 1)
+    ]
     assert first_day["instantApproval"]["denominator"] == 0
     live = await ApplicationFigures.all().order_by("registration_id").values()
     await metrics_projection.rebuild()

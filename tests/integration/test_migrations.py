@@ -1,4 +1,5 @@
 """The migrations in migrations/ build the schema the models describe, on either backend."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,5 +53,6 @@ async def test_the_unique_filed_property_column_refuses_a_second_filed_contract(
 async def test_pending_events_are_not_written_to_the_wal(db):
     """Rows that never outlive their transaction (migration 0006)."""
     _, rows = await connections.get("default").execute_query(
-        "SELECT relpersistence::text FROM pg_class WHERE relname = 'event_pending'")
+        "SELECT relpersistence::text FROM pg_class WHERE relname = 'event_pending'"
+    )
     assert rows[0][0] == "u"

@@ -1,9 +1,10 @@
 """Time rules with an injected clock: nobody waits 90 days."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -47,7 +48,7 @@ async def test_a_transferred_home_keeps_its_historic_notice(life, settings):
     await life.pay_all(contract["id"])
     await life.accept_completion(permit["id"])
     await life.first_registration(permit["id"])
-    report = await sweep(_use_case(settings, datetime.now(timezone.utc) + timedelta(days=400)))
+    report = await sweep(_use_case(settings, datetime.now(UTC) + timedelta(days=400)))
     assert report.advance_notices_lapsed == 0
     assert (await Registration.get(kind="ADVANCE_NOTICE")).right_status == "HISTORIC"
 
@@ -60,14 +61,22 @@ async def test_a_seizure_lapses_after_its_date_and_the_waiting_transfer_complete
     await life.seize(units[0]["id"], until="2099-01-31")
     await life.pay_all(contract["id"])
     assert await Registration.filter(kind="TRANSFER").count() == 0
-    report = await sweep(_use_case(settings, datetime(2099, 2, 1, 12, tzinfo=timezone.utc)))
+    report = await sweep(_use_case(settings, datetime(2099, 2, 1, 12, tzinfo=UTC)))
     assert (report.seizures_lapsed, report.transfers) == (1, 1)
     assert (await Registration.get(kind="SEIZURE")).right_status == "LAPSED"
     assert (await Registration.get(kind="TRANSFER")).right_status == "IN_FORCE"
 
 
 def test_the_sweep_command_takes_the_moment_to_apply(settings, db):
-    result = subprocess.run([sys.executable, "-m", "api.cli", "sweep", "--now", "2099-02-01T12:00:00+08:00"],
-                            env=server_env(settings), cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "sweep", "--now", "2099-02-01T12:00:00+08:00"],
+        env=server_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "seizures lapsed: 0, advance notices lapsed: 0, objections lapsed: 0, transfers completed: 0"
+    assert (
+        result.stdout.strip()
+        == "seizures lapsed: 0, advance notices lapsed: 0, objections lapsed: 0, transfers completed: 0"
+    )

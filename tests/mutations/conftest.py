@@ -1,4 +1,5 @@
 """Fixtures every mutation test starts from: a sale driver with organisations registered, one unit."""
+
 from __future__ import annotations
 
 import pytest

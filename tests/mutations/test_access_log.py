@@ -1,4 +1,5 @@
 """Issue 11, item 7: 查询留痕 — who received a person's unmasked ID number or home count."""
+
 from __future__ import annotations
 
 import logging
@@ -30,17 +31,25 @@ async def filed(life):
 
 
 async def _records(**where) -> list[tuple]:
-    return await AccessRecord.filter(**where).order_by("id").values_list("viewer_role", "viewer_party", "person_id_number", "what")
+    return (
+        await AccessRecord.filter(**where)
+        .order_by("id")
+        .values_list("viewer_role", "viewer_party", "person_id_number", "what")
+    )
 
 
 async def test_a_bank_reading_its_customers_id_number_is_recorded_with_the_request_id(life, filed):
     before = await AccessRecord.all().count()
-    response = await life.client.http.post("/graphql", json={"query": BUYERS, "variables": {"n": filed["number"]}},
-                                           headers={"Authorization": f"Bearer {life.actors.bank}", "X-Request-ID": "req-42"})
+    response = await life.client.http.post(
+        "/graphql",
+        json={"query": BUYERS, "variables": {"n": filed["number"]}},
+        headers={"Authorization": f"Bearer {life.actors.bank}", "X-Request-ID": "req-42"},
+    )
     assert response.json()["data"]["contract"]["buyers"] == [{"party": {"idNumber": ids.ZHANG_SAN}}]
     new = (await AccessRecord.all().order_by("id"))[before:]
     assert [(r.viewer_role, r.viewer_party, r.person_id_number, r.what, r.request_id) for r in new] == [
-        ("BANK", ids.BANK, ids.ZHANG_SAN, "Party.idNumber", "req-42")]
+        ("BANK", ids.BANK, ids.ZHANG_SAN, "Party.idNumber", "req-42")
+    ]
 
 
 async def test_the_person_and_the_registrar_are_not_recorded(life, filed):
@@ -60,12 +69,16 @@ async def test_a_masked_id_number_is_not_recorded(life, filed):
 
 async def test_homes_owned_asked_by_the_tax_bureau_is_recorded(life):
     before = await AccessRecord.all().count()
-    data = await life.client.data('{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count } }' % ids.WANG_WU, bearer=life.actors.tax)
+    data = await life.client.data(
+        '{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count } }' % ids.WANG_WU, bearer=life.actors.tax
+    )
     assert data["homesOwned"]["count"] == 0
     assert (await _records(id__gt=0))[before:] == [("TAX", None, ids.WANG_WU, "homesOwned")]
 
 
-async def test_several_reads_in_one_request_are_one_record_each_and_every_department_but_the_registrar_is_audited(life, filed):
+async def test_several_reads_in_one_request_are_one_record_each_and_every_department_but_the_registrar_is_audited(
+    life, filed
+):
     before = await AccessRecord.all().count()
     query = "query($n: String!) { a: contract(number: $n) { buyers { party { idNumber } } } b: contract(number: $n) { buyers { party { idNumber } } } }"
     await life.client.data(query, {"n": filed["number"]}, bearer=life.actors.housing)
@@ -73,7 +86,7 @@ async def test_several_reads_in_one_request_are_one_record_each_and_every_depart
 
 
 async def test_id_numbers_in_event_payloads_are_masked_or_recorded(life, filed):
-    query = '{ events(types: [CONTRACT_FILED]) { edges { node { payload } } } }'
+    query = "{ events(types: [CONTRACT_FILED]) { edges { node { payload } } } }"
     mine = await life.client.data(query, bearer=life.actors.bank)
     [event] = mine["events"]["edges"]
     assert event["node"]["payload"]["buyers"] == [ids.ZHANG_SAN]
@@ -99,10 +112,14 @@ async def test_the_supervisor_reads_the_log_and_filters_it(life, filed):
 
 async def test_a_buyer_reads_the_records_about_themselves(life, filed):
     await life.client.data(BUYERS, {"n": filed["number"]}, bearer=life.actors.bank)
-    mine = await life.client.data("{ viewer { accessLog { edges { node { viewerParty personIdNumber what } } } } }", bearer=life.actors.zhang)
+    mine = await life.client.data(
+        "{ viewer { accessLog { edges { node { viewerParty personIdNumber what } } } } }", bearer=life.actors.zhang
+    )
     edges = mine["viewer"]["accessLog"]["edges"]
     assert edges and {e["node"]["personIdNumber"] for e in edges} == {ids.ZHANG_SAN}
-    assert {"viewerParty": ids.BANK, "personIdNumber": ids.ZHANG_SAN, "what": "Party.idNumber"} in [e["node"] for e in edges]
+    assert {"viewerParty": ids.BANK, "personIdNumber": ids.ZHANG_SAN, "what": "Party.idNumber"} in [
+        e["node"] for e in edges
+    ]
     others = await life.client.data("{ viewer { accessLog { totalCount } } }", bearer=life.actors.li)
     assert others["viewer"]["accessLog"]["totalCount"] == 0
 
@@ -119,17 +136,22 @@ async def test_records_cannot_be_changed_or_deleted(life, filed):
 
 
 @pytest.mark.parametrize("given", [None, "county-gw-0042"])
-async def test_one_request_has_one_id_in_its_log_line_its_internal_error_and_its_access_record(life, filed, caplog, given):
+async def test_one_request_has_one_id_in_its_log_line_its_internal_error_and_its_access_record(
+    life, filed, caplog, given
+):
     """Taken from X-Request-ID or made once: the same in all three (resolvers/request_ids.py)."""
     headers = {"Authorization": f"Bearer {life.actors.bank}", **({"X-Request-ID": given} if given else {})}
-    query = "query($n: String!) { contract(number: $n) { buyers { party { idNumber } } } registration(number: \"x\") { id } }"
+    query = (
+        'query($n: String!) { contract(number: $n) { buyers { party { idNumber } } } registration(number: "x") { id } }'
+    )
     before = await AccessRecord.all().count()
     # A real fault beside the audited read: the table behind `registration` is gone (the field is nullable).
     await connections.get("default").execute_script("ALTER TABLE registration RENAME TO registration_gone")
     try:
         with caplog.at_level(logging.INFO):
-            response = await life.client.http.post("/graphql", json={"query": query, "variables": {"n": filed["number"]}},
-                                                   headers=headers)
+            response = await life.client.http.post(
+                "/graphql", json={"query": query, "variables": {"n": filed["number"]}}, headers=headers
+            )
     finally:
         await connections.get("default").execute_script("ALTER TABLE registration_gone RENAME TO registration")
     body = response.json()

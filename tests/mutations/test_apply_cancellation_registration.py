@@ -1,5 +1,6 @@
 """applyCancellationRegistration: the holders and the seller apply to cancel an advance notice,
 or a REGISTRAR alone on a court document; refused while an advance mortgage or seizure stands."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,11 @@ async def test_a_buyer_applies_and_the_application_awaits_every_applicants_signa
     payload = await life.apply_cancellation(notice["id"], life.actors.zhang)
     assert payload["userErrors"] == []
     cancellation = payload["registration"]
-    assert (cancellation["kind"], cancellation["status"], cancellation["cancels"]["id"]) == ("CANCELLATION", "AWAITING_SIGNATURE", notice["id"])
+    assert (cancellation["kind"], cancellation["status"], cancellation["cancels"]["id"]) == (
+        "CANCELLATION",
+        "AWAITING_SIGNATURE",
+        notice["id"],
+    )
     assert [a["name"] for a in cancellation["applicants"]] == ["张三", "息县新园置业有限公司"]
     assert cancellation["applicationForm"]["cancels"]["number"] == notice["number"]
     assert (await Registration.get(kind="ADVANCE_NOTICE")).right_status == "IN_FORCE"
@@ -42,8 +47,9 @@ async def test_the_seller_may_apply_too(life, notice):
 
 
 async def test_a_registrar_with_a_court_document_cancels_at_once(life, notice):
-    payload = await life.apply_cancellation(notice["id"], life.actors.registrar, reason="法院判决解除合同",
-                                            court_document="(2026)豫1528民初88号")
+    payload = await life.apply_cancellation(
+        notice["id"], life.actors.registrar, reason="法院判决解除合同", court_document="(2026)豫1528民初88号"
+    )
     assert payload["userErrors"] == []
     done = payload["registration"]
     assert (done["status"], done["decidedBy"], done["cancels"]["rightStatus"]) == ("COMPLETED", "REGISTRAR", "HISTORIC")
@@ -61,13 +67,17 @@ async def test_a_registrar_needs_the_court_document(life, notice):
 
 
 async def test_a_reason_is_required(life, notice):
-    assert error_fields(await life.apply_cancellation(notice["id"], life.actors.zhang, reason=" ")) == [("INVALID_INPUT", ["input", "reason"])]
+    assert error_fields(await life.apply_cancellation(notice["id"], life.actors.zhang, reason=" ")) == [
+        ("INVALID_INPUT", ["input", "reason"])
+    ]
 
 
 async def test_refused_while_an_advance_mortgage_rests_on_the_notice_until_the_lender_discharges_it(life, notice):
     mortgage = await life.mortgaged(life.contract["id"], [life.actors.zhang])
     assert error_codes(await life.apply_cancellation(notice["id"], life.actors.zhang)) == ["ENCUMBERED"]
-    assert error_codes(await life.apply_cancellation(notice["id"], life.actors.registrar, court_document="(2026)豫1528民初88号")) == ["ENCUMBERED"]
+    assert error_codes(
+        await life.apply_cancellation(notice["id"], life.actors.registrar, court_document="(2026)豫1528民初88号")
+    ) == ["ENCUMBERED"]
     # dischargeMortgage works on an ADVANCE_MORTGAGE.
     discharged = await life.discharge(mortgage["id"])
     assert discharged["userErrors"] == []
@@ -93,11 +103,17 @@ async def test_a_second_application_while_one_awaits_signatures_is_a_duplicate(l
 
 
 async def test_a_buyer_applies_after_face_recognition(life, notice):
-    assert error_codes(await life.apply_cancellation(notice["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
-    assert error_codes(await life.apply_cancellation(notice["id"], token("DEVELOPER", ids.DEVELOPER, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await life.apply_cancellation(notice["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
+    assert error_codes(await life.apply_cancellation(notice["id"], token("DEVELOPER", ids.DEVELOPER, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("TAX", None), ("SUPERVISOR", None), ("PROVIDENT_FUND", ids.BANK)])
+@pytest.mark.parametrize(
+    "role, party", [("HOUSING", None), ("TAX", None), ("SUPERVISOR", None), ("PROVIDENT_FUND", ids.BANK)]
+)
 async def test_roles_that_never_apply_are_forbidden(life, notice, role, party):
     assert error_codes(await life.apply_cancellation(notice["id"], token(role, party, ["ca", "face"]))) == ["FORBIDDEN"]
 

@@ -1,4 +1,5 @@
 """assessDeedTax: one record per buyer from the contract and the family's homes (DESIGN §3)."""
+
 from __future__ import annotations
 
 import itertools
@@ -61,16 +62,26 @@ async def test_a_shop_pays_the_provincial_rate(sale):
 
 
 async def test_joint_owners_share_equally(sale):
-    contract = await _filed(sale, buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}],
-                            price="1234567.89")
+    contract = await _filed(
+        sale,
+        buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}],
+        price="1234567.89",
+    )
     records = (await _assess(sale, contract["id"]))["taxRecords"]
     assert [(r["taxpayer"]["name"], r["taxableAmount"], r["amount"]) for r in records] == [
-        ("张三", "617283.95", "6172.84"), ("李四", "617283.95", "6172.84")]
+        ("张三", "617283.95", "6172.84"),
+        ("李四", "617283.95", "6172.84"),
+    ]
 
 
 async def test_explicit_shares_are_taxed_on_each_share(sale):
-    contract = await _filed(sale, buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.7"},
-                                          {"idNumber": ids.LI_SI, "name": "李四", "share": "0.3"}])
+    contract = await _filed(
+        sale,
+        buyers=[
+            {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.7"},
+            {"idNumber": ids.LI_SI, "name": "李四", "share": "0.3"},
+        ],
+    )
     records = (await _assess(sale, contract["id"]))["taxRecords"]
     assert [(r["taxableAmount"], r["amount"]) for r in records] == [("700000.00", "7000.00"), ("300000.00", "3000.00")]
 
@@ -78,8 +89,11 @@ async def test_explicit_shares_are_taxed_on_each_share(sale):
 async def test_each_buyer_counts_their_own_family(sale):
     await family()
     await owned_home(WIFE)
-    contract = await _filed(sale, area="150.00", buyers=[{"idNumber": HUSBAND, "name": NAMES[HUSBAND]},
-                                                         {"idNumber": ids.ZHANG_SAN, "name": "张三"}])
+    contract = await _filed(
+        sale,
+        area="150.00",
+        buyers=[{"idNumber": HUSBAND, "name": NAMES[HUSBAND]}, {"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+    )
     records = (await _assess(sale, contract["id"]))["taxRecords"]
     assert [(r["familyHomesBefore"], r["rate"]) for r in records] == [(1, "0.0200"), (0, "0.0150")]
 
@@ -111,7 +125,9 @@ async def test_a_buyer_may_self_declare_for_their_own_contract_only(sale):
     assert [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("REGISTRAR", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER)])
+@pytest.mark.parametrize(
+    "role, party", [("HOUSING", None), ("REGISTRAR", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER)]
+)
 async def test_other_roles_may_not_assess(sale, role, party):
     contract = await _filed(sale)
     payload = await _assess(sale, contract["id"], bearer=token(role, party, ["ca"]))

@@ -1,12 +1,13 @@
 """cancelContract: HOUSING cancels with a reason; refused while an advance right stands; the home is sold again."""
+
 from __future__ import annotations
 
 import pytest
 
 from domain.models import Event
 from tests import ids
-from tests.seizures import seize
 from tests.mutations.conftest import error_codes
+from tests.seizures import seize
 from tests.support import token
 
 
@@ -29,7 +30,7 @@ async def test_refused_while_the_advance_notice_is_in_force(sale, unit):
     await sale.submit(registration["id"], sale.actors.zhang)
     payload = await sale.cancel(contract["id"])
     assert error_codes(payload) == ["ENCUMBERED"]
-    status = await sale.client.data('{ contracts { edges { node { status } } } }', bearer=sale.actors.housing)
+    status = await sale.client.data("{ contracts { edges { node { status } } } }", bearer=sale.actors.housing)
     assert status["contracts"]["edges"][0]["node"]["status"] == "FILED"
 
 
@@ -45,7 +46,9 @@ async def test_a_reason_is_required(sale, unit):
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_INPUT", ["input", "reason"])]
 
 
-@pytest.mark.parametrize("role, party", [("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("BUYER", ids.ZHANG_SAN), ("BANK", ids.BANK)])
+@pytest.mark.parametrize(
+    "role, party", [("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("BUYER", ids.ZHANG_SAN), ("BANK", ids.BANK)]
+)
 async def test_only_housing_cancels(sale, unit, role, party):
     contract, _ = await sale.filed_contract(unit["id"])
     assert error_codes(await sale.cancel(contract["id"], bearer=token(role, party, ["ca", "face"]))) == ["FORBIDDEN"]
@@ -56,4 +59,6 @@ async def test_a_cancelled_contract_is_terminal(sale, unit):
     await sale.cancel(contract["id"])
     assert error_codes(await sale.cancel(contract["id"])) == ["INVALID_STATE"]
     assert error_codes(await sale.file(contract["id"])) == ["INVALID_STATE"]
-    assert error_codes(await sale.sign(contract["id"], contract["documentHash"], sale.actors.zhang)) == ["INVALID_STATE"]
+    assert error_codes(await sale.sign(contract["id"], contract["documentHash"], sale.actors.zhang)) == [
+        "INVALID_STATE"
+    ]

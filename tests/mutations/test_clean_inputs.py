@@ -2,6 +2,7 @@
 
 Each test here reproduces what an outside tester found (on both databases: the suite runs on
 SQLite and on PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,11 @@ def _codes(body: dict) -> list[str]:
 
 async def test_an_organisation_name_over_its_column_is_a_user_error(life):
     """Reproduction: 201 characters failed the whole mutation with data null."""
-    data = await life.client.data(REGISTER, {"input": {"name": "机" * 201, "idNumber": ids.credit_code("91411528MA0000009")}},
-                                  bearer=life.actors.registrar)
+    data = await life.client.data(
+        REGISTER,
+        {"input": {"name": "机" * 201, "idNumber": ids.credit_code("91411528MA0000009")}},
+        bearer=life.actors.registrar,
+    )
     payload = data["registerOrganization"]
     assert payload["party"] is None
     assert error_fields(payload) == [("INVALID_INPUT", ["input", "name"])]
@@ -61,8 +65,9 @@ async def test_a_floor_beyond_any_building_is_refused(life):
 
 
 async def test_a_query_filter_over_its_column_is_a_coded_error(life, home):
-    body = await life.client.execute('{ contracts(filter: {buyerIdNumber: "%s"}) { totalCount } }' % ("1" * 300),
-                                     bearer=life.actors.housing)
+    body = await life.client.execute(
+        '{ contracts(filter: {buyerIdNumber: "%s"}) { totalCount } }' % ("1" * 300), bearer=life.actors.housing
+    )
     assert body["data"] is None or body["data"].get("contracts") is None
     assert body["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": ["filter", "buyerIdNumber"]}
 
@@ -70,12 +75,16 @@ async def test_a_query_filter_over_its_column_is_a_coded_error(life, home):
 # ------------------------------------------------------------------ decimals
 
 
-@pytest.mark.parametrize("price", ["1e309", "1E3", "１０００.00", "1_000", "Infinity", "NaN", "1.2.3", " 1000", "0x10", "1" * 50])
+@pytest.mark.parametrize(
+    "price", ["1e309", "1E3", "１０００.00", "1_000", "Infinity", "NaN", "1.2.3", " 1000", "0x10", "1" * 50]
+)
 async def test_a_decimal_is_plain_ascii_notation(life, home, price):
     """Reproduction: "1e309" answered [<class 'decimal.InvalidOperation'>]; fullwidth digits and 1_000 were accepted."""
     body = await life.client.execute(
         "mutation($p: Decimal!, $id: ID!) { approveMortgage(input: {contractId: $id, principal: $p, termMonths: 12}) { userErrors { code } } }",
-        {"p": price, "id": home["contract"]["id"]}, bearer=life.actors.bank)
+        {"p": price, "id": home["contract"]["id"]},
+        bearer=life.actors.bank,
+    )
     assert body.get("data") is None
     assert _codes(body) == ["INVALID_INPUT"]
     assert "class" not in body["errors"][0]["message"]
@@ -97,14 +106,17 @@ async def test_an_area_beyond_its_column_is_refused_naming_the_field(life):
 # ------------------------------------------------------------------ lookups, ids and cursors
 
 
-@pytest.mark.parametrize("query", [
-    '{ party(idNumber: "%s") { id } }',
-    '{ property(unitCode: "%s") { id } }',
-    '{ contract(number: "%s") { id } }',
-    '{ permit(number: "%s") { id } }',
-    '{ registration(number: "%s") { id } }',
-    '{ node(id: "%s") { id } }',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ party(idNumber: "%s") { id } }',
+        '{ property(unitCode: "%s") { id } }',
+        '{ contract(number: "%s") { id } }',
+        '{ permit(number: "%s") { id } }',
+        '{ registration(number: "%s") { id } }',
+        '{ node(id: "%s") { id } }',
+    ],
+)
 async def test_a_lookup_that_cannot_exist_answers_null(life, query):
     """Reproduction: arguments longer than their column answered raw database errors."""
     data = await life.client.data(query % ("9" * 300), bearer=life.actors.registrar)
@@ -112,8 +124,14 @@ async def test_a_lookup_that_cannot_exist_answers_null(life, query):
 
 
 async def test_verifying_a_number_that_cannot_exist_answers_not_valid(life):
-    data = await life.client.data('{ verifyCertificate(number: "%s", contentHash: "00") { valid reason certificate { id } } }' % ("号" * 300))
-    assert data["verifyCertificate"] == {"valid": False, "reason": "no certificate has this number", "certificate": None}
+    data = await life.client.data(
+        '{ verifyCertificate(number: "%s", contentHash: "00") { valid reason certificate { id } } }' % ("号" * 300)
+    )
+    assert data["verifyCertificate"] == {
+        "valid": False,
+        "reason": "no certificate has this number",
+        "certificate": None,
+    }
 
 
 async def test_a_30_digit_cursor_is_invalid_input(life):
@@ -133,8 +151,12 @@ async def test_a_global_id_with_a_30_digit_key(life):
     huge = to_global_id("Contract", 10**30)
     data = await life.client.data('{ node(id: "%s") { id } }' % huge, bearer=life.actors.registrar)
     assert data == {"node": None}
-    payload = await life.call("mutation($input: FileContractInput!) { fileContract(input: $input) { userErrors { code field message } } }",
-                              "fileContract", {"contractId": huge}, life.actors.housing)
+    payload = await life.call(
+        "mutation($input: FileContractInput!) { fileContract(input: $input) { userErrors { code field message } } }",
+        "fileContract",
+        {"contractId": huge},
+        life.actors.housing,
+    )
     assert error_fields(payload) == [("INVALID_INPUT", ["input", "contractId"])]
 
 
@@ -142,10 +164,14 @@ async def test_a_global_id_with_a_30_digit_key(life):
 
 
 async def test_contracts_by_buyer_id_number(life, home):
-    data = await life.client.data('{ contracts(filter: {buyerIdNumber: "%s"}) { edges { node { id } } } }' % ids.ZHANG_SAN,
-                                  bearer=life.actors.zhang)
+    data = await life.client.data(
+        '{ contracts(filter: {buyerIdNumber: "%s"}) { edges { node { id } } } }' % ids.ZHANG_SAN,
+        bearer=life.actors.zhang,
+    )
     assert [e["node"]["id"] for e in data["contracts"]["edges"]] == [home["contract"]["id"]]
-    none = await life.client.data('{ contracts(filter: {buyerIdNumber: "%s"}) { totalCount } }' % ids.LI_SI, bearer=life.actors.housing)
+    none = await life.client.data(
+        '{ contracts(filter: {buyerIdNumber: "%s"}) { totalCount } }' % ids.LI_SI, bearer=life.actors.housing
+    )
     assert none["contracts"]["totalCount"] == 0
 
 
@@ -164,8 +190,9 @@ async def test_properties_by_owner_id_number(life):
 
 
 async def test_node_of_a_fund_deposit(life, home):
-    data = await life.client.data('{ contract(number: "%s") { deposits { id amount } } }' % home["contract"]["number"],
-                                  bearer=life.actors.bank)
+    data = await life.client.data(
+        '{ contract(number: "%s") { deposits { id amount } } }' % home["contract"]["number"], bearer=life.actors.bank
+    )
     deposit = data["contract"]["deposits"][0]
     query = '{ node(id: "%s") { ... on FundDeposit { amount } } }' % deposit["id"]
     assert (await life.client.data(query, bearer=life.actors.zhang))["node"] == {"amount": deposit["amount"]}
@@ -173,8 +200,10 @@ async def test_node_of_a_fund_deposit(life, home):
 
 
 async def _certificate(life, registration_number: str) -> dict:
-    data = await life.client.data('{ registration(number: "%s") { certificate { id number contentHash } } }' % registration_number,
-                                  bearer=life.actors.registrar)
+    data = await life.client.data(
+        '{ registration(number: "%s") { certificate { id number contentHash } } }' % registration_number,
+        bearer=life.actors.registrar,
+    )
     return data["registration"]["certificate"]
 
 
@@ -188,7 +217,9 @@ async def test_node_of_a_certificate(life, home):
 # ------------------------------------------------------------------ the certificate verifier
 
 
-VERIFY = "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid certificate { %s } } }"
+VERIFY = (
+    "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid certificate { %s } } }"
+)
 
 
 async def test_an_anonymous_verifier_sees_the_certificate_and_nothing_beyond(life, home):
@@ -198,8 +229,11 @@ async def test_an_anonymous_verifier_sees_the_certificate_and_nothing_beyond(lif
     own = await life.client.data(VERIFY % "number contentHash content", variables)
     assert own["verifyCertificate"]["valid"] is True
     assert own["verifyCertificate"]["certificate"]["number"] == certificate["number"]
-    for beyond in ("registration { applicationForm }", "registration { property { id } }",
-                   "number ... on Certificate { registration { id } }"):
+    for beyond in (
+        "registration { applicationForm }",
+        "registration { property { id } }",
+        "number ... on Certificate { registration { id } }",
+    ):
         body = await life.client.execute(VERIFY % beyond, variables)
         assert "errors" not in body, body  # reproduction: registration { property { id } } crashed
         assert body["data"]["verifyCertificate"] == {"valid": True, "certificate": None}
@@ -210,13 +244,19 @@ async def test_an_anonymous_verifier_sees_the_certificate_and_nothing_beyond(lif
 async def test_a_signed_in_stranger_verifying_sees_no_registration(life, home):
     certificate = await _certificate(life, home["registration"]["number"])
     variables = {"n": certificate["number"], "h": certificate["contentHash"]}
-    body = await life.client.execute(VERIFY % "registration { applicationForm }", variables, bearer=life.actors.other_bank)
+    body = await life.client.execute(
+        VERIFY % "registration { applicationForm }", variables, bearer=life.actors.other_bank
+    )
     assert "errors" not in body and body["data"]["verifyCertificate"]["certificate"] is None
 
 
 async def test_the_holder_verifying_sees_the_registration(life, home):
     certificate = await _certificate(life, home["registration"]["number"])
     variables = {"n": certificate["number"], "h": certificate["contentHash"]}
-    data = await life.client.data(VERIFY % "registration { number property { id } }", variables, bearer=life.actors.zhang)
+    data = await life.client.data(
+        VERIFY % "registration { number property { id } }", variables, bearer=life.actors.zhang
+    )
     assert data["verifyCertificate"]["certificate"]["registration"] == {
-        "number": home["registration"]["number"], "property": {"id": home["unit"]["id"]}}
+        "number": home["registration"]["number"],
+        "property": {"id": home["unit"]["id"]},
+    }

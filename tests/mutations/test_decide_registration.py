@@ -1,5 +1,6 @@
 """decideRegistration: a REGISTRAR decides what the instant decision left to a person, with a
 reason kept on the registration and in the property's history; the queue is oldest first."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,16 +44,30 @@ async def test_approval_completes_with_a_proof_and_the_decision_kept(life, revie
     assert done["decision"]["deciderSubject"] and done["decision"]["decidedAt"]
     assert done["property"]["status"] == "PRE_REGISTERED"
     history = await life.history(life.units[0]["unitCode"])
-    assert [e["type"] for e in history][-3:] == ["REGISTRATION_IN_REVIEW", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
-    assert history[-2]["payload"]["reason"] == "买受人已书面确认交房即交证" and history[-2]["payload"]["decidedBy"] == "REGISTRAR"
+    assert [e["type"] for e in history][-3:] == [
+        "REGISTRATION_IN_REVIEW",
+        "REGISTRATION_COMPLETED",
+        "CERTIFICATE_ISSUED",
+    ]
+    assert (
+        history[-2]["payload"]["reason"] == "买受人已书面确认交房即交证"
+        and history[-2]["payload"]["decidedBy"] == "REGISTRAR"
+    )
 
 
 async def test_rejection_is_final_and_keeps_its_reason(life, review):
     done = (await life.decide(review["id"], False, reason="买受人不接受交房即交证"))["registration"]
-    assert (done["status"], done["rightStatus"], done["number"], done["decidedBy"]) == ("REJECTED", "PENDING", None, "REGISTRAR")
+    assert (done["status"], done["rightStatus"], done["number"], done["decidedBy"]) == (
+        "REJECTED",
+        "PENDING",
+        None,
+        "REGISTRAR",
+    )
     assert done["decision"]["reason"] == "买受人不接受交房即交证"
     history = await life.history(life.units[0]["unitCode"])
-    assert history[-1]["type"] == "REGISTRATION_REJECTED" and history[-1]["payload"]["reason"] == "买受人不接受交房即交证"
+    assert (
+        history[-1]["type"] == "REGISTRATION_REJECTED" and history[-1]["payload"]["reason"] == "买受人不接受交房即交证"
+    )
     assert error_codes(await life.decide(review["id"], True)) == ["INVALID_STATE"]
 
 
@@ -67,7 +82,7 @@ async def test_an_identity_mismatch_is_approved_by_a_person(life):
 
 async def test_the_queue_is_the_registrars_oldest_first(life, review):
     second = await _in_review(life, life.units[1], buyer=ids.LI_SI)
-    query = '{ registrations(filter: {status: IN_REVIEW}) { totalCount edges { node { id status inquiry { party { name } answer } } } } }'
+    query = "{ registrations(filter: {status: IN_REVIEW}) { totalCount edges { node { id status inquiry { party { name } answer } } } } }"
     queue = (await life.client.data(query, bearer=life.actors.registrar))["registrations"]
     assert [e["node"]["id"] for e in queue["edges"]] == [review["id"], second["id"]]
     assert queue["edges"][0]["node"]["inquiry"] == [{"party": {"name": "张三"}, "answer": False}]
@@ -99,7 +114,18 @@ async def test_an_unknown_registration_is_not_found(life, review):
     assert error_codes(await life.decide(to_global_id("Registration", 999), True)) == ["NOT_FOUND"]
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("TAX", None), ("SUPERVISOR", None), ("BUYER", ids.ZHANG_SAN),
-                                         ("DEVELOPER", ids.DEVELOPER), ("BANK", ids.BANK)])
+@pytest.mark.parametrize(
+    "role, party",
+    [
+        ("HOUSING", None),
+        ("TAX", None),
+        ("SUPERVISOR", None),
+        ("BUYER", ids.ZHANG_SAN),
+        ("DEVELOPER", ids.DEVELOPER),
+        ("BANK", ids.BANK),
+    ],
+)
 async def test_only_a_registrar_decides(life, review, role, party):
-    assert error_codes(await life.decide(review["id"], True, bearer=token(role, party, ["ca", "face"]))) == ["FORBIDDEN"]
+    assert error_codes(await life.decide(review["id"], True, bearer=token(role, party, ["ca", "face"]))) == [
+        "FORBIDDEN"
+    ]

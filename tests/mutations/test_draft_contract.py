@@ -1,4 +1,5 @@
 """draftContract: the permit's developer drafts; every term is validated and names its field."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,12 +11,20 @@ from tests.support import token
 
 
 async def test_the_developer_drafts_a_contract_and_buyers_become_parties(sale, unit):
-    payload = await sale.draft(unit["id"], buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.6"},
-                                                  {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"}])
+    payload = await sale.draft(
+        unit["id"],
+        buyers=[
+            {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.6"},
+            {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"},
+        ],
+    )
     assert payload["userErrors"] == []
     contract = payload["contract"]
     assert contract["status"] == "DRAFT" and len(contract["documentHash"]) == 64
-    assert [(b["party"]["name"], b["share"]) for b in contract["buyers"]] == [("张三", "0.600000"), ("李四", "0.400000")]
+    assert [(b["party"]["name"], b["share"]) for b in contract["buyers"]] == [
+        ("张三", "0.600000"),
+        ("李四", "0.400000"),
+    ]
     assert await Party.filter(kind="PERSON").count() == 2
     assert await Event.filter(type="CONTRACT_DRAFTED").count() == 1
 
@@ -26,7 +35,9 @@ async def test_different_terms_give_different_document_hashes(sale, unit):
     assert first["contract"]["documentHash"] != second["contract"]["documentHash"]
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("REGISTRAR", None), ("BANK", ids.BANK), ("BUYER", ids.ZHANG_SAN)])
+@pytest.mark.parametrize(
+    "role, party", [("HOUSING", None), ("REGISTRAR", None), ("BANK", ids.BANK), ("BUYER", ids.ZHANG_SAN)]
+)
 async def test_other_roles_may_not_draft(sale, unit, role, party):
     payload = await sale.draft(unit["id"], bearer=token(role, party, ["face", "ca"]))
     assert error_fields(payload) == [("FORBIDDEN", None)]
@@ -43,11 +54,29 @@ async def test_another_developer_may_not_draft_on_this_permit(sale, unit):
     [
         ([], ["input", "buyers"]),
         ([{"idNumber": "411528199903151233", "name": "张三"}], ["input", "buyers", "0", "idNumber"]),
-        ([{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.ZHANG_SAN, "name": "张三"}], ["input", "buyers", "1", "idNumber"]),
+        (
+            [{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+            ["input", "buyers", "1", "idNumber"],
+        ),
         ([{"idNumber": ids.ZHANG_SAN, "name": " "}], ["input", "buyers", "0", "name"]),
-        ([{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.5"}, {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"}], ["input", "buyers"]),
-        ([{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "1"}, {"idNumber": ids.LI_SI, "name": "李四"}], ["input", "buyers", "1", "share"]),
-        ([{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "-0.5"}, {"idNumber": ids.LI_SI, "name": "李四", "share": "1.5"}], ["input", "buyers", "0", "share"]),
+        (
+            [
+                {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.5"},
+                {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"},
+            ],
+            ["input", "buyers"],
+        ),
+        (
+            [{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "1"}, {"idNumber": ids.LI_SI, "name": "李四"}],
+            ["input", "buyers", "1", "share"],
+        ),
+        (
+            [
+                {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "-0.5"},
+                {"idNumber": ids.LI_SI, "name": "李四", "share": "1.5"},
+            ],
+            ["input", "buyers", "0", "share"],
+        ),
     ],
 )
 async def test_buyers_are_validated(sale, unit, buyers, field):
@@ -65,7 +94,9 @@ async def test_buyers_are_validated(sale, unit, buyers, field):
         ("1000000.00", "1000000.01", ["input", "downPayment"]),
     ],
 )
-async def test_money_is_positive_with_two_decimals_and_the_down_payment_within_the_price(sale, unit, price, down_payment, field):
+async def test_money_is_positive_with_two_decimals_and_the_down_payment_within_the_price(
+    sale, unit, price, down_payment, field
+):
     payload = await sale.draft(unit["id"], price=price, down_payment=down_payment)
     assert error_fields(payload) == [("INVALID_INPUT", field)]
 

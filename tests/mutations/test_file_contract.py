@@ -1,4 +1,5 @@
 """fileContract: every check of DESIGN §2 step 5, each with its code; success generates the advance notice."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +8,8 @@ import pytest
 
 from domain.models import Contract, Event, Permit, Registration
 from tests import ids
-from tests.seizures import seize
 from tests.mutations.conftest import error_codes
+from tests.seizures import seize
 from tests.support import token
 
 
@@ -21,7 +22,9 @@ async def _not_filed() -> bool:
 
 
 async def test_filing_numbers_the_contract_and_generates_the_advance_notice(sale, unit):
-    contract = await sale.funded_contract(unit["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li})
+    contract = await sale.funded_contract(
+        unit["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li}
+    )
     payload = await sale.file(contract["id"])
     assert payload["userErrors"] == []
     filed, registration = payload["contract"], payload["advanceRegistration"]
@@ -39,8 +42,15 @@ async def test_housing_may_file_too(sale, unit):
     assert (await sale.file(contract["id"], bearer=sale.actors.housing))["userErrors"] == []
 
 
-@pytest.mark.parametrize("role, party, code", [("DEVELOPER", ids.OTHER_DEVELOPER, "NOT_FOUND"), ("BUYER", ids.ZHANG_SAN, "FORBIDDEN"),
-                                              ("BANK", ids.BANK, "FORBIDDEN"), ("REGISTRAR", None, "FORBIDDEN")])
+@pytest.mark.parametrize(
+    "role, party, code",
+    [
+        ("DEVELOPER", ids.OTHER_DEVELOPER, "NOT_FOUND"),
+        ("BUYER", ids.ZHANG_SAN, "FORBIDDEN"),
+        ("BANK", ids.BANK, "FORBIDDEN"),
+        ("REGISTRAR", None, "FORBIDDEN"),
+    ],
+)
 async def test_only_the_seller_or_housing_files(sale, unit, role, party, code):
     contract = await sale.funded_contract(unit["id"])
     payload = await sale.file(contract["id"], bearer=token(role, party, ["ca", "face"]))

@@ -1,5 +1,6 @@
 """recordCompletionAcceptance and applyFirstRegistration: 首次登记 + 首次转移登记 in one application,
 with the conversion of advance notice and advance mortgage, in both orders."""
+
 from __future__ import annotations
 
 import re
@@ -30,17 +31,28 @@ async def permit(life):
 async def _state(life, unit):
     data = await life.client.data(
         '{ property(unitCode: "%s") { status owners { name } registrations(inForce: true) { edges { node { kind } } } '
-        'mortgages { edges { node { status } } } } }' % unit["unitCode"], bearer=life.actors.registrar)
+        "mortgages { edges { node { status } } } } }" % unit["unitCode"],
+        bearer=life.actors.registrar,
+    )
     prop = data["property"]
-    return prop["status"], [o["name"] for o in prop["owners"]], sorted(e["node"]["kind"] for e in prop["registrations"]["edges"]), \
-        [e["node"]["status"] for e in prop["mortgages"]["edges"]]
+    return (
+        prop["status"],
+        [o["name"] for o in prop["owners"]],
+        sorted(e["node"]["kind"] for e in prop["registrations"]["edges"]),
+        [e["node"]["status"] for e in prop["mortgages"]["edges"]],
+    )
 
 
 async def test_completion_acceptance_is_recorded_once_by_housing(life, permit):
     assert error_codes(await life.accept_completion(permit["id"], bearer=life.actors.registrar)) == ["FORBIDDEN"]
-    assert error_fields(await life.accept_completion(permit["id"], number=" ")) == [("INVALID_INPUT", ["input", "acceptanceNumber"])]
+    assert error_fields(await life.accept_completion(permit["id"], number=" ")) == [
+        ("INVALID_INPUT", ["input", "acceptanceNumber"])
+    ]
     accepted = await life.accept_completion(permit["id"])
-    assert accepted["permit"]["completionAcceptanceNumber"] == "息竣备2027-001" and accepted["permit"]["completionAcceptedAt"]
+    assert (
+        accepted["permit"]["completionAcceptanceNumber"] == "息竣备2027-001"
+        and accepted["permit"]["completionAcceptedAt"]
+    )
     assert error_codes(await life.accept_completion(permit["id"])) == ["INVALID_STATE"]
     assert await Event.filter(type="COMPLETION_ACCEPTED").count() == 1
 
@@ -50,8 +62,15 @@ async def test_first_registration_waits_for_completion(life, permit):
     assert await Registration.filter(kind="FIRST_OWNERSHIP").count() == 0
 
 
-@pytest.mark.parametrize("role, party, code", [("DEVELOPER", ids.OTHER_DEVELOPER, "NOT_FOUND"), ("HOUSING", None, "FORBIDDEN"),
-                                              ("BANK", ids.BANK, "FORBIDDEN"), ("BUYER", ids.ZHANG_SAN, "FORBIDDEN")])
+@pytest.mark.parametrize(
+    "role, party, code",
+    [
+        ("DEVELOPER", ids.OTHER_DEVELOPER, "NOT_FOUND"),
+        ("HOUSING", None, "FORBIDDEN"),
+        ("BANK", ids.BANK, "FORBIDDEN"),
+        ("BUYER", ids.ZHANG_SAN, "FORBIDDEN"),
+    ],
+)
 async def test_only_the_developer_or_the_registrar_applies(life, permit, role, party, code):
     await life.accept_completion(permit["id"])
     assert error_codes(await life.first_registration(permit["id"], bearer=token(role, party, ["ca"]))) == [code]
@@ -72,10 +91,18 @@ async def test_paid_homes_transfer_at_once_and_unpaid_ones_when_the_last_payment
     assert transfer["property"]["unitCode"] == paid_unit["unitCode"]
     assert transfer["convertedFrom"] == {"kind": "ADVANCE_NOTICE", "rightStatus": "HISTORIC"}
     assert [h["name"] for h in transfer["rightHolders"]] == ["张三"]
-    assert re.fullmatch(OWNERSHIP_NUMBER, transfer["certificate"]["number"]) and transfer["certificate"]["kind"] == "OWNERSHIP_CERTIFICATE"
+    assert (
+        re.fullmatch(OWNERSHIP_NUMBER, transfer["certificate"]["number"])
+        and transfer["certificate"]["kind"] == "OWNERSHIP_CERTIFICATE"
+    )
 
     assert await _state(life, paid_unit) == ("REGISTERED", ["张三"], ["MORTGAGE", "TRANSFER"], ["REGISTERED"])
-    assert await _state(life, unpaid_unit) == ("REGISTERED", ["息县新园置业有限公司"], ["ADVANCE_NOTICE", "FIRST_OWNERSHIP"], [])
+    assert await _state(life, unpaid_unit) == (
+        "REGISTERED",
+        ["息县新园置业有限公司"],
+        ["ADVANCE_NOTICE", "FIRST_OWNERSHIP"],
+        [],
+    )
     assert await _state(life, unsold_unit) == ("REGISTERED", ["息县新园置业有限公司"], ["FIRST_OWNERSHIP"], [])
 
     # The other order: tax paid after the first registration converts by itself.
@@ -104,8 +131,10 @@ async def test_after_the_transfer_a_home_counts_once_by_ownership(life, permit):
     await life.pay_all(contract["id"])
     await life.accept_completion(permit["id"])
     await life.first_registration(permit["id"])
-    homes = await life.client.data('{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count homes { basis } } }' % ids.ZHANG_SAN,
-                                   bearer=life.actors.tax)
+    homes = await life.client.data(
+        '{ homesOwned(idNumber: "%s", scope: INDIVIDUAL) { count homes { basis } } }' % ids.ZHANG_SAN,
+        bearer=life.actors.tax,
+    )
     assert homes["homesOwned"] == {"count": 1, "homes": [{"basis": "REGISTERED_OWNERSHIP"}]}
 
 
@@ -141,8 +170,11 @@ async def test_the_application_resumes_after_a_chunk_failed(life, permit, monkey
         await real(use_case, permit_row, property_ids)
 
     monkeypatch.setattr(first_registration, "_register_chunk", fail_on_third)
-    body = await life.client.execute("mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { userErrors { code } } }",
-                                     {"id": permit["id"]}, bearer=life.actors.developer)
+    body = await life.client.execute(
+        "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { userErrors { code } } }",
+        {"id": permit["id"]},
+        bearer=life.actors.developer,
+    )
     assert body["errors"]
     assert await Registration.filter(kind="FIRST_OWNERSHIP").count() == 2
     assert await Registration.filter(kind="TRANSFER").count() == 0

@@ -1,4 +1,5 @@
 """issuePresalePermit: HOUSING permits a developer's units; bad input names its field and stores nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,21 +11,38 @@ from tests.support import token
 
 
 async def _nothing_stored() -> bool:
-    return await Permit.all().count() == 0 and await Property.all().count() == 0 and await Event.filter(type="PERMIT_ISSUED").count() == 0
+    return (
+        await Permit.all().count() == 0
+        and await Property.all().count() == 0
+        and await Event.filter(type="PERMIT_ISSUED").count() == 0
+    )
 
 
 async def test_housing_issues_a_permit_with_its_units(sale):
     payload = await sale.issue_permit(units=3)
     assert payload["userErrors"] == []
     permit = payload["permit"]
-    assert (permit["status"], permit["saleType"], permit["developer"]["name"]) == ("VALID", "PRESALE", "息县新园置业有限公司")
+    assert (permit["status"], permit["saleType"], permit["developer"]["name"]) == (
+        "VALID",
+        "PRESALE",
+        "息县新园置业有限公司",
+    )
     assert [e["node"]["status"] for e in permit["properties"]["edges"]] == ["AVAILABLE"] * 3
     event = await Event.get(type="PERMIT_ISSUED")
     assert event.payload["number"] == permit["number"] and len(event.payload["units"]) == 3
 
 
-@pytest.mark.parametrize("role, party", [("REGISTRAR", None), ("TAX", None), ("SUPERVISOR", None), ("BANK", ids.BANK),
-                                         ("DEVELOPER", ids.DEVELOPER), ("BUYER", ids.ZHANG_SAN)])
+@pytest.mark.parametrize(
+    "role, party",
+    [
+        ("REGISTRAR", None),
+        ("TAX", None),
+        ("SUPERVISOR", None),
+        ("BANK", ids.BANK),
+        ("DEVELOPER", ids.DEVELOPER),
+        ("BUYER", ids.ZHANG_SAN),
+    ],
+)
 async def test_only_housing_may_issue(sale, role, party):
     payload = await sale.issue_permit(bearer=token(role, party, ["ca", "face"]))
     assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
@@ -42,14 +60,18 @@ async def test_a_unit_code_is_unique_across_permits(sale):
     code = unit_code()
     await sale.issue_permit(number="P-1", properties=[property_input(code)])
     payload = await sale.issue_permit(number="P-2", properties=[property_input(), property_input(code)])
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("DUPLICATE", ["input", "properties", "1", "unitCode"])]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("DUPLICATE", ["input", "properties", "1", "unitCode"])
+    ]
     assert await Permit.all().count() == 1 and await Property.all().count() == 1
 
 
 async def test_a_unit_listed_twice_is_a_duplicate(sale):
     code = unit_code()
     payload = await sale.issue_permit(properties=[property_input(code), property_input(code.lower())])
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("DUPLICATE", ["input", "properties", "1", "unitCode"])]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("DUPLICATE", ["input", "properties", "1", "unitCode"])
+    ]
     assert await _nothing_stored()
 
 
@@ -65,22 +87,34 @@ async def test_a_unit_listed_twice_is_a_duplicate(sale):
 )
 async def test_unit_codes_follow_gb_t_37346(sale, code, why):
     payload = await sale.issue_permit(properties=[property_input(), property_input(code)])
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_INPUT", ["input", "properties", "1", "unitCode"])], why
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "properties", "1", "unitCode"])
+    ], why
     assert await _nothing_stored()
 
 
 @pytest.mark.parametrize("area", ["0", "-5.00", "89.505"])
 async def test_the_area_is_positive_with_two_decimals(sale, area):
     payload = await sale.issue_permit(properties=[property_input(area=area)])
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_INPUT", ["input", "properties", "0", "buildingArea"])]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "properties", "0", "buildingArea"])
+    ]
 
 
 async def test_a_float_area_is_refused_by_the_decimal_scalar(sale):
     body = await sale.client.execute(
         "mutation($input: IssuePresalePermitInput!) { issuePresalePermit(input: $input) { permit { id } } }",
-        {"input": {"number": "P", "developerIdNumber": ids.DEVELOPER, "projectName": "x", "saleType": "PRESALE",
-                   "supervisedAccount": "1", "supervisingBankIdNumber": ids.BANK,
-                   "properties": [{**property_input(), "buildingArea": 89.5}]}},
+        {
+            "input": {
+                "number": "P",
+                "developerIdNumber": ids.DEVELOPER,
+                "projectName": "x",
+                "saleType": "PRESALE",
+                "supervisedAccount": "1",
+                "supervisingBankIdNumber": ids.BANK,
+                "properties": [{**property_input(), "buildingArea": 89.5}],
+            }
+        },
         bearer=sale.actors.housing,
     )
     assert "Decimal" in body["errors"][0]["message"]
@@ -103,7 +137,11 @@ async def test_the_developer_must_be_a_valid_registered_organization(sale):
 
 
 async def test_a_developer_with_a_revoked_licence_gets_no_permit(sale):
-    await SharedOrganizationRecord.create(id_number=ids.DEVELOPER, name="息县新园置业有限公司", licence_status="REVOKED")
+    await SharedOrganizationRecord.create(
+        id_number=ids.DEVELOPER, name="息县新园置业有限公司", licence_status="REVOKED"
+    )
     payload = await sale.issue_permit()
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_STATE", ["input", "developerIdNumber"])]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("INVALID_STATE", ["input", "developerIdNumber"])
+    ]
     assert await _nothing_stored()

@@ -1,5 +1,6 @@
 """approveMortgage, signMortgage, applyAdvanceMortgageRegistration, dischargeMortgage: given a filed
 contract that chose a lender, when the bank acts at its counter, then the mortgage moves on."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,19 +28,37 @@ async def test_approve_sign_and_register_the_advance_mortgage(life, pre_register
     contract, _ = pre_registered
     approved = await life.approve(contract["id"], principal="700000.00")
     mortgage = approved["mortgage"]
-    assert (mortgage["status"], mortgage["principal"], [b["name"] for b in mortgage["borrowers"]]) == ("APPROVED", "700000.00", ["张三"])
+    assert (mortgage["status"], mortgage["principal"], [b["name"] for b in mortgage["borrowers"]]) == (
+        "APPROVED",
+        "700000.00",
+        ["张三"],
+    )
     signed = await life.sign_mortgage(mortgage["id"], life.actors.zhang)
     assert signed["mortgage"]["signatures"] == [{"method": "FACE"}]
     applied = await life.advance_mortgage(mortgage["id"])
     registration = applied["registration"]
-    assert (registration["kind"], registration["status"], registration["rightStatus"]) == ("ADVANCE_MORTGAGE", "COMPLETED", "IN_FORCE")
-    assert registration["certificate"]["kind"] == "REGISTRATION_PROOF" and registration["mortgage"]["status"] == "ADVANCE_REGISTERED"
+    assert (registration["kind"], registration["status"], registration["rightStatus"]) == (
+        "ADVANCE_MORTGAGE",
+        "COMPLETED",
+        "IN_FORCE",
+    )
+    assert (
+        registration["certificate"]["kind"] == "REGISTRATION_PROOF"
+        and registration["mortgage"]["status"] == "ADVANCE_REGISTERED"
+    )
     assert all(c["passed"] for c in registration["checks"])
     assert await Event.filter(type="MORTGAGE_APPROVED").count() == 1
 
 
-@pytest.mark.parametrize("role, party, code", [("BANK", ids.OTHER_BANK, "NOT_FOUND"), ("TAX", None, "FORBIDDEN"),
-                                              ("REGISTRAR", None, "FORBIDDEN"), ("BUYER", ids.ZHANG_SAN, "FORBIDDEN")])
+@pytest.mark.parametrize(
+    "role, party, code",
+    [
+        ("BANK", ids.OTHER_BANK, "NOT_FOUND"),
+        ("TAX", None, "FORBIDDEN"),
+        ("REGISTRAR", None, "FORBIDDEN"),
+        ("BUYER", ids.ZHANG_SAN, "FORBIDDEN"),
+    ],
+)
 async def test_only_the_chosen_lender_approves(life, pre_registered, role, party, code):
     contract, _ = pre_registered
     assert error_codes(await life.approve(contract["id"], bearer=token(role, party, ["ca", "face"]))) == [code]
@@ -48,7 +67,9 @@ async def test_only_the_chosen_lender_approves(life, pre_registered, role, party
 
 async def test_the_principal_is_at_most_price_less_down_payment(life, pre_registered):
     contract, _ = pre_registered
-    assert error_fields(await life.approve(contract["id"], principal="700000.01")) == [("INVALID_INPUT", ["input", "principal"])]
+    assert error_fields(await life.approve(contract["id"], principal="700000.01")) == [
+        ("INVALID_INPUT", ["input", "principal"])
+    ]
     assert error_fields(await life.approve(contract["id"], term=0)) == [("INVALID_INPUT", ["input", "termMonths"])]
     assert (await life.approve(contract["id"], principal="700000.00"))["userErrors"] == []
     assert error_codes(await life.approve(contract["id"])) == ["DUPLICATE"]
@@ -65,7 +86,9 @@ async def test_a_full_payment_or_unfiled_contract_gets_no_loan(life):
 async def test_borrowers_sign_face_verified_once(life, pre_registered):
     contract, _ = pre_registered
     mortgage = (await life.approve(contract["id"]))["mortgage"]
-    assert error_codes(await life.sign_mortgage(mortgage["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await life.sign_mortgage(mortgage["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
     assert error_codes(await life.sign_mortgage(mortgage["id"], life.actors.li)) == ["NOT_FOUND"]  # not Li's to see
     assert error_codes(await life.sign_mortgage(mortgage["id"], life.actors.bank)) == ["FORBIDDEN"]
     await life.sign_mortgage(mortgage["id"], life.actors.zhang)
@@ -78,7 +101,9 @@ async def test_the_advance_mortgage_needs_signatures_an_advance_notice_and_no_se
     mortgage = (await life.approve(contract["id"]))["mortgage"]
     assert error_codes(await life.advance_mortgage(mortgage["id"])) == ["SIGNATURES_MISSING"]
     await life.sign_mortgage(mortgage["id"], life.actors.zhang)
-    assert error_codes(await life.advance_mortgage(mortgage["id"])) == ["INVALID_STATE"]  # advance notice not in force yet
+    assert error_codes(await life.advance_mortgage(mortgage["id"])) == [
+        "INVALID_STATE"
+    ]  # advance notice not in force yet
     await life.submit(registration["id"], life.actors.zhang)
     seizure = (await life.seize(units[0]["id"]))["registration"]
     assert error_codes(await life.advance_mortgage(mortgage["id"])) == ["ENCUMBERED"]
@@ -92,7 +117,11 @@ async def test_discharge_ends_the_right(life, pre_registered):
     mortgage = await life.mortgaged(contract["id"], [life.actors.zhang])
     assert error_codes(await life.discharge(mortgage["id"], bearer=life.actors.other_bank)) == ["NOT_FOUND"]
     discharged = (await life.discharge(mortgage["id"]))["registration"]
-    assert (discharged["kind"], discharged["status"], discharged["mortgage"]["status"]) == ("MORTGAGE_DISCHARGE", "COMPLETED", "DISCHARGED")
+    assert (discharged["kind"], discharged["status"], discharged["mortgage"]["status"]) == (
+        "MORTGAGE_DISCHARGE",
+        "COMPLETED",
+        "DISCHARGED",
+    )
     advance = await Registration.get(kind="ADVANCE_MORTGAGE")
     assert advance.right_status == "HISTORIC"
     assert error_codes(await life.discharge(mortgage["id"])) == ["INVALID_STATE"]
@@ -105,14 +134,22 @@ async def test_cancellation_waits_for_the_advance_mortgage_and_notice(life, pre_
 
 
 async def test_mortgages_query_filters_by_status_and_lender(life, pre_registered):
-    from resolvers.ids import to_global_id
     from domain.models import Party
+    from resolvers.ids import to_global_id
 
     contract, _ = pre_registered
     await life.mortgaged(contract["id"], [life.actors.zhang])
     bank = await Party.get(id_number=ids.BANK)
     query = "query($f: MortgageFilter) { mortgages(filter: $f) { totalCount } }"
-    assert (await life.client.data(query, {"f": {"status": "ADVANCE_REGISTERED", "lenderId": to_global_id("Party", bank.id)}}, bearer=life.actors.registrar))["mortgages"]["totalCount"] == 1
-    assert (await life.client.data(query, {"f": {"status": "REGISTERED"}}, bearer=life.actors.registrar))["mortgages"]["totalCount"] == 0
+    assert (
+        await life.client.data(
+            query,
+            {"f": {"status": "ADVANCE_REGISTERED", "lenderId": to_global_id("Party", bank.id)}},
+            bearer=life.actors.registrar,
+        )
+    )["mortgages"]["totalCount"] == 1
+    assert (await life.client.data(query, {"f": {"status": "REGISTERED"}}, bearer=life.actors.registrar))["mortgages"][
+        "totalCount"
+    ] == 0
     assert (await life.client.data(query, {}, bearer=life.actors.other_bank))["mortgages"]["totalCount"] == 0
     assert (await life.client.data(query, {}, bearer=life.actors.zhang))["mortgages"]["totalCount"] == 1

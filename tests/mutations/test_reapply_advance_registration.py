@@ -1,5 +1,6 @@
 """reapplyAdvanceRegistration: after a rejected or withdrawn advance notice, the seller or a
 buyer generates a new application for the same filed contract."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,9 @@ async def rejected(life):
     _, units = await life.permit_with_units(units=1)
     contract, registration = await life.filed_contract(units[0]["id"])
     await life.submit(registration["id"], life.actors.zhang, accept=False)
-    assert (await life.decide(registration["id"], False, reason="不接受交房即交证"))["registration"]["status"] == "REJECTED"
+    assert (await life.decide(registration["id"], False, reason="不接受交房即交证"))["registration"][
+        "status"
+    ] == "REJECTED"
     life.old = registration
     return contract
 
@@ -37,8 +40,11 @@ async def test_a_new_application_for_the_same_contract(life, rejected, who):
     assert [a["name"] for a in fresh["applicants"]] == ["张三"]
     done = (await life.submit(fresh["id"], life.actors.zhang))["registration"]
     assert done["status"] == "COMPLETED"
-    current = await life.client.data('query($id: ID!) { node(id: $id) { ... on Contract { advanceRegistration { id status } } } }',
-                                     {"id": rejected["id"]}, bearer=life.actors.zhang)
+    current = await life.client.data(
+        "query($id: ID!) { node(id: $id) { ... on Contract { advanceRegistration { id status } } } }",
+        {"id": rejected["id"]},
+        bearer=life.actors.zhang,
+    )
     assert current["node"]["advanceRegistration"] == {"id": fresh["id"], "status": "COMPLETED"}
 
 
@@ -62,7 +68,9 @@ async def test_not_for_a_contract_that_is_not_filed(life, rejected):
 
 async def test_a_viewer_who_may_not_see_the_contract_finds_nothing(life, rejected):
     assert error_codes(await life.reapply(rejected["id"], life.actors.wang)) == ["NOT_FOUND"]
-    assert error_codes(await life.reapply(rejected["id"], token("DEVELOPER", ids.OTHER_DEVELOPER, ["ca"]))) == ["NOT_FOUND"]
+    assert error_codes(await life.reapply(rejected["id"], token("DEVELOPER", ids.OTHER_DEVELOPER, ["ca"]))) == [
+        "NOT_FOUND"
+    ]
 
 
 @pytest.mark.parametrize("role, party", [("REGISTRAR", None), ("HOUSING", None), ("TAX", None), ("BANK", ids.BANK)])

@@ -1,4 +1,5 @@
 """recordFundDeposit: the supervising bank records buyers' payments; any bank or HOUSING the maintenance fund."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,15 +19,26 @@ async def contract(sale):
 async def test_the_supervising_bank_records_a_payment(sale, contract):
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "300000.00", "B-1")
     assert payload["userErrors"] == []
-    assert payload["deposit"] == {"id": payload["deposit"]["id"], "kind": "PRESALE_SUPERVISED", "amount": "300000.00", "bankReference": "B-1"}
+    assert payload["deposit"] == {
+        "id": payload["deposit"]["id"],
+        "kind": "PRESALE_SUPERVISED",
+        "amount": "300000.00",
+        "bankReference": "B-1",
+    }
     assert payload["contract"]["requiredSupervisedAmount"] == "300000.00"
     assert payload["contract"]["requiredMaintenanceFund"] == "7160.00"
     assert await Event.filter(type="FUNDS_DEPOSITED").count() == 1
 
 
-@pytest.mark.parametrize("bearer_args, error", [(("BANK", ids.OTHER_BANK), ("NOT_FOUND", ["input", "contractId"])),
-                                               (("HOUSING", None), ("FORBIDDEN", None)), (("TAX", None), ("FORBIDDEN", None)),
-                                               (("BUYER", ids.ZHANG_SAN), ("FORBIDDEN", None))])
+@pytest.mark.parametrize(
+    "bearer_args, error",
+    [
+        (("BANK", ids.OTHER_BANK), ("NOT_FOUND", ["input", "contractId"])),
+        (("HOUSING", None), ("FORBIDDEN", None)),
+        (("TAX", None), ("FORBIDDEN", None)),
+        (("BUYER", ids.ZHANG_SAN), ("FORBIDDEN", None)),
+    ],
+)
 async def test_only_the_supervising_bank_records_supervised_payments(sale, contract, bearer_args, error):
     payload = await sale.deposit(contract["id"], "PRESALE_SUPERVISED", "1.00", "X", bearer=token(*bearer_args))
     assert error_fields(payload) == [error]

@@ -1,4 +1,5 @@
 """recordObjectionLawsuit: REGISTRAR records the suit that keeps an objection in force."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """registerObjection: in force at once; blocks transfers, first registration and new mortgages;
 lapses 15 days later through the sweep unless a lawsuit is recorded; ends with a cancellation."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,7 +44,11 @@ async def test_in_force_at_once_with_a_proof(life, sold):
     assert payload["userErrors"] == []
     objection = payload["registration"]
     assert (objection["kind"], objection["status"], objection["rightStatus"], objection["decidedBy"]) == (
-        "OBJECTION", "COMPLETED", "IN_FORCE", "REGISTRAR")
+        "OBJECTION",
+        "COMPLETED",
+        "IN_FORCE",
+        "REGISTRAR",
+    )
     assert [a["name"] for a in objection["applicants"]] == ["王五"]
     assert objection["certificate"]["kind"] == "REGISTRATION_PROOF"
 
@@ -84,7 +89,9 @@ async def test_a_lawsuit_keeps_it_in_force(life, sold, settings):
 async def test_it_ends_with_the_applicants_cancellation_and_the_waiting_transfer_completes(life, sold):
     objection = (await life.object(life.unit["id"], ids.WANG_WU))["registration"]
     assert error_codes(await life.first_registration(life.permit["id"])) == ["ENCUMBERED"]
-    applied = (await life.apply_cancellation(objection["id"], life.actors.wang, reason="异议人撤回异议"))["registration"]
+    applied = (await life.apply_cancellation(objection["id"], life.actors.wang, reason="异议人撤回异议"))[
+        "registration"
+    ]
     done = (await life.sign_registration(applied, life.actors.wang))["registration"]
     assert (done["status"], done["cancels"]["rightStatus"]) == ("COMPLETED", "HISTORIC")
     transfers = (await life.first_registration(life.permit["id"]))["transfers"]
@@ -93,8 +100,11 @@ async def test_it_ends_with_the_applicants_cancellation_and_the_waiting_transfer
 
 async def test_a_registrar_cancels_it_on_a_court_document(life, sold):
     objection = (await life.object(life.unit["id"], ids.WANG_WU))["registration"]
-    done = (await life.apply_cancellation(objection["id"], life.actors.registrar, reason="异议不成立",
-                                          court_document="(2026)豫1528民初300号"))["registration"]
+    done = (
+        await life.apply_cancellation(
+            objection["id"], life.actors.registrar, reason="异议不成立", court_document="(2026)豫1528民初300号"
+        )
+    )["registration"]
     assert (done["status"], done["decidedBy"], done["cancels"]["rightStatus"]) == ("COMPLETED", "REGISTRAR", "HISTORIC")
 
 
@@ -107,8 +117,12 @@ async def test_only_the_objections_applicant_cancels_it_besides_a_registrar(life
 
 
 async def test_bad_input_is_named(life, sold):
-    assert error_fields(await life.object(life.unit["id"], "411528199001011230")) == [("INVALID_INPUT", ["input", "applicantIdNumber"])]
-    assert error_fields(await life.object(life.unit["id"], ids.WANG_WU, claim=" ")) == [("INVALID_INPUT", ["input", "claim"])]
+    assert error_fields(await life.object(life.unit["id"], "411528199001011230")) == [
+        ("INVALID_INPUT", ["input", "applicantIdNumber"])
+    ]
+    assert error_fields(await life.object(life.unit["id"], ids.WANG_WU, claim=" ")) == [
+        ("INVALID_INPUT", ["input", "claim"])
+    ]
 
 
 async def test_an_unknown_person_is_not_found(life, sold):
@@ -116,6 +130,11 @@ async def test_an_unknown_person_is_not_found(life, sold):
     assert error_fields(await life.object(life.unit["id"], stranger)) == [("NOT_FOUND", ["input", "applicantIdNumber"])]
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("TAX", None), ("BUYER", ids.WANG_WU), ("DEVELOPER", ids.DEVELOPER), ("BANK", ids.BANK)])
+@pytest.mark.parametrize(
+    "role, party",
+    [("HOUSING", None), ("TAX", None), ("BUYER", ids.WANG_WU), ("DEVELOPER", ids.DEVELOPER), ("BANK", ids.BANK)],
+)
 async def test_only_a_registrar_registers_objections(life, sold, role, party):
-    assert error_codes(await life.object(life.unit["id"], ids.WANG_WU, bearer=token(role, party, ["ca", "face"]))) == ["FORBIDDEN"]
+    assert error_codes(await life.object(life.unit["id"], ids.WANG_WU, bearer=token(role, party, ["ca", "face"]))) == [
+        "FORBIDDEN"
+    ]

@@ -1,4 +1,5 @@
 """registerOrganization: given a role and input, when registering, then a party and its event."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,13 +22,19 @@ mutation($name: String!, $idNumber: String!) {
 async def test_registrar_or_housing_registers_an_organization(gql, role):
     data = await gql.data(REGISTER, {"name": " Xixian Rural Bank ", "idNumber": ids.BANK.lower()}, bearer=token(role))
     payload = data["registerOrganization"]
-    assert payload == {"party": {"kind": "ORGANIZATION", "name": "Xixian Rural Bank", "idNumber": ids.BANK}, "userErrors": []}
+    assert payload == {
+        "party": {"kind": "ORGANIZATION", "name": "Xixian Rural Bank", "idNumber": ids.BANK},
+        "userErrors": [],
+    }
     event = await Event.get(seq=1)
     assert event.type == "ORGANIZATION_REGISTERED" and event.payload["idNumber"] == ids.BANK
     assert (await eventlog.verify_chain()).ok
 
 
-@pytest.mark.parametrize("role, party", [("TAX", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER), ("BUYER", ids.ZHANG_SAN), ("SUPERVISOR", None)])
+@pytest.mark.parametrize(
+    "role, party",
+    [("TAX", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER), ("BUYER", ids.ZHANG_SAN), ("SUPERVISOR", None)],
+)
 async def test_other_roles_are_forbidden_and_nothing_is_stored(gql, role, party):
     data = await gql.data(REGISTER, {"name": "X", "idNumber": ids.BANK}, bearer=token(role, party))
     assert data["registerOrganization"]["party"] is None

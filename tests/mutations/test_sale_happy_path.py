@@ -1,4 +1,5 @@
 """Given a permit, when a buyer's sale goes through every step, then the advance notice is in force."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """registerSeizure and releaseSeizure: the registrar records a court's 查封 at once; it blocks until released."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,12 +25,18 @@ async def units(life):
 async def test_a_seizure_is_in_force_at_once(life, units):
     seized = await life.seize(units[0]["id"], until="2099-06-30")
     registration = seized["registration"]
-    assert (registration["kind"], registration["status"], registration["rightStatus"]) == ("SEIZURE", "COMPLETED", "IN_FORCE")
+    assert (registration["kind"], registration["status"], registration["rightStatus"]) == (
+        "SEIZURE",
+        "COMPLETED",
+        "IN_FORCE",
+    )
     stored = await Registration.get(kind="SEIZURE")
     assert stored.decided_by == "REGISTRAR" and str(stored.effective_until) == "2099-06-30"
 
 
-@pytest.mark.parametrize("role, party", [("HOUSING", None), ("TAX", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER)])
+@pytest.mark.parametrize(
+    "role, party", [("HOUSING", None), ("TAX", None), ("BANK", ids.BANK), ("DEVELOPER", ids.DEVELOPER)]
+)
 async def test_only_the_registrar_seizes_and_releases(life, units, role, party):
     bearer = token(role, party, ["ca"])
     assert error_codes(await life.seize(units[0]["id"], bearer=bearer)) == ["FORBIDDEN"]

@@ -1,4 +1,5 @@
 """signContract: each buyer (face) and the seller (CA) sign the current text; the last makes it SIGNED."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,9 @@ REVISE = """mutation($input: ReviseContractInput!) { reviseContract(input: $inpu
 @pytest.fixture
 async def draft(sale):
     _, units = await sale.permit_with_units()
-    payload = await sale.draft(units[0]["id"], buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}])
+    payload = await sale.draft(
+        units[0]["id"], buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}]
+    )
     return payload["contract"]
 
 
@@ -27,7 +30,10 @@ async def test_every_party_signs_and_the_last_signature_makes_it_signed(sale, dr
     last = await sale.sign(draft["id"], draft["documentHash"], sale.actors.developer)
     assert last["contract"]["status"] == "SIGNED"
     assert [(s["signer"]["name"], s["method"]) for s in last["contract"]["signatures"]] == [
-        ("张三", "FACE"), ("李四", "FACE"), ("息县新园置业有限公司", "CA")]
+        ("张三", "FACE"),
+        ("李四", "FACE"),
+        ("息县新园置业有限公司", "CA"),
+    ]
 
 
 async def test_a_buyer_without_face_verification_is_unverified(sale, draft):
@@ -41,9 +47,15 @@ async def test_a_developer_without_its_ca_certificate_is_unverified(sale, draft)
     assert error_fields(payload) == [("IDENTITY_UNVERIFIED", None)]
 
 
-@pytest.mark.parametrize("role, party, error", [("BUYER", ids.WANG_WU, ("NOT_FOUND", ["input", "contractId"])),
-                                               ("DEVELOPER", ids.OTHER_DEVELOPER, ("NOT_FOUND", ["input", "contractId"])),
-                                               ("HOUSING", None, ("FORBIDDEN", None)), ("BANK", ids.BANK, ("FORBIDDEN", None))])
+@pytest.mark.parametrize(
+    "role, party, error",
+    [
+        ("BUYER", ids.WANG_WU, ("NOT_FOUND", ["input", "contractId"])),
+        ("DEVELOPER", ids.OTHER_DEVELOPER, ("NOT_FOUND", ["input", "contractId"])),
+        ("HOUSING", None, ("FORBIDDEN", None)),
+        ("BANK", ids.BANK, ("FORBIDDEN", None)),
+    ],
+)
 async def test_no_one_else_signs(sale, draft, role, party, error):
     payload = await sale.sign(draft["id"], draft["documentHash"], token(role, party, ["face", "ca"]))
     assert error_fields(payload) == [error]
@@ -72,10 +84,21 @@ async def test_a_signed_contract_takes_no_more_signatures(sale, draft):
 async def test_changing_the_draft_changes_its_hash_and_drops_signatures(sale, draft):
     for bearer in (sale.actors.zhang, sale.actors.li, sale.actors.developer):
         await sale.sign(draft["id"], draft["documentHash"], bearer)
-    revised = await sale.client.data(REVISE, {"input": {
-        "contractId": draft["id"], "buyers": [{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}],
-        "price": "990000.00", "downPayment": "300000.00", "paymentMethod": "COMMERCIAL_LOAN",
-        "deliveryWithCertificate": True, "lenderIdNumber": ids.BANK}}, bearer=sale.actors.developer)
+    revised = await sale.client.data(
+        REVISE,
+        {
+            "input": {
+                "contractId": draft["id"],
+                "buyers": [{"idNumber": ids.ZHANG_SAN, "name": "张三"}, {"idNumber": ids.LI_SI, "name": "李四"}],
+                "price": "990000.00",
+                "downPayment": "300000.00",
+                "paymentMethod": "COMMERCIAL_LOAN",
+                "deliveryWithCertificate": True,
+                "lenderIdNumber": ids.BANK,
+            }
+        },
+        bearer=sale.actors.developer,
+    )
     contract = revised["reviseContract"]["contract"]
     assert contract["status"] == "DRAFT" and contract["signatures"] == []
     assert contract["documentHash"] != draft["documentHash"]

@@ -1,5 +1,6 @@
 """signRegistration: each applicant signs the cancellation's application; the last signature
 decides at once, and the withdrawn sale can then be cancelled and the home sold again."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,11 +35,22 @@ async def test_the_last_signature_cancels_the_notice_with_a_proof(life, cancella
     assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "SYSTEM")
     assert done["cancels"]["rightStatus"] == "HISTORIC"
     assert done["property"]["status"] == "SOLD"
-    assert [c["rule"] for c in done["checks"]] == ["SIGNATURES_COMPLETE", "RIGHT_IN_FORCE", "NO_ADVANCE_MORTGAGE", "NO_SEIZURE"]
+    assert [c["rule"] for c in done["checks"]] == [
+        "SIGNATURES_COMPLETE",
+        "RIGHT_IN_FORCE",
+        "NO_ADVANCE_MORTGAGE",
+        "NO_SEIZURE",
+    ]
     certificate = await Certificate.get(number=done["number"])
     assert certificate.content["right"] == "注销登记" and certificate.content["cancels"] == life.notice["number"]
     types = [e.type for e in await Event.filter(registration_id=certificate.registration_id).order_by("seq")]
-    assert types == ["REGISTRATION_SUBMITTED", "REGISTRATION_SUBMITTED", "REGISTRATION_SUBMITTED", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
+    assert types == [
+        "REGISTRATION_SUBMITTED",
+        "REGISTRATION_SUBMITTED",
+        "REGISTRATION_SUBMITTED",
+        "REGISTRATION_COMPLETED",
+        "CERTIFICATE_ISSUED",
+    ]
 
 
 async def test_a_signature_over_another_text_is_refused(life, cancellation):
@@ -71,8 +83,12 @@ async def test_the_advance_notice_is_not_signed_here(life, cancellation):
 
 
 async def test_signers_prove_who_they_are(life, cancellation):
-    assert error_codes(await life.sign_registration(cancellation, token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
-    assert error_codes(await life.sign_registration(cancellation, token("DEVELOPER", ids.DEVELOPER, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await life.sign_registration(cancellation, token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
+    assert error_codes(await life.sign_registration(cancellation, token("DEVELOPER", ids.DEVELOPER, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
 
 
 @pytest.mark.parametrize("role, party", [("REGISTRAR", None), ("HOUSING", None), ("BANK", ids.BANK)])

@@ -1,4 +1,5 @@
 """What the signers sign (issue 16 item 6): the text beside each documentHash."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,13 @@ def sha256(text: str) -> str:
 
 
 async def test_the_contract_text_hashes_to_its_document_hash_and_a_revision_changes_both(sale, unit, gql):
-    drafted = await sale.draft(unit["id"], buyers=[{"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.6"},
-                                                   {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"}])
+    drafted = await sale.draft(
+        unit["id"],
+        buyers=[
+            {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.6"},
+            {"idNumber": ids.LI_SI, "name": "李四", "share": "0.4"},
+        ],
+    )
     contract_id = drafted["contract"]["id"]
     query = "query($id: ID!) { node(id: $id) { ... on Contract { text documentHash } } }"
     first = (await gql.data(query, {"id": contract_id}, bearer=sale.actors.zhang))["node"]
@@ -28,10 +34,19 @@ async def test_the_contract_text_hashes_to_its_document_hash_and_a_revision_chan
     revised = await gql.data(
         """mutation($input: ReviseContractInput!) { reviseContract(input: $input) { contract { documentHash text }
              userErrors { code } } }""",
-        {"input": {"contractId": contract_id, "buyers": [{"idNumber": ids.ZHANG_SAN, "name": "张三"}], "price": "990000.00",
-                   "downPayment": "300000.00", "paymentMethod": "COMMERCIAL_LOAN", "deliveryWithCertificate": True,
-                   "lenderIdNumber": ids.BANK}},
-        bearer=sale.actors.developer)
+        {
+            "input": {
+                "contractId": contract_id,
+                "buyers": [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+                "price": "990000.00",
+                "downPayment": "300000.00",
+                "paymentMethod": "COMMERCIAL_LOAN",
+                "deliveryWithCertificate": True,
+                "lenderIdNumber": ids.BANK,
+            }
+        },
+        bearer=sale.actors.developer,
+    )
     after = revised["reviseContract"]["contract"]
     assert after["documentHash"] != first["documentHash"] and after["text"] != first["text"]
     assert sha256(after["text"]) == after["documentHash"]

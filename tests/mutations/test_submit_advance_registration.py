@@ -1,21 +1,25 @@
 """submitAdvanceRegistration: each buyer answers and signs; the last signature is decided at once."""
+
 from __future__ import annotations
 
 import pytest
 
 from domain.models import Certificate, Contract, Event, Registration, SharedPersonRecord
-from tests.families import pk
 from resolvers.ids import to_global_id
 from tests import ids
-from tests.seizures import seize
+from tests.families import pk
 from tests.mutations.conftest import error_codes
+from tests.seizures import seize
 from tests.support import token
+
 
 @pytest.fixture
 async def filed(sale):
     _, units = await sale.permit_with_units()
     sale.unit_ids = [u["id"] for u in units]
-    return await sale.filed_contract(units[0]["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li})
+    return await sale.filed_contract(
+        units[0]["id"], buyer_tokens={ids.ZHANG_SAN: sale.actors.zhang, ids.LI_SI: sale.actors.li}
+    )
 
 
 async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale, filed):
@@ -26,8 +30,13 @@ async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale,
     done = last["registration"]
     assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "SYSTEM")
     assert [c["rule"] for c in done["checks"]] == [
-        "CONTRACT_FILED", "SIGNATURES_COMPLETE", "NO_SEIZURE", "NO_COMPETING_ADVANCE_NOTICE", "IDENTITIES_MATCH_SHARED_DATA",
-        "INQUIRY_ACCEPTED"]
+        "CONTRACT_FILED",
+        "SIGNATURES_COMPLETE",
+        "NO_SEIZURE",
+        "NO_COMPETING_ADVANCE_NOTICE",
+        "IDENTITIES_MATCH_SHARED_DATA",
+        "INQUIRY_ACCEPTED",
+    ]
     certificate = await Certificate.get(number=done["number"])
     assert certificate.kind == "REGISTRATION_PROOF"
     assert [h["name"] for h in certificate.content["holders"]] == ["张三", "李四"]
@@ -44,7 +53,9 @@ async def test_a_seizure_refuses_the_signature_until_it_is_released(sale, filed)
     assert (await Registration.get(kind="ADVANCE_NOTICE")).status == "AWAITING_SIGNATURE"
     await sale.client.data(
         'mutation($id: ID!) { releaseSeizure(input: {registrationId: $id, documentNumber: "(2026)豫1528执100号之一"}) { userErrors { code } } }',
-        {"id": to_global_id("Registration", seizure.id)}, bearer=sale.actors.registrar)
+        {"id": to_global_id("Registration", seizure.id)},
+        bearer=sale.actors.registrar,
+    )
     done = (await sale.submit(registration["id"], sale.actors.li))["registration"]
     assert done["status"] == "COMPLETED"
     assert [c["rule"] for c in done["checks"] if not c["passed"]] == []
@@ -55,7 +66,12 @@ async def test_a_name_that_differs_from_shared_data_goes_to_a_person(sale, filed
     await SharedPersonRecord.create(id_number=ids.LI_SI, name="李斯", marital_status="SINGLE")
     await sale.submit(registration["id"], sale.actors.zhang)
     review = (await sale.submit(registration["id"], sale.actors.li))["registration"]
-    assert (review["status"], review["rightStatus"], review["decidedBy"], review["number"]) == ("IN_REVIEW", "PENDING", None, None)
+    assert (review["status"], review["rightStatus"], review["decidedBy"], review["number"]) == (
+        "IN_REVIEW",
+        "PENDING",
+        None,
+        None,
+    )
     assert [c["rule"] for c in review["checks"] if not c["passed"]] == ["IDENTITIES_MATCH_SHARED_DATA"]
     assert await Event.filter(type="REGISTRATION_IN_REVIEW").count() == 1
 
@@ -76,7 +92,10 @@ async def test_a_hard_rule_still_rejects_at_once_even_with_a_rule_a_person_could
     await Contract.filter(id=pk(contract["id"])).update(status="CANCELLED", filed_property_id=None)
     rejected = (await sale.submit(registration["id"], sale.actors.li))["registration"]
     assert rejected["status"] == "REJECTED"
-    assert {c["rule"] for c in rejected["checks"] if not c["passed"]} == {"CONTRACT_FILED", "IDENTITIES_MATCH_SHARED_DATA"}
+    assert {c["rule"] for c in rejected["checks"] if not c["passed"]} == {
+        "CONTRACT_FILED",
+        "IDENTITIES_MATCH_SHARED_DATA",
+    }
 
 
 async def test_an_answer_can_be_changed_until_the_decision(sale, filed):
@@ -86,8 +105,11 @@ async def test_an_answer_can_be_changed_until_the_decision(sale, filed):
     assert changed["userErrors"] == [] and changed["registration"]["status"] == "AWAITING_SIGNATURE"
     done = (await sale.submit(registration["id"], sale.actors.li))["registration"]
     assert done["status"] == "COMPLETED"
-    answers = await sale.client.data('query($id: ID!) { node(id: $id) { ... on Registration { inquiry { party { name } answer answeredAt } } } }',
-                                     {"id": registration["id"]}, bearer=sale.actors.registrar)
+    answers = await sale.client.data(
+        "query($id: ID!) { node(id: $id) { ... on Registration { inquiry { party { name } answer answeredAt } } } }",
+        {"id": registration["id"]},
+        bearer=sale.actors.registrar,
+    )
     assert [(a["party"]["name"], a["answer"]) for a in answers["node"]["inquiry"]] == [("张三", True), ("李四", True)]
     # Decided: the answer is final.
     assert error_codes(await sale.submit(registration["id"], sale.actors.zhang, accept=False)) == ["INVALID_STATE"]
@@ -95,11 +117,20 @@ async def test_an_answer_can_be_changed_until_the_decision(sale, filed):
 
 async def test_without_face_verification_a_buyer_is_unverified(sale, filed):
     _, registration = filed
-    assert error_codes(await sale.submit(registration["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await sale.submit(registration["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
 
 
-@pytest.mark.parametrize("role, party, code", [("BUYER", ids.WANG_WU, "NOT_FOUND"), ("DEVELOPER", ids.DEVELOPER, "FORBIDDEN"),
-                                              ("REGISTRAR", None, "FORBIDDEN"), ("BANK", ids.BANK, "FORBIDDEN")])
+@pytest.mark.parametrize(
+    "role, party, code",
+    [
+        ("BUYER", ids.WANG_WU, "NOT_FOUND"),
+        ("DEVELOPER", ids.DEVELOPER, "FORBIDDEN"),
+        ("REGISTRAR", None, "FORBIDDEN"),
+        ("BANK", ids.BANK, "FORBIDDEN"),
+    ],
+)
 async def test_only_the_buyers_named_submit(sale, filed, role, party, code):
     _, registration = filed
     assert error_codes(await sale.submit(registration["id"], token(role, party, ["face", "ca"]))) == [code]

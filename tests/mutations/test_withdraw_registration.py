@@ -1,4 +1,5 @@
 """withdrawRegistration: an applicant ends its application before the decision; terminal after."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,14 +45,20 @@ async def test_a_decided_application_is_not_withdrawn(life, application):
 
 
 async def test_a_reason_is_required(life, application):
-    assert error_fields(await life.withdraw(application["id"], life.actors.zhang, reason=" ")) == [("INVALID_INPUT", ["input", "reason"])]
+    assert error_fields(await life.withdraw(application["id"], life.actors.zhang, reason=" ")) == [
+        ("INVALID_INPUT", ["input", "reason"])
+    ]
 
 
 async def test_the_applicant_proves_who_it_is(life, application):
-    assert error_codes(await life.withdraw(application["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == ["IDENTITY_UNVERIFIED"]
+    assert error_codes(await life.withdraw(application["id"], token("BUYER", ids.ZHANG_SAN, ["pwd"]))) == [
+        "IDENTITY_UNVERIFIED"
+    ]
 
 
-@pytest.mark.parametrize("role, party", [("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("HOUSING", None), ("BANK", ids.BANK)])
+@pytest.mark.parametrize(
+    "role, party", [("DEVELOPER", ids.DEVELOPER), ("REGISTRAR", None), ("HOUSING", None), ("BANK", ids.BANK)]
+)
 async def test_only_an_applicant_withdraws(life, application, role, party):
     # The seller sees the advance notice application but is not its applicant.
     assert error_codes(await life.withdraw(application["id"], token(role, party, ["ca", "face"]))) == ["FORBIDDEN"]

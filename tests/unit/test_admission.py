@@ -1,4 +1,5 @@
 """AdmissionLimit: at most N GraphQL requests at once per worker, the rest in order of arrival."""
+
 from __future__ import annotations
 
 import asyncio
@@ -52,7 +53,9 @@ async def test_requests_beyond_the_limit_wait_and_are_let_in_by_arrival():
     assert app.started == [f"r{n}" for n in range(8)]
 
 
-@pytest.mark.parametrize("scope", [http("ws", kind="websocket"), http("health", path="/healthz"), http("ready", path="/readyz")])
+@pytest.mark.parametrize(
+    "scope", [http("ws", kind="websocket"), http("health", path="/healthz"), http("ready", path="/readyz")]
+)
 async def test_subscriptions_and_health_checks_are_never_held_back(scope):
     app = HeldRequests()
     limited = AdmissionLimit(app, limit=1)
@@ -120,6 +123,7 @@ async def test_a_slowly_sent_body_holds_no_slot_and_reaches_the_app_whole():
 
     async def whole() -> dict:
         return {"type": "http.request", "body": b"{}", "more_body": False}
+
     # The slow client is still sending: the next request goes ahead of it.
     await asyncio.wait_for(limited(http("quick"), whole, None), timeout=1)
     assert bodies == [b"{}"]

@@ -1,5 +1,6 @@
 """The alias count read from the text before parsing (resolvers/limits.py more_aliases_than):
 it may refuse only what strawberry's MaxAliasesLimiter refuses after parsing."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,9 @@ def limiter_count(text: str) -> int:
     """What the limiter counts: every operation's aliases, each fragment spread's again."""
     document = parse(text)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    return sum(count_fields_with_alias(d, fragments) for d in document.definitions
-               if isinstance(d, OperationDefinitionNode))
+    return sum(
+        count_fields_with_alias(d, fragments) for d in document.definitions if isinstance(d, OperationDefinitionNode)
+    )
 
 
 def aliases(n: int, name: str = "a") -> str:
@@ -70,11 +72,14 @@ def test_what_fragments_add_is_left_to_the_limiter():
     assert more_aliases_than(text, 9)
 
 
-@pytest.mark.parametrize("text", [
-    "{ " + aliases(20) + " } }",           # unbalanced: the parser says where
-    "{ " + aliases(20),
-    "}{ " + aliases(20) + " }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ " + aliases(20) + " } }",  # unbalanced: the parser says where
+        "{ " + aliases(20),
+        "}{ " + aliases(20) + " }",
+    ],
+)
 def test_an_unbalanced_document_is_left_to_the_parser(text):
     assert not more_aliases_than(text, 15)
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,7 @@ def test_a_float_is_refused():
 
 
 def test_the_same_moment_in_any_zone_hashes_the_same():
-    utc = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+    utc = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
     shanghai = utc.astimezone(timezone(timedelta(hours=8)))
     assert canonical_hash({"at": utc}) == canonical_hash({"at": shanghai})
 
@@ -32,7 +32,7 @@ def test_any_change_changes_the_hash():
 
 @pytest.mark.parametrize("seq", [1, 9, 10, 12345678901])
 def test_the_canonical_text_splits_around_its_sequence_number(seq):
-    moment = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
     # A payload that itself holds "seq":0 followed by "type" must not confuse the split.
     payload = {"nested": {"seq": 0, "type": "x"}, "name": "息县"}
     head, tail = canonical_parts("CONTRACT_FILED", moment, {"propertyId": 1}, payload)

@@ -1,4 +1,3 @@
-
 from domain.enums import CertificateStatus, RightStatus
 from domain.masking import mask_name
 from domain.rules.certificate_status import certificate_status

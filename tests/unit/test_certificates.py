@@ -17,7 +17,10 @@ def test_changed_content_is_detected():
     ring = KeyRing(Ed25519Signing(Ed25519PrivateKey.generate()))
     signed = ring.sign(CONTENT)
     forged = {**CONTENT, "holders": ["李四"]}
-    assert ring.verify(forged, signed.content_hash, signed.signature, signed.signing_key_id) == "the content does not match its hash"
+    assert (
+        ring.verify(forged, signed.content_hash, signed.signature, signed.signing_key_id)
+        == "the content does not match its hash"
+    )
 
 
 def test_a_forged_signature_is_detected():
@@ -41,5 +44,8 @@ def test_after_rotation_old_certificates_still_verify():
     rotated = KeyRing(Ed25519Signing(Ed25519PrivateKey.generate()))
     assert rotated.verify(CONTENT, signed_before.content_hash, signed_before.signature, signed_before.signing_key_id)
     rotated.add_verify_key(Ed25519Verify(old_key.public_key()))
-    assert rotated.verify(CONTENT, signed_before.content_hash, signed_before.signature, signed_before.signing_key_id) is None
+    assert (
+        rotated.verify(CONTENT, signed_before.content_hash, signed_before.signature, signed_before.signing_key_id)
+        is None
+    )
     assert rotated.sign(CONTENT).signing_key_id != signed_before.signing_key_id

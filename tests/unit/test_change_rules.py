@@ -1,7 +1,8 @@
 """The pure rules of issue 13: instant or by a person, certificate status, objection lapse, refunds."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,21 +16,30 @@ from domain.rules.review import Outcome, outcome
 
 
 def _facts(**changes) -> AdvanceNoticeFacts:
-    base = dict(contract_filed=True, unsigned_applicants=(), seizure_in_force=False, competing_notice_in_force=False,
-                identity_mismatches=(), inquiry_refusals=())
+    base = dict(
+        contract_filed=True,
+        unsigned_applicants=(),
+        seizure_in_force=False,
+        competing_notice_in_force=False,
+        identity_mismatches=(),
+        inquiry_refusals=(),
+    )
     return AdvanceNoticeFacts(**{**base, **changes})
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ({}, Outcome.APPROVE),
-    ({"identity_mismatches": ("李四",)}, Outcome.REVIEW),
-    ({"inquiry_refusals": ("张三",)}, Outcome.REVIEW),
-    ({"identity_mismatches": ("李四",), "inquiry_refusals": ("张三",)}, Outcome.REVIEW),
-    ({"contract_filed": False}, Outcome.REJECT),
-    ({"seizure_in_force": True, "inquiry_refusals": ("张三",)}, Outcome.REJECT),
-    ({"competing_notice_in_force": True}, Outcome.REJECT),
-    ({"unsigned_applicants": ("李四",), "identity_mismatches": ("李四",)}, Outcome.REJECT),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({}, Outcome.APPROVE),
+        ({"identity_mismatches": ("李四",)}, Outcome.REVIEW),
+        ({"inquiry_refusals": ("张三",)}, Outcome.REVIEW),
+        ({"identity_mismatches": ("李四",), "inquiry_refusals": ("张三",)}, Outcome.REVIEW),
+        ({"contract_filed": False}, Outcome.REJECT),
+        ({"seizure_in_force": True, "inquiry_refusals": ("张三",)}, Outcome.REJECT),
+        ({"competing_notice_in_force": True}, Outcome.REJECT),
+        ({"unsigned_applicants": ("李四",), "identity_mismatches": ("李四",)}, Outcome.REJECT),
+    ],
+)
 def test_hard_rules_reject_and_rules_a_person_can_judge_go_to_review(changes, expected):
     assert outcome(advance_notice_checks(_facts(**changes))) == expected
 
@@ -38,18 +48,21 @@ def test_missing_data_is_a_rule_a_person_judges():
     assert outcome([Check("CONTRACT_FILED", True, ""), Check("DATA_COMPLETE", False, "no record")]) == Outcome.REVIEW
 
 
-@pytest.mark.parametrize("right, replaced, expected", [
-    (RightStatus.IN_FORCE, False, CertificateStatus.CURRENT),
-    (RightStatus.HISTORIC, True, CertificateStatus.SUPERSEDED),
-    (RightStatus.HISTORIC, False, CertificateStatus.CANCELLED),
-    (RightStatus.LAPSED, False, CertificateStatus.CANCELLED),
-])
+@pytest.mark.parametrize(
+    "right, replaced, expected",
+    [
+        (RightStatus.IN_FORCE, False, CertificateStatus.CURRENT),
+        (RightStatus.HISTORIC, True, CertificateStatus.SUPERSEDED),
+        (RightStatus.HISTORIC, False, CertificateStatus.CANCELLED),
+        (RightStatus.LAPSED, False, CertificateStatus.CANCELLED),
+    ],
+)
 def test_certificate_status(right, replaced, expected):
     assert certificate_status(right, replaced) == expected
 
 
 def test_an_objection_lapses_on_day_15_unless_suit_is_filed():
-    at = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, 2, tzinfo=UTC)
     assert not objection_lapsed(at, at + timedelta(days=15) - timedelta(seconds=1), lawsuit_recorded=False)
     assert objection_lapsed(at, at + timedelta(days=15), lawsuit_recorded=False)
     assert not objection_lapsed(at, at + timedelta(days=400), lawsuit_recorded=True)
@@ -70,17 +83,22 @@ RECORDED = Recorded(Decimal("89.50"), "息县新园路1号", {7: ("张三", "张
 
 def test_corrections_are_checked_against_the_register_and_shared_data():
     assert checked_corrections([("buildingArea", "90.1"), ("holderName", "张叁")], RECORDED) == {
-        "buildingArea": Decimal("90.10"), "holderName": {7: "张叁"}}
+        "buildingArea": Decimal("90.10"),
+        "holderName": {7: "张叁"},
+    }
 
 
-@pytest.mark.parametrize("corrections, field", [
-    ([("buildingArea", "89.50")], ["input", "corrections", "0", "value"]),
-    ([("address", "息县新园路1号")], ["input", "corrections", "0", "value"]),
-    ([("holderName", "李斯")], ["input", "corrections", "0", "value"]),
-    ([("address", "a"), ("address", "b")], ["input", "corrections", "1", "field"]),
-    ([("usage", "OFFICE")], ["input", "corrections", "0", "field"]),
-    ([], ["input", "corrections"]),
-])
+@pytest.mark.parametrize(
+    "corrections, field",
+    [
+        ([("buildingArea", "89.50")], ["input", "corrections", "0", "value"]),
+        ([("address", "息县新园路1号")], ["input", "corrections", "0", "value"]),
+        ([("holderName", "李斯")], ["input", "corrections", "0", "value"]),
+        ([("address", "a"), ("address", "b")], ["input", "corrections", "1", "field"]),
+        ([("usage", "OFFICE")], ["input", "corrections", "0", "field"]),
+        ([], ["input", "corrections"]),
+    ],
+)
 def test_bad_corrections_name_their_field(corrections, field):
     with pytest.raises(DomainError) as refused:
         checked_corrections(corrections, RECORDED)

@@ -1,4 +1,5 @@
 """Every cell of the deed tax table, the 140 m² boundary, and shares (DESIGN §3)."""
+
 from decimal import Decimal
 
 import pytest
@@ -28,14 +29,18 @@ def test_residential_rates_by_family_homes_and_area(homes_before, area, expected
     assert deed_tax.rate(POLICY, HOME, Decimal(area), homes_before) == Decimal(expected)
 
 
-@pytest.mark.parametrize("usage", [PropertyUsage.COMMERCIAL, PropertyUsage.OFFICE, PropertyUsage.PARKING, PropertyUsage.OTHER])
+@pytest.mark.parametrize(
+    "usage", [PropertyUsage.COMMERCIAL, PropertyUsage.OFFICE, PropertyUsage.PARKING, PropertyUsage.OTHER]
+)
 def test_anything_but_a_home_pays_the_provincial_rate(usage):
     assert deed_tax.rate(POLICY, usage, Decimal("50.00"), 0) == Decimal("0.03")
 
 
 def test_the_table_is_configuration():
-    policy = CountyPolicy(deed_tax_brackets=(DeedTaxBracket(0, Decimal("0.008"), Decimal("0.012")),),
-                          deed_tax_general_rate=Decimal("0.04"))
+    policy = CountyPolicy(
+        deed_tax_brackets=(DeedTaxBracket(0, Decimal("0.008"), Decimal("0.012")),),
+        deed_tax_general_rate=Decimal("0.04"),
+    )
     assert deed_tax.rate(policy, HOME, Decimal("100"), 0) == Decimal("0.008")
     assert deed_tax.rate(policy, HOME, Decimal("100"), 1) == Decimal("0.04")
 

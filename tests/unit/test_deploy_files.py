@@ -1,4 +1,5 @@
 """deploy/onewindow.service starts the command line the way the CLI accepts it."""
+
 from __future__ import annotations
 
 import configparser
@@ -43,6 +44,9 @@ def test_systemd_accepts_the_unit(tmp_path):
     unit = tmp_path / "onewindow@.service"
     unit.write_text(UNIT.read_text())
     result = subprocess.run(["systemd-analyze", "verify", f"{unit}"], capture_output=True, text=True)
-    problems = [line for line in result.stderr.splitlines()
-                if "Unknown" in line or "Invalid" in line or "Failed to parse" in line]
+    problems = [
+        line
+        for line in result.stderr.splitlines()
+        if "Unknown" in line or "Invalid" in line or "Failed to parse" in line
+    ]
     assert not problems, result.stderr

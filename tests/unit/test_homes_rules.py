@@ -1,8 +1,7 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from domain.enums import HomeBasis, HomesScope, MaritalStatus
 from domain.rules.homes import FamilyFacts, HomeClaim, counted_members, distinct_homes
-
 from tests import ids
 
 PERSON = ids.WANG_WU
@@ -33,8 +32,8 @@ def test_without_a_shared_record_only_the_person_counts():
 
 
 def test_ownership_wins_over_a_filed_contract_for_the_same_home():
-    t1 = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    t2 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t1 = datetime(2025, 1, 1, tzinfo=UTC)
+    t2 = datetime(2026, 1, 1, tzinfo=UTC)
     homes = distinct_homes(
         [
             HomeClaim(7, PERSON, HomeBasis.FILED_CONTRACT, t1),

@@ -3,7 +3,6 @@ from datetime import date
 import pytest
 
 from domain.rules import identity
-
 from tests import ids
 
 
@@ -62,8 +61,16 @@ def test_age_counts_whole_years_from_the_birth_date(day, expected):
 
 @pytest.mark.parametrize(
     "number",
-    ["11010519491231002X", ids.ZHANG_SAN, ids.WANG_WU, "110105194912310021", "11010519491331002X",
-     ids.resident_id("411528", "19900101", "123"), ids.resident_id("999999", "20000101", "123"), "1101051949123100２X"],
+    [
+        "11010519491231002X",
+        ids.ZHANG_SAN,
+        ids.WANG_WU,
+        "110105194912310021",
+        "11010519491331002X",
+        ids.resident_id("411528", "19900101", "123"),
+        ids.resident_id("999999", "20000101", "123"),
+        "1101051949123100２X",
+    ],
 )
 def test_the_cached_check_agrees_with_stdnum(number):
     from stdnum.cn import ric

@@ -1,4 +1,5 @@
 """Every text field of every input has its column's length (issue 11, item 6)."""
+
 from __future__ import annotations
 
 import strawberry
@@ -8,9 +9,13 @@ from resolvers import inputs
 
 
 def _input_types() -> list[type]:
-    return [t for t in vars(inputs).values() if isinstance(t, type)
-            and isinstance(getattr(t, "__strawberry_definition__", None), StrawberryObjectDefinition)
-            and t.__strawberry_definition__.is_input]
+    return [
+        t
+        for t in vars(inputs).values()
+        if isinstance(t, type)
+        and isinstance(getattr(t, "__strawberry_definition__", None), StrawberryObjectDefinition)
+        and t.__strawberry_definition__.is_input
+    ]
 
 
 def _is_text(field_type) -> bool:
@@ -22,8 +27,12 @@ def _is_text(field_type) -> bool:
 def test_every_string_input_field_has_a_length_limit():
     types = _input_types()
     assert len(types) > 20
-    missing = [f"{t.__name__}.{f.python_name}" for t in types for f in t.__strawberry_definition__.fields
-               if _is_text(f.type) and f.python_name not in inputs.MAX_LENGTHS.get(t, {})]
+    missing = [
+        f"{t.__name__}.{f.python_name}"
+        for t in types
+        for f in t.__strawberry_definition__.fields
+        if _is_text(f.type) and f.python_name not in inputs.MAX_LENGTHS.get(t, {})
+    ]
     assert missing == []
 
 

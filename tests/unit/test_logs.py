@@ -1,4 +1,5 @@
 """Redaction, formats and the log-format setting, without a server."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ import pytest
 from prometheus_client import REGISTRY
 
 from api import metrics, request_id
-from resolvers import request_ids
 from api.logs import JsonFormatter, TextFormatter, redact
 from api.settings import Settings, SettingsError
+from resolvers import request_ids
 from tests import ids
 from tests.support import token
 
@@ -32,7 +33,9 @@ def test_an_exception_logged_during_a_request_carries_the_id_and_no_id_number(fo
     try:
         raise ValueError(f"no party {ids.LI_SI}")
     except ValueError:
-        record = logging.LogRecord("onewindow", logging.ERROR, __file__, 1, "failed for %s", (ids.LI_SI,), sys.exc_info())
+        record = logging.LogRecord(
+            "onewindow", logging.ERROR, __file__, 1, "failed for %s", (ids.LI_SI,), sys.exc_info()
+        )
     line = formatter.format(record)
     assert ids.LI_SI not in line and "req-42" in line
     if isinstance(formatter, JsonFormatter):

@@ -1,7 +1,8 @@
 """Supervision figures as pure rules: percentiles, working days, the period's figures by hand."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -48,15 +49,25 @@ def test_working_days_skip_weekends_and_the_day_of_submission():
 
 def test_working_age_counts_in_the_county_calendar():
     # 23:30 UTC on Friday is Saturday 07:30 in Shanghai: the next Friday is the 5th working day.
-    friday_night = to_ms(datetime(2026, 6, 5, 23, 30, tzinfo=timezone.utc))
-    next_friday = to_ms(datetime(2026, 6, 12, 9, 0, tzinfo=timezone.utc))
+    friday_night = to_ms(datetime(2026, 6, 5, 23, 30, tzinfo=UTC))
+    next_friday = to_ms(datetime(2026, 6, 12, 9, 0, tzinfo=UTC))
     assert working_age(friday_night, next_friday, "Asia/Shanghai") == 5
     assert working_age(friday_night, next_friday, "UTC") == 5  # Mon..Fri after a Friday, too
     assert working_age(friday_night, next_friday - 10 * H, "Asia/Shanghai") == 5  # Fri 07:00 Shanghai
 
 
-def row(registration_id, kind, outcome, decided, decided_by="SYSTEM", filed=None, submitted=None, applied=None,
-        accepted=None, review=None) -> Row:
+def row(
+    registration_id,
+    kind,
+    outcome,
+    decided,
+    decided_by="SYSTEM",
+    filed=None,
+    submitted=None,
+    applied=None,
+    accepted=None,
+    review=None,
+) -> Row:
     return Row(registration_id, kind, filed, submitted, applied, accepted, review, decided, decided_by, outcome)
 
 
@@ -76,8 +87,12 @@ def test_figures_by_hand():
     ]
     result = figures(decided, [row(9, "ADVANCE_NOTICE", None, None, review=7 * H)], delivery_days=30)
     counts = {c.kind: c for c in result.counts}
-    assert (counts["ADVANCE_NOTICE"].completed, counts["ADVANCE_NOTICE"].rejected, counts["ADVANCE_NOTICE"].withdrawn,
-            counts["ADVANCE_NOTICE"].in_review) == (3, 1, 1, 1)
+    assert (
+        counts["ADVANCE_NOTICE"].completed,
+        counts["ADVANCE_NOTICE"].rejected,
+        counts["ADVANCE_NOTICE"].withdrawn,
+        counts["ADVANCE_NOTICE"].in_review,
+    ) == (3, 1, 1, 1)
     assert (counts["TRANSFER"].completed, counts["FIRST_OWNERSHIP"].completed) == (2, 1)
     steps = {(d.step, d.kind, d.decided_by): d for d in result.durations}
     filing = steps[(Step.FILING_TO_ADVANCE_NOTICE_DECISION, None, None)]
@@ -105,11 +120,13 @@ def test_no_decisions_give_rates_without_a_value():
 
 
 def test_overdue_lists_what_is_open_past_the_limit_oldest_first():
-    monday = to_ms(datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc))  # 10:00 in Shanghai
-    as_of = to_ms(datetime(2026, 6, 9, 2, 0, tzinfo=timezone.utc))  # next Tuesday: 6 working days later
-    rows = [row(1, "ADVANCE_NOTICE", None, None, submitted=monday + H),
-            row(2, "ADVANCE_NOTICE", None, None, submitted=monday - 3 * DAY_MS, review=monday),
-            row(3, "ADVANCE_NOTICE", None, None, submitted=monday + 2 * DAY_MS)]
+    monday = to_ms(datetime(2026, 6, 1, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+    as_of = to_ms(datetime(2026, 6, 9, 2, 0, tzinfo=UTC))  # next Tuesday: 6 working days later
+    rows = [
+        row(1, "ADVANCE_NOTICE", None, None, submitted=monday + H),
+        row(2, "ADVANCE_NOTICE", None, None, submitted=monday - 3 * DAY_MS, review=monday),
+        row(3, "ADVANCE_NOTICE", None, None, submitted=monday + 2 * DAY_MS),
+    ]
     late = overdue(rows, as_of, 5, "Asia/Shanghai")
     assert [(o.registration_id, o.working_days, o.in_review) for o in late] == [(2, 7, True), (1, 6, False)]
     assert late[1].age_ms == 8 * DAY_MS - H
@@ -129,19 +146,39 @@ def test_the_projection_reads_each_event_once_and_new_types_slot_in():
     with_review = project(events, {**without_review, "REGISTRATION_IN_REVIEW": reviewed}).changes[3]
     assert (with_review.submitted_ms, with_review.review_ms) == (5, 12)
     withdrawn = project([("CONTRACT_CANCELLED", 20, {"propertyId": 7}, {"withdrawnRegistrations": [3, 4]})]).changes
-    assert {k: (c.outcome, c.decided_ms) for k, c in withdrawn.items()} == {3: (Outcome.WITHDRAWN.value, 20), 4: (Outcome.WITHDRAWN.value, 20)}
+    assert {k: (c.outcome, c.decided_ms) for k, c in withdrawn.items()} == {
+        3: (Outcome.WITHDRAWN.value, 20),
+        4: (Outcome.WITHDRAWN.value, 20),
+    }
 
 
 def test_an_event_that_names_no_application_changes_nothing():
-    projection = project([("REGISTRATION_SUBMITTED", 1, {"propertyId": 7}, {}),
-                          ("REGISTRATION_COMPLETED", 2, {}, {"kind": "SEIZURE"}),
-                          ("COMPLETION_ACCEPTED", 3, {}, {})])
+    projection = project(
+        [
+            ("REGISTRATION_SUBMITTED", 1, {"propertyId": 7}, {}),
+            ("REGISTRATION_COMPLETED", 2, {}, {"kind": "SEIZURE"}),
+            ("COMPLETION_ACCEPTED", 3, {}, {}),
+        ]
+    )
     assert projection.changes == {} and projection.acceptances == {}
 
 
 def _rows(projection) -> list[Row]:
-    return [Row(c.registration_id, c.kind, c.filed_ms, c.submitted_ms, None, None, c.review_ms, c.decided_ms, c.decided_by,
-                c.outcome) for c in projection.changes.values()]
+    return [
+        Row(
+            c.registration_id,
+            c.kind,
+            c.filed_ms,
+            c.submitted_ms,
+            None,
+            None,
+            c.review_ms,
+            c.decided_ms,
+            c.decided_by,
+            c.outcome,
+        )
+        for c in projection.changes.values()
+    ]
 
 
 def refs(registration_id: int) -> dict:
@@ -183,8 +220,12 @@ def test_issue_13s_events_give_review_withdrawal_and_a_persons_decision_by_hand(
     decided = [r for r in rows.values() if r.decided_ms is not None]
     result = figures(decided, [r for r in rows.values() if r.review_ms is not None], delivery_days=30)
     counts = {c.kind: (c.completed, c.rejected, c.in_review, c.withdrawn) for c in result.counts}
-    assert counts == {"ADVANCE_NOTICE": (2, 1, 2, 0), "CANCELLATION": (0, 0, 0, 1), "CORRECTION": (1, 0, 2, 0),
-                      "OBJECTION": (1, 0, 0, 0)}
+    assert counts == {
+        "ADVANCE_NOTICE": (2, 1, 2, 0),
+        "CANCELLATION": (0, 0, 0, 1),
+        "CORRECTION": (1, 0, 2, 0),
+        "OBJECTION": (1, 0, 0, 0),
+    }
     steps = {(d.step, d.kind, d.decided_by): (d.count, d.p50_ms, d.p90_ms, d.max_ms) for d in result.durations}
     # By a person: 25 h (1), 4 h (2), 48 h (5) -> sorted 4, 25, 48; p50 rank 2, p90 rank 3.
     assert steps[(Step.SUBMISSION_TO_DECISION, None, "REGISTRAR")] == (3, 25 * H, 48 * H, 48 * H)

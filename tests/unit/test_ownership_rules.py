@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from domain.rules.ownership import (
     transfer_blocker,
 )
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,9 @@ def test_deed_tax_is_settled_when_every_buyer_paid(records, settled):
 
 
 def _facts(**overrides):
-    facts = dict(contract_filed=True, tax_settled=True, seizure_in_force=False, first_registered=True, already_transferred=False)
+    facts = dict(
+        contract_filed=True, tax_settled=True, seizure_in_force=False, first_registered=True, already_transferred=False
+    )
     facts.update(overrides)
     return TransferFacts(**facts)
 

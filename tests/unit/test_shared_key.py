@@ -1,4 +1,5 @@
 """Which live subscriptions may share one execution per event."""
+
 import pytest
 
 from domain.enums import Role
@@ -18,7 +19,9 @@ def test_departments_asking_the_same_share():
 
 def test_banks_share_only_with_themselves():
     assert shared_key(QUERY, None, None, BANK) != shared_key(QUERY, None, None, OTHER_BANK)
-    assert shared_key(QUERY, None, None, BANK) == shared_key(QUERY, None, None, Viewer("bank-b", Role.BANK, party_id_number=BANK.party_id_number))
+    assert shared_key(QUERY, None, None, BANK) == shared_key(
+        QUERY, None, None, Viewer("bank-b", Role.BANK, party_id_number=BANK.party_id_number)
+    )
 
 
 def test_different_variables_do_not_share():
@@ -31,9 +34,9 @@ def test_different_variables_do_not_share():
     [
         ('subscription { events(after: "0000000000000001") { cursor } }', TAX),  # a replay is its own
         ("subscription($a: String) { events(after: $a) { cursor } }", TAX),
-        ("{ viewer { role } }", TAX),                                           # not a subscription
-        ("subscription {", TAX),                                                # not even GraphQL
-        (QUERY, None),                                                          # not signed in
+        ("{ viewer { role } }", TAX),  # not a subscription
+        ("subscription {", TAX),  # not even GraphQL
+        (QUERY, None),  # not signed in
     ],
 )
 def test_replays_queries_and_anonymous_requests_run_alone(query, viewer):

@@ -4,6 +4,7 @@ The signature example is GB/T 32918.5-2017 Annex A (also GM/T 0003.5-2012): the 
 curve sm2p256v1, user ID "1234567812345678", message "message digest", the fixed random k
 below. The hash examples are GB/T 32905-2016 (GM/T 0004-2012) Annex A.
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,8 +45,10 @@ P = _int("FFFFFFFE FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF 00000000 FFFFFFFF FFFFFFF
 A = _int("FFFFFFFE FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF 00000000 FFFFFFFF FFFFFFFC")
 B = _int("28E9FA9E 9D9F5E34 4D5A9E4B CF6509A7 F39789F5 15AB8F92 DDBCBD41 4D940E93")
 N = _int("FFFFFFFE FFFFFFFF FFFFFFFF FFFFFFFF 7203DF6B 21C6052B 53BBF409 39D54123")
-G = (_int("32C4AE2C 1F198119 5F990446 6A39C994 8FE30BBF F2660BE1 715A4589 334C74C7"),
-     _int("BC3736A2 F4F6779C 59BDCEE3 6B692153 D0A9877C C62A4740 02DF32E5 2139F0A0"))
+G = (
+    _int("32C4AE2C 1F198119 5F990446 6A39C994 8FE30BBF F2660BE1 715A4589 334C74C7"),
+    _int("BC3736A2 F4F6779C 59BDCEE3 6B692153 D0A9877C C62A4740 02DF32E5 2139F0A0"),
+)
 USER_ID = b"1234567812345678"
 
 
@@ -128,14 +131,19 @@ def test_an_sm2_key_ring_signs_and_verifies_certificates():
     assert signed.signing_key_id.startswith("sm2:")
     assert ring.verify(content, signed.content_hash, signed.signature, signed.signing_key_id) is None
     forged = base64.b64encode(b"\x30\x06\x02\x01\x01\x02\x01\x01").decode()
-    assert ring.verify(content, signed.content_hash, forged, signed.signing_key_id) == "the signature does not match the content hash"
+    assert (
+        ring.verify(content, signed.content_hash, forged, signed.signing_key_id)
+        == "the signature does not match the content hash"
+    )
 
 
 def test_keys_of_both_kinds_coexist_during_a_rotation_to_sm2():
     ed_pem = generate_private_key_pem(SigningAlgorithm.ED25519)
     before = KeyRing(load_signing_key(ed_pem)).sign({"n": 1})
     after_ring = KeyRing(load_signing_key(generate_private_key_pem("SM2"), "SM2"))
-    assert after_ring.verify({"n": 1}, before.content_hash, before.signature, before.signing_key_id).startswith("unknown signing key")
+    assert after_ring.verify({"n": 1}, before.content_hash, before.signature, before.signing_key_id).startswith(
+        "unknown signing key"
+    )
     after_ring.add_verify_key(load_verify_key(ed_pem))  # the old private key file, or its public half
     assert after_ring.verify({"n": 1}, before.content_hash, before.signature, before.signing_key_id) is None
     assert after_ring.verify({"n": 2}, *_fields(after_ring.sign({"n": 2}))) is None

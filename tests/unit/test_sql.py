@@ -1,6 +1,6 @@
 """The hand-written SQL helpers: placeholders per dialect, multi-row inserts within limits, literals."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -60,7 +60,7 @@ def test_an_update_names_its_columns_and_the_row_last():
         ("息县", "E'息县'"),
         ("O'Brien", "E'O''Brien'"),
         ("a\\'); DROP TABLE party; --", "E'a\\\\''); DROP TABLE party; --'"),
-        (datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc), "'2026-11-27T08:00:00+00:00'"),
+        (datetime(2026, 11, 27, 8, 0, tzinfo=UTC), "'2026-11-27T08:00:00+00:00'"),
         (date(2026, 11, 27), "'2026-11-27'"),
         ([3, 1, 2], "'{3,1,2}'"),
         ([], "'{}'"),
