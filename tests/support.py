@@ -149,7 +149,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    def start(self, timeout: float = 90.0) -> ServerProcess:
         log = open(self.log_path, "ab")
         if self.workers > 1:  # `onewindow serve`: a listening socket per worker
             command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers), "--no-access-log"]
