@@ -1,4 +1,4 @@
-"""Documents over plain HTTP: certificate and contract PDFs, the public verification page
+"""Documents over plain HTTP: certificate, contract and application PDFs, the public verification page
 (the certificate's QR code points to it) and the electronic archive.
 
 PDFs and archives need a bearer token, as /graphql does, and show only what the viewer may
@@ -20,13 +20,14 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from api.auth import AuthenticationError, PartyIdCache, TokenVerifier, bearer_token, viewer_from_claims
-from api.pdf import TITLE, certificate_pdf, contract_pdf, shanghai_date
+from api.pdf import TITLE, application_pdf, certificate_pdf, contract_pdf, shanghai_date
 from domain import archive
 from domain.documents.records import (
     CertificateRecord,
     Verification,
     public_record,
     verify_certificate,
+    visible_application,
     visible_certificate,
     visible_contract,
 )
@@ -65,6 +66,7 @@ class DocumentRoutes:
         return [
             Route("/certificates/{number}.pdf", self.certificate, methods=["GET"]),
             Route("/contracts/{id}.pdf", self.contract, methods=["GET"]),
+            Route("/registrations/{id}.pdf", self.application, methods=["GET"]),
             Route("/verify", self.verify, methods=["GET"]),
             Route("/archive/{unit_code}.zip", self.archive, methods=["GET"]),
         ]
@@ -97,6 +99,17 @@ class DocumentRoutes:
         if record is None:
             return _problem(404, *NOT_FOUND)
         return _pdf(await asyncio.to_thread(contract_pdf, record))
+
+    async def application(self, request: Request) -> Response:
+        """不动产登记申请书: what the applicants sign (`Registration.text`), laid out."""
+        viewer = await self._viewer(request)
+        if isinstance(viewer, Response):
+            return viewer
+        decoded = from_global_id(request.path_params["id"])
+        record = await visible_application(viewer, decoded[1]) if decoded and decoded[0] == "Registration" else None
+        if record is None:
+            return _problem(404, *NOT_FOUND)
+        return _pdf(await asyncio.to_thread(application_pdf, record))
 
     async def archive(self, request: Request) -> Response:
         viewer = await self._viewer(request)

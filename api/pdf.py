@@ -1,4 +1,5 @@
-"""PDF layouts: the certificate as the national template, the contract as the model contract.
+"""PDF layouts: the certificate as the national template, the contract as the model contract,
+an application as the registration application form (不动产登记申请书).
 
 Chinese text needs an embedded CJK font: WenQuanYi Zen Hei (Debian fonts-wqy-zenhei), whose
 TrueType outlines reportlab can subset and embed (the Noto CJK fonts are CFF, which it cannot).
@@ -24,8 +25,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from domain.documents.records import CertificateRecord, ContractRecord
-from domain.enums import CertificateKind, CertificateStatus, PaymentMethod, PropertyUsage
+from domain.documents.records import ApplicationRecord, CertificateRecord, ContractRecord, Holder
+from domain.enums import (
+    CertificateKind,
+    CertificateStatus,
+    PaymentMethod,
+    PropertyUsage,
+    RegistrationKind,
+    RegistrationStatus,
+)
 
 FONT = "OneWindowCJK"
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -222,3 +230,184 @@ def contract_pdf(record: ContractRecord) -> bytes:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- an application ---------------------------------------------------------------------------
+
+KIND = {
+    RegistrationKind.ADVANCE_NOTICE: "预告登记",
+    RegistrationKind.ADVANCE_MORTGAGE: "抵押权预告登记",
+    RegistrationKind.FIRST_OWNERSHIP: "首次登记",
+    RegistrationKind.TRANSFER: "转移登记",
+    RegistrationKind.MORTGAGE: "抵押权登记",
+    RegistrationKind.MORTGAGE_DISCHARGE: "抵押权注销登记",
+    RegistrationKind.SEIZURE: "查封登记",
+    RegistrationKind.SEIZURE_RELEASE: "解封登记",
+    RegistrationKind.CANCELLATION: "注销登记",
+    RegistrationKind.OBJECTION: "异议登记",
+    RegistrationKind.CORRECTION: "更正登记",
+}
+REGISTRATION_STATUS = {
+    RegistrationStatus.AWAITING_SIGNATURE: "待申请人签名",
+    RegistrationStatus.SUBMITTED: "已提交",
+    RegistrationStatus.IN_REVIEW: "人工审核中",
+    RegistrationStatus.COMPLETED: "已登簿",
+    RegistrationStatus.REJECTED: "不予登记",
+    RegistrationStatus.WITHDRAWN: "已撤回",
+}
+# The application forms' keys (domain/services/*), named as the paper form names them.
+FACT = {
+    "registrationType": "登记事由",
+    "contractNumber": "网签备案号",
+    "property": "不动产",
+    "unitCode": "不动产单元号",
+    "address": "坐落",
+    "building": "幢号",
+    "floor": "所在层",
+    "room": "房号",
+    "buildingArea": "建筑面积（平方米）",
+    "usage": "用途",
+    "rightHolders": "权利人",
+    "applicants": "申请人",
+    "applicant": "申请人",
+    "name": "姓名（名称）",
+    "idNumber": "证件号码",
+    "share": "份额",
+    "householdAddress": "户籍地址",
+    "maritalStatus": "婚姻状况",
+    "ownershipForm": "共有方式",
+    "obligor": "义务人",
+    "price": "价款（元）",
+    "paymentMethod": "付款方式",
+    "deliveryWithCertificate": "交房即交证",
+    "cancels": "注销的登记",
+    "number": "编号",
+    "kind": "种类",
+    "reason": "原因",
+    "courtDocument": "法院文书",
+    "court": "法院",
+    "documentNumber": "文书号",
+    "until": "期限至",
+    "seizure": "解封的查封",
+    "discharges": "注销的抵押权",
+    "principal": "被担保主债权数额（元）",
+    "termMonths": "债务履行期限（月）",
+    "advanceNotice": "预告登记证明号",
+    "firstOwnership": "首次登记",
+    "permit": "预售许可证号",
+    "completionAcceptance": "竣工验收备案号",
+    "claim": "异议事项",
+    "corrects": "更正的登记",
+    "registrationId": "登记",
+    "recorded": "登记簿记载",
+    "corrections": "更正事项",
+}
+
+
+def _named(key: str, value: str) -> str:
+    """An enum value of the form in Chinese, as the paper form writes it."""
+    try:
+        if key == "usage":
+            return USAGE[PropertyUsage(value)]
+        if key == "paymentMethod":
+            return PAYMENT[PaymentMethod(value)]
+        if key == "kind":
+            return f"{KIND[RegistrationKind(value)]}（{value}）"
+    except (ValueError, KeyError):
+        pass
+    return value
+
+
+def _fact(value: object, key: str = "") -> str:
+    """One fact of the form as Paragraph markup: nested records as 'label：value', lists a line each."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{_escape(FACT.get(k, k))}：{_fact(v, k)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "<br/>".join(_fact(v, key) for v in value) or "—"
+    return _escape(_named(key, value) if isinstance(value, str) else str(value))
+
+
+def _facts(form: dict) -> list[tuple[str, str]]:
+    return [(_escape(FACT.get(key, key)), _fact(value, key)) for key, value in form.items()]
+
+
+def _person(holder: Holder) -> str:
+    return f"{holder.name}（{holder.id_number}）"
+
+
+def application_pdf(record: ApplicationRecord) -> bytes:
+    """不动产登记申请书: the application, its parties and the facts of its form, then the text the
+    applicants sign and its SHA-256 (`documentHash`)."""
+    _register_font()
+    registration, prop = record.registration, record.property
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title="不动产登记申请书",
+        invariant=True,
+    )
+    title = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
+    chapter = ParagraphStyle("chapter", fontName=FONT, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=FONT, fontSize=10, leading=14, wordWrap="CJK")
+    small = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWrap="CJK")
+
+    def table(rows: list[tuple[str, str]]) -> Table:
+        grid = Table([[Paragraph(k, cell), Paragraph(v, cell)] for k, v in rows], colWidths=[40 * mm, 126 * mm])
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.95, 0.95, 0.95)),
+                ]
+            )
+        )
+        return grid
+
+    kind = f"{KIND[registration.kind]}（{registration.kind.value}）"
+    story = [
+        Paragraph("不动产登记申请书", title),
+        Paragraph(kind, ParagraphStyle("sub", parent=body, alignment=1)),
+        Spacer(1, 6 * mm),
+        Paragraph("申请登记事项", chapter),
+        table(
+            [
+                ("登记类型", _escape(kind)),
+                ("登记事由", _escape(str(record.form.get("registrationType") or "—"))),
+                ("办理状态", REGISTRATION_STATUS[registration.status]),
+                ("登记编号", _escape(registration.number or "（未登簿）")),
+                ("不动产单元号", prop.unit_code),
+                ("坐落", _escape(prop.address)),
+                ("用途", USAGE[prop.usage]),
+                ("建筑面积", _area(prop.building_area)),
+            ]
+        ),
+        Paragraph("申请人与权利人", chapter),
+        table(
+            [
+                ("申请人", "<br/>".join(_escape(_person(h)) for h in record.applicants) or "—"),
+                ("权利人", "<br/>".join(_escape(_person(h)) for h in record.right_holders) or "—"),
+            ]
+        ),
+        Paragraph("申请书记载事项", chapter),
+        table(_facts(record.form)),
+        Paragraph("申请书文本摘要", chapter),
+        Paragraph(f"申请人签署的文本（规范文本）的 SHA-256 摘要：{record.document_hash}", body),
+        Spacer(1, 3 * mm),
+    ]
+    if record.masked:
+        story.append(Paragraph("文本含您无权查看的身份证件号码，此处不印全文。", body))
+    else:
+        story.append(Paragraph(_escape(record.text), small))
+    doc.build(story)
+    return buffer.getvalue()

@@ -103,3 +103,24 @@ export class ResumingSubscription {
     this.client = null;
   }
 }
+
+/** A document the server gives only with the bearer token (a certificate, an application):
+ *  a plain link cannot send it, so the PDF is fetched here and shown in a new tab. */
+export async function openDocument(path: string): Promise<void> {
+  const tab = window.open("", "_blank"); // opened within the click, so no popup blocker stops it
+  const headers: Record<string, string> = {};
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const response = await fetch(path, { headers });
+  if (!response.ok) {
+    tab?.close();
+    throw new Error(`${response.status}: ${path}`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  if (tab) tab.location.href = url;
+  else location.assign(url);
+}
+
+export function applicationUrl(registrationId: string): string {
+  return `/registrations/${encodeURIComponent(registrationId)}.pdf`;
+}

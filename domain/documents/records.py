@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tortoise.expressions import Subquery
 
 from domain import visibility
 from domain.certificates import KeyRing
-from domain.documents.texts import contract_terms_of, contract_text
+from domain.documents.texts import application_text, contract_terms_of, contract_text, text_hash
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
 from domain.masking import mask_id_number, mask_name
-from domain.models import Certificate, Contract, ContractBuyer, Party, Property, Registration, RegistrationParty
+from domain.models import (
+    Certificate,
+    Contract,
+    ContractBuyer,
+    Mortgage,
+    Party,
+    Property,
+    Registration,
+    RegistrationParty,
+)
 from domain.rules.certificate_status import certificate_status
 from domain.rules.contract_text import ContractTerms
 from domain.viewer import Viewer
@@ -151,3 +161,93 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         lender,
         contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender),
     )
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    """An application (申请书) as the viewer may see it: its form as `Registration.applicationForm`
+    answers this viewer, applicants and right holders with ID numbers masked where the viewer may
+    not read them (DESIGN §1)."""
+
+    registration: Registration
+    property: Property
+    applicants: tuple[Holder, ...]
+    right_holders: tuple[Holder, ...]
+    form: dict[str, Any]  # the facts, ID numbers masked as above
+    text: str  # the canonical text as `Registration.text` answers this viewer
+    document_hash: str  # its SHA-256, as `Registration.documentHash`
+    masked: bool  # some ID number in the text is one the viewer may not read: the text is not printed
+
+
+async def visible_application(viewer: Viewer, registration_id: int) -> ApplicationRecord | None:
+    registration = await visibility.registrations(viewer, Registration.filter(id=registration_id)).first()
+    if registration is None:
+        return None
+    form = registration.application_form
+    if (
+        registration.mortgage_id
+        and not await visibility.mortgages(viewer, Mortgage.filter(id=registration.mortgage_id)).exists()
+    ):
+        # Another lender's mortgage: a right in force, never its terms (DESIGN §7), as in GraphQL.
+        form = {"registrationType": form.get("registrationType")}
+    text = application_text(form)
+    prop = await Property.get(id=registration.property_id)
+    rows = await RegistrationParty.filter(registration_id=registration.id).order_by("role", "position")
+    parties = {p.id: p for p in await Party.filter(id__in=[r.party_id for r in rows])}
+    hidden = await _hidden_id_numbers(viewer, [*parties.values()], _id_numbers(form))
+
+    def holders(role: RegistrationPartyRole) -> tuple[Holder, ...]:
+        return tuple(
+            Holder(parties[r.party_id].name, _masked(parties[r.party_id].id_number, hidden))
+            for r in rows
+            if r.role == role
+        )
+
+    return ApplicationRecord(
+        registration,
+        prop,
+        holders(RegistrationPartyRole.APPLICANT),
+        holders(RegistrationPartyRole.RIGHT_HOLDER),
+        _mask_form(form, hidden),
+        text,
+        text_hash(text),
+        bool(hidden & _id_numbers(form)),
+    )
+
+
+def _id_numbers(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        own = {value["idNumber"]} if isinstance(value.get("idNumber"), str) else set()
+        return own.union(*(_id_numbers(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_id_numbers(v) for v in value))
+    return set()
+
+
+async def _hidden_id_numbers(viewer: Viewer, parties: list[Party], in_form: set[str]) -> set[str]:
+    """The ID numbers of people the viewer may not read in full (a number no party has, too)."""
+    if viewer.sees_everything:
+        return set()
+    known = {p.id_number: p for p in parties}
+    missing = in_form - known.keys()
+    if missing:
+        known.update({p.id_number: p for p in await Party.filter(id_number__in=sorted(missing))})
+    persons = [p.id for p in known.values() if p.kind == PartyKind.PERSON]
+    readable = await visibility.unmasked_person_ids(viewer, persons)
+    hidden = {p.id_number for p in known.values() if p.kind == PartyKind.PERSON and p.id not in readable}
+    return hidden | (in_form - known.keys())
+
+
+def _masked(id_number: str, hidden: set[str]) -> str:
+    return mask_id_number(id_number) if id_number in hidden else id_number
+
+
+def _mask_form(value: Any, hidden: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _masked(v, hidden) if k == "idNumber" and isinstance(v, str) else _mask_form(v, hidden)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask_form(v, hidden) for v in value]
+    return value

@@ -71,6 +71,17 @@ async def sign_in(page, server, bearer: str, role: str) -> None:
     await playwright_api.expect(page.locator("[data-test=role]")).to_contain_text(role)
 
 
+async def opens_pdf(page, link) -> None:
+    """Clicking the link fetches the document with the bearer token and opens it in a new tab."""
+    href = await link.get_attribute("href")
+    async with page.context.expect_page() as tab, page.expect_response(lambda r: r.url.endswith(href)) as answer:
+        await link.click()
+    response = await answer.value
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.request.headers.get("authorization", "").startswith("Bearer ")
+    await (await tab.value).close()
+
+
 async def test_sign_in_and_find_a_home(page, server, life, tmp_path):
     permit, (unit, _) = await life.permit_with_units(units=2)
     _, registration = await life.pre_registered(unit["id"])
@@ -93,6 +104,11 @@ async def test_sign_in_and_find_a_home(page, server, life, tmp_path):
         unquote(await certificate.get_attribute("href")) == f"/certificates/{registration['certificate']['number']}.pdf"
     )
     await expect(page.locator("[data-test=rights]")).to_contain_text("预告登记")
+    # The PDFs need the token: the console fetches them with it (a plain link could not).
+    await opens_pdf(page, certificate)
+    application = page.locator("[data-test=application]")
+    assert unquote(await application.get_attribute("href")) == f"/registrations/{registration['id']}.pdf"
+    await opens_pdf(page, application)
     history = page.locator("[data-test=history]")
     for event_type in ("CONTRACT_DRAFTED", "CONTRACT_FILED", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"):
         await expect(history).to_contain_text(event_type)
@@ -163,6 +179,7 @@ async def test_a_registrar_approves_an_application_from_the_review_queue(page, s
     await expect(item.locator("[data-test=inquiry] tbody tr")).to_have_count(1)
     await expect(item.locator("[data-test=inquiry] tbody tr")).to_contain_text(re.compile("张三.*否"))
     await expect(item.locator("[data-test=application-form]")).to_contain_text(unit["unitCode"])
+    await opens_pdf(page, item.locator("[data-test=application-pdf]"))
     # No reason: the server's coded refusal is shown and the application stays in the queue.
     await item.locator("[data-test=approve]").click()
     await expect(page.locator("[data-test=user-error]")).to_contain_text("INVALID_INPUT")

@@ -11,7 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.documents import verification_url
 from tests import ids
+from tests.changes import Changes
 from tests.story import Life
 
 NEEDS = ("pdftotext", "pdftoppm", "zbarimg")
@@ -70,6 +72,9 @@ class Browser:
             for name in ("verdict", "status", "number", "unit-code", "holders", "kind", "date")
         }
         texts["body"] = page.inner_text("body")
+        texts["rows"] = page.locator("th").all_inner_texts()
+        texts["cells"] = page.locator("td").all_inner_texts()
+        texts["headings"] = page.locator("h1").all_inner_texts()
         texts["requests"] = requests
         page.close()
         return texts
@@ -142,6 +147,7 @@ async def test_a_certificate_prints_scans_and_verifies_current_then_superseded(s
 
         seen = await in_browser(scanned)
         assert seen["verdict"].startswith("有效") and seen["status"] == "CURRENT"
+        only_the_public_facts(seen, contract)
         assert seen["number"] == proof["number"] and seen["unit-code"] == unit_code
         assert seen["holders"] == "张*（4115**********" + ids.ZHANG_SAN[-4:] + "）"
         assert ids.ZHANG_SAN not in seen["body"] and "张三" not in seen["body"]
@@ -166,6 +172,76 @@ async def test_a_certificate_prints_scans_and_verifies_current_then_superseded(s
         assert owned.status_code == 200 and "不动产权证书" in pdf_text(owned.content, tmp_path)
         [scanned_ownership] = qr_codes(owned.content, tmp_path)
         assert "CURRENT" in (await http.get(scanned_ownership)).text
+
+
+PUBLIC_ROWS = [
+    "状态 Status",
+    "种类 Kind",
+    "证号 Number",
+    "不动产单元号 Unit code",
+    "登簿日期 Date",
+    "权利人 Holders",
+]
+
+
+def only_the_public_facts(seen: dict, contract: dict) -> None:
+    """The verification page shows valid / status, kind, number, unit code, date and masked
+    holders (issue 16 item 2), nothing else: no price, address, contract, form or signature."""
+    assert seen["rows"] == PUBLIC_ROWS
+    assert seen["headings"] == ["不动产登记电子证照核验 Certificate verification"]
+    shown = [*seen["headings"], seen["verdict"], *seen["rows"], *seen["cells"]]
+    rest = seen["body"]
+    for text in shown:
+        rest = rest.replace(text, "", 1)
+    assert rest.strip() == "", rest  # the body is those and nothing more
+    assert seen["kind"] == "不动产登记证明 REGISTRATION_PROOF"
+    assert seen["date"].startswith("20") and seen["date"].endswith("日")
+    for private in (
+        contract["number"],  # the filed contract
+        "1,000,000",
+        "1000000",  # the price
+        "息县城关镇",  # the address
+        "预购商品房预告登记",  # the application form's registration type
+        "息县新园置业",  # the obligor (seller)
+        ids.ZHANG_SAN,
+        "张三",
+        "SHA-256",
+        "signature",
+    ):
+        assert private not in seen["body"], private
+
+
+async def test_a_cancelled_proof_verifies_as_cancelled_and_still_prints(server, server_gql, tmp_path):
+    _tools()
+    life = await Changes(server_gql).setup()
+    actors = life.actors
+    _, units = await life.permit_with_units(units=1)
+    contract, notice = await life.pre_registered(units[0]["id"])
+    proof = notice["certificate"]
+    # The buyer and the seller cancel the advance notice together (issue 13).
+    cancellation = await life.cancel_notice_together(notice["id"], [actors.zhang])
+    assert (cancellation["status"], cancellation["cancels"]["rightStatus"]) == ("COMPLETED", "HISTORIC")
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        url = f"/certificates/{proof['number']}.pdf"
+        assert (await http.get(url, headers=bearer(actors.wang))).status_code == 404
+        response = await http.get(url, headers=bearer(actors.zhang))
+        assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+        text = pdf_text(response.content, tmp_path)
+        for expected in (proof["number"], "张三", units[0]["unitCode"], "不动产登记证明", "已注销"):
+            assert expected in text, expected
+        [scanned] = qr_codes(response.content, tmp_path)
+        assert scanned == verification_url(server.url, proof["number"], proof["contentHash"])
+        page = await http.get(scanned)
+        assert page.status_code == 200 and "CANCELLED" in page.text
+
+    seen = await in_browser(scanned)
+    # Issued by the authority and unaltered (valid), and no longer in force (CANCELLED).
+    assert seen["verdict"].startswith("有效") and seen["status"] == "CANCELLED"
+    assert seen["number"] == proof["number"] and seen["unit-code"] == units[0]["unitCode"]
+    assert seen["holders"] == "张*（4115**********" + ids.ZHANG_SAN[-4:] + "）"
+    assert all(r.startswith(server.url) for r in seen["requests"])
+    only_the_public_facts(seen, contract)
 
 
 async def test_the_contract_pdf_lays_out_the_signed_text_for_its_parties_only(server, server_gql, tmp_path):
