@@ -215,6 +215,17 @@ async def visible_application(viewer: Viewer, registration_id: int) -> Applicati
     )
 
 
+async def form_as_seen(viewer: Viewer | None, form: dict[str, Any]) -> dict[str, Any]:
+    """An application form with the ID numbers this viewer may not read masked (DESIGN §1)."""
+    if viewer is not None and viewer.sees_everything:
+        return form
+    numbers = _id_numbers(form)
+    if not numbers:
+        return form
+    hidden = numbers if viewer is None else await _hidden_id_numbers(viewer, [], numbers)
+    return _mask_form(form, hidden) if hidden else form
+
+
 def _id_numbers(value: Any) -> set[str]:
     if isinstance(value, dict):
         own = {value["idNumber"]} if isinstance(value.get("idNumber"), str) else set()

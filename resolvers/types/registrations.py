@@ -7,6 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain import models as m
+from domain.documents.records import form_as_seen
 from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
 from domain.services.certificates import certificate_standing
@@ -118,12 +119,15 @@ class Registration(Node):
             lawsuit_case_number=row.lawsuit_case_number,
         )
 
-    @strawberry.field(description="The electronic application form, filled in automatically from linked records")
+    @strawberry.field(
+        description="The electronic application form, filled in automatically from linked records; ID numbers "
+        "the viewer may not read in full are masked (DESIGN §1), and then text and documentHash are those of the masked form"
+    )
     async def application_form(self, info: Info) -> JSON:
         if self.mortgage_id and await info.context.loaders.mortgage.load(self.mortgage_id) is None:
             # Another lender's mortgage: a right in force, never its terms (DESIGN §7).
             return {"registrationType": self.form.get("registrationType")}
-        return self.form
+        return await form_as_seen(info.context.viewer, self.form)
 
     @strawberry.field(description="A person's decision: its reason, decider and time; null for the instant decision")
     def decision(self) -> RegistrationDecision | None:

@@ -182,3 +182,20 @@ async def test_a_person_the_viewer_may_not_read_is_masked_and_the_text_not_print
     # The registration centre reads every number, and the text in full.
     full = pdf_text((await pdf(life, objection["id"], actors.registrar)).content, tmp_path)
     assert ids.WANG_WU in full and "此处不印全文" not in full
+
+
+async def test_the_form_in_graphql_masks_whom_the_viewer_may_not_read(life):
+    actors = life.actors
+    _, units = await life.permit_with_units(units=1)
+    await life.pre_registered(units[0]["id"])
+    await SharedPersonRecord.create(id_number=ids.WANG_WU, name="王五", marital_status="SINGLE")
+    objection = (await life.object(units[0]["id"], ids.WANG_WU))["registration"]
+
+    seen = await signed_text(life, objection["id"], actors.developer)
+    assert ids.WANG_WU not in json.dumps(seen, ensure_ascii=False)
+    assert mask_id_number(ids.WANG_WU) in seen["text"]
+    assert seen["documentHash"] == sha256(seen["text"])
+
+    full = await signed_text(life, objection["id"], actors.registrar)
+    assert ids.WANG_WU in full["text"] and ids.WANG_WU in json.dumps(full["applicationForm"])
+    assert full["documentHash"] == sha256(full["text"]) != seen["documentHash"]
