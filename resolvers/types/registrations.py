@@ -121,7 +121,8 @@ class Registration(Node):
 
     @strawberry.field(
         description="The electronic application form, filled in automatically from linked records; ID numbers "
-        "the viewer may not read in full are masked (DESIGN §1), and then text and documentHash are those of the masked form"
+        "the viewer may not read in full are masked (DESIGN §1), and then text and documentHash are "
+        "those of the masked form"
     )
     async def application_form(self, info: Info) -> JSON:
         if self.mortgage_id and await info.context.loaders.mortgage.load(self.mortgage_id) is None:
