@@ -5,13 +5,16 @@ its actor's token), and the population records from the shared-data import, so t
 exactly what the rules would have produced. Two developers and two banks; permit 101 is
 completed and first-registered (homes registered to their buyers, some mortgaged, two seized),
 permit 102 is still selling (homes available, sold, pre-registered, mortgaged in advance,
-seized). Loading twice changes nothing: a county already there is left as it is.
+seized). Then the stories (STORIES, one function each) play what a registration centre sees
+besides the happy path: an application in review, a sale withdrawn and the home resold,
+objections, a correction. Loading twice changes nothing: a county already there is left as it is.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +23,7 @@ from stdnum.cn import ric, uscc
 
 from api.auth import mint_token
 from api.settings import Settings
+from domain.canonical import canonical_hash
 from domain.enums import MaritalStatus, Role
 from domain.services.shared_data import import_shared_data
 
@@ -71,7 +75,9 @@ GIVEN = [
 ]
 AREAS = [Decimal("89.50"), Decimal("112.30"), Decimal("128.00"), Decimal("143.60")]
 PRICE_PER_M2 = Decimal("5200")
-PEOPLE = 36  # buyers listed, before their spouses are added
+PEOPLE = 40  # buyers listed, before their spouses are added
+# The first households buy on permits 101 and 102; the rest are the stories' (STORIES).
+BASE_HOUSEHOLDS = 36
 
 
 @dataclass(frozen=True)
@@ -241,8 +247,16 @@ class County:
         ]
 
     async def sale(
-        self, home: dict, developer: str, people: list[Buyer], lender: str | None, submit: bool = True
+        self,
+        home: dict,
+        developer: str,
+        people: list[Buyer],
+        lender: str | None,
+        submit: bool = True,
+        refusing: Buyer | None = None,
     ) -> tuple[dict, dict]:
+        """Draft, sign, fund and file a contract; each buyer then answers the inquiry and signs the
+        advance notice application (`refusing` answers "no" to delivery with the certificate)."""
         price = (Decimal(home["buildingArea"]) * PRICE_PER_M2).quantize(Decimal("1.00"))
         down = (price * Decimal("0.30")).quantize(Decimal("1.00"))
         drafted = await self.mutate(
@@ -301,7 +315,7 @@ class County:
             for person in people:
                 await self.mutate(
                     "submitAdvanceRegistration",
-                    {"registrationId": registration["id"], "acceptDeliveryWithCertificate": True},
+                    {"registrationId": registration["id"], "acceptDeliveryWithCertificate": person != refusing},
                     "registration { id }",
                     self.person(person),
                 )
@@ -374,7 +388,7 @@ async def build(county: County) -> dict[str, int]:
     )
     first = await county.permit(first_number, first_dev, first_project, first_units, 1)
     second = await county.permit(second_number, second_dev, second_project, second_units, 1 + first_units)
-    buyers_of = iter(households)
+    buyers_of = iter(households[:BASE_HOUSEHOLDS])
     seizures = itertools.count(201)
 
     # Permit 101: twenty homes sold, taxed and pre-registered (eight with a loan), then completed
@@ -408,7 +422,155 @@ async def build(county: County) -> dict[str, int]:
             await county.mortgage(contract, household, lender, Decimal(home["buildingArea"]) * PRICE_PER_M2)
     for home in second[24:26]:
         await county.seize(home, next(seizures))
+
+    demo = Demo(first, second, households, first_dev, second_dev, seizures)
+    for story in STORIES:
+        await story(county, demo)
     return {"homes": first_units + second_units, "organizations": len(ORGANIZATIONS), "people": len(people)}
+
+
+# ------------------------------------------------------------------------------------ stories
+
+
+@dataclass
+class Demo:
+    """What the stories play on: the homes of each permit, in order, and the households."""
+
+    first: list[dict]  # permit 101: 0-19 registered to buyers (0-7 mortgaged, 18-19 seized), 20-23 the developer's
+    second: list[dict]  # permit 102: 0-9 available, 10-15 sold, 16-25 pre-registered (16-19 advance mortgage)
+    households: list[list[Buyer]]
+    first_developer: str
+    second_developer: str
+    seizures: Iterator[int]
+
+    def household(self, n: int) -> list[Buyer]:
+        """The n-th household kept for the stories."""
+        return self.households[BASE_HOUSEHOLDS + n]
+
+
+async def in_force(county: County, home: dict) -> dict[str, dict]:
+    """The home's registrations in force, by kind, as the registrar reads them."""
+    data = await county.query(
+        """query($id: ID!) { node(id: $id) { ... on Property { registrations(first: 50, inForce: true) {
+             edges { node { id kind applicationForm } } } } } }""",
+        {"id": home["id"]},
+        county.registrar,
+    )
+    return {e["node"]["kind"]: e["node"] for e in data["node"]["registrations"]["edges"]}
+
+
+async def in_review_story(county: County, demo: Demo) -> None:
+    """转人工审核: a couple buys home 102-1; one of them answers "no" to delivery with the
+    certificate, so the advance notice waits in the registrar's queue (IN_REVIEW)."""
+    couple = demo.household(0)
+    await county.sale(demo.second[0], demo.second_developer, couple, None, refusing=couple[0])
+
+
+async def withdrawal_story(county: County, demo: Demo) -> None:
+    """退房: the buyer of home 102-2 pre-registers it, then withdraws. Buyer and developer apply for
+    and sign the cancellation of the advance notice (its proof is CANCELLED), the contract is
+    cancelled, the bank refunds the supervised deposits, and another household buys the home
+    and pre-registers it."""
+    home, buyer = demo.second[1], demo.household(1)
+    contract, notice = await county.sale(home, demo.second_developer, buyer, None)
+    applied = await county.mutate(
+        "applyCancellationRegistration",
+        {"registrationId": notice["id"], "reason": "买受人退房,买卖双方协商解除合同"},
+        "registration { id applicationForm }",
+        county.person(buyer[0]),
+    )
+    cancellation = applied["registration"]
+    for bearer in [*(county.person(p) for p in buyer), county.organization(demo.second_developer)]:
+        await county.mutate(
+            "signRegistration",
+            {"registrationId": cancellation["id"], "documentHash": canonical_hash(cancellation["applicationForm"])},
+            "registration { id }",
+            bearer,
+        )
+    cancelled = await county.mutate(
+        "cancelContract",
+        {"contractId": contract["id"], "reason": "买受人退房"},
+        "contract { id refundDue }",
+        county.housing,
+    )
+    await county.mutate(
+        "recordFundRefund",
+        {
+            "contractId": contract["id"],
+            "amount": cancelled["contract"]["refundDue"],
+            "bankReference": f"R-{contract['number']}",
+        },
+        "refund { id }",
+        county.organization(BANK),
+    )
+    await county.sale(home, demo.second_developer, demo.household(2), None)
+
+
+async def objection_stories(county: County, demo: Demo) -> None:
+    """异议登记: someone claims homes 101-11 and 101-12 are registered wrongly. The first objection is
+    kept in force by a lawsuit; the second ends with a cancellation on a court judgment."""
+    claimant = demo.household(3)[0]
+    objections = []
+    for home in demo.first[10:12]:
+        registered = await county.mutate(
+            "registerObjection",
+            {
+                "propertyId": home["id"],
+                "applicantIdNumber": claimant.id_number,
+                "claim": "该房屋系本人出资购买,登记有误",
+            },
+            "registration { id }",
+            county.registrar,
+        )
+        objections.append(registered["registration"]["id"])
+    kept, ended = objections
+    await county.mutate(
+        "recordObjectionLawsuit",
+        {"registrationId": kept, "caseNumber": "(2026)豫1528民初301号"},
+        "registration { id }",
+        county.registrar,
+    )
+    await county.mutate(
+        "applyCancellationRegistration",
+        {"registrationId": ended, "reason": "判决驳回异议申请人的诉讼请求", "courtDocument": "(2026)豫1528民初302号"},
+        "registration { id }",
+        county.registrar,
+    )
+
+
+async def correction_story(county: County, demo: Demo) -> None:
+    """更正登记: the owner of home 101-13 has its building area corrected after a new survey; the
+    registrar approves, so a new certificate is issued and the old one is SUPERSEDED."""
+    home = demo.first[12]
+    transfer = (await in_force(county, home))["TRANSFER"]
+    area = (Decimal(home["buildingArea"]) + Decimal("0.87")).quantize(Decimal("0.01"))
+    applied = await county.mutate(
+        "applyCorrectionRegistration",
+        {
+            "registrationId": transfer["id"],
+            "corrections": [{"field": "buildingArea", "value": str(area)}],
+            "reason": "测绘成果更正:实测面积有误",
+        },
+        "registration { id }",
+        county.person(demo.households[12][0]),
+    )
+    await county.mutate(
+        "decideRegistration",
+        {"registrationId": applied["registration"]["id"], "approve": True, "reason": "依息县房产测绘报告更正"},
+        "registration { id }",
+        county.registrar,
+    )
+
+
+# Issue 13's stories (DESIGN §7). Issue 14's (a resale of a registered home, a mortgage of a
+# registered home, a combined loan) are added here, one function each, taking
+# demo.household(4) onwards (raise PEOPLE for more) and homes no story above uses.
+STORIES: list[Callable[[County, Demo], Awaitable[None]]] = [
+    in_review_story,
+    withdrawal_story,
+    objection_stories,
+    correction_story,
+]
 
 
 async def load(settings: Settings) -> tuple[str, County]:

@@ -157,6 +157,7 @@ class Settings:
             deed_tax_general_rate=_decimal("ONEWINDOW_DEED_TAX_GENERAL_RATE", "0.03"),
             statutory_limit_working_days=_count("ONEWINDOW_STATUTORY_LIMIT_WORKING_DAYS", "5"),
             delivery_with_certificate_days=_count("ONEWINDOW_DELIVERY_WITH_CERTIFICATE_DAYS", "30"),
+            shared_record_required=_flag("ONEWINDOW_SHARED_RECORD_REQUIRED"),
             fees=FeeSchedule(
                 residential=_decimal("ONEWINDOW_FEE_RESIDENTIAL", "80.00"),
                 non_residential=_decimal("ONEWINDOW_FEE_NON_RESIDENTIAL", "550.00"),

@@ -61,5 +61,9 @@ class CountyPolicy:
     # counts as 交房即交证.
     statutory_limit_working_days: int = 5
     delivery_with_certificate_days: int = 30
+    # Instant approval of an advance notice needs a shared population record for every
+    # applicant who is a person (DATA_COMPLETE); without one the application goes to a
+    # registrar. Off by default: records are checked where they exist (DESIGN §2).
+    shared_record_required: bool = False
     fees: FeeSchedule = field(default_factory=FeeSchedule)
     seller_taxes: SellerTaxPolicy = field(default_factory=SellerTaxPolicy)

@@ -21,6 +21,10 @@ class AdvanceNoticeFacts:
     identity_mismatches: tuple[str, ...]
     # Applicants who answered "no" to the inquiry (delivery with the certificate).
     inquiry_refusals: tuple[str, ...] = ()
+    # Applicants who are people and have no shared population record, and whether the
+    # county's policy requires one for an instant approval (DATA_COMPLETE).
+    missing_shared_records: tuple[str, ...] = ()
+    shared_record_required: bool = False
 
 
 def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
@@ -66,7 +70,26 @@ def advance_notice_checks(facts: AdvanceNoticeFacts) -> list[Check]:
             if not facts.inquiry_refusals
             else f"answered no to the inquiry: {', '.join(facts.inquiry_refusals)}",
         ),
+        _data_complete(facts),
     ]
+
+
+def _data_complete(facts: AdvanceNoticeFacts) -> Check:
+    """A rule whose data is missing: a person without a shared record, where the policy wants one."""
+    if not facts.shared_record_required:
+        return Check(
+            "DATA_COMPLETE",
+            True,
+            "names are checked against shared population data where a record exists (none is required)",
+        )
+    if facts.missing_shared_records:
+        return Check(
+            "DATA_COMPLETE",
+            False,
+            f"no shared population record for: {', '.join(facts.missing_shared_records)} "
+            "(county policy requires one for an instant approval)",
+        )
+    return Check("DATA_COMPLETE", True, "every applicant who is a person has a shared population record")
 
 
 def approved(checks: list[Check]) -> bool:

@@ -20,6 +20,7 @@ from domain.enums import (
     ContractStatus,
     Decider,
     EventType,
+    PartyKind,
     RegistrationKind,
     RegistrationPartyRole,
     RegistrationStatus,
@@ -283,6 +284,10 @@ async def _decide(
                 if a.name_in_shared_data is not None and a.name_in_shared_data != a.party.name
             ),
             inquiry_refusals=tuple(a.party.name for a in applicants if not _accepts(a, signing, accept_delivery)),
+            missing_shared_records=tuple(
+                a.party.name for a in applicants if a.party.kind == PartyKind.PERSON and a.name_in_shared_data is None
+            ),
+            shared_record_required=use_case.policy.shared_record_required,
         )
     )
     recorded = sql.insert_many(

@@ -24,7 +24,14 @@ from domain.enums import (
 from domain.errors import DomainError
 from domain.models import Party, Property, Registration, SharedPersonRecord
 from domain.rules import validation
-from domain.rules.correction import ADDRESS, BUILDING_AREA, HOLDER_NAME, Recorded, checked_corrections
+from domain.rules.correction import (
+    ADDRESS,
+    BUILDING_AREA,
+    HOLDER_NAME,
+    Recorded,
+    checked_corrections,
+    correction_checks,
+)
 from domain.services.applications import (
     complete_with_proof,
     decision_payload,
@@ -33,6 +40,7 @@ from domain.services.applications import (
     party_ids,
     registration_parties,
     require_signing_method,
+    rule_checks,
     save_decision,
     visible_registration,
 )
@@ -76,7 +84,9 @@ async def apply_correction_registration(
             raise DomainError(
                 "INVALID_STATE", "only an ownership right in force is corrected", ["input", "registrationId"]
             )
-        checked = checked_corrections(corrections, await _recorded(uow, prop, holders))
+        recorded = await _recorded(uow, prop, holders)
+        checked = checked_corrections(corrections, recorded)
+        checks = correction_checks(checked, recorded)
         if (
             await Registration.filter(
                 kind=RegistrationKind.CORRECTION, property_id=prop.id, status=RegistrationStatus.IN_REVIEW
@@ -111,6 +121,7 @@ async def apply_correction_registration(
             created_at=now,
             submitted_at=now,
         )
+        await uow.write(*rule_checks(correction.id, checks))
         if use_case.viewer.role == Role.BUYER:
             await uow.write(
                 *registration_parties(correction.id, RegistrationPartyRole.APPLICANT, [use_case.require_party()])
@@ -124,6 +135,7 @@ async def apply_correction_registration(
                     "kind": correction.kind,
                     "corrects": target.id,
                     "corrections": form["corrections"],
+                    "failedChecks": [c.rule for c in checks if not c.passed],
                 },
             )
         )

@@ -31,13 +31,15 @@ async def test_the_demo_county_has_every_state_and_a_second_run_changes_nothing(
     outcome, county = await load(settings)
     assert outcome == "loaded"
     homes = await _count("SELECT status, COUNT(*) FROM property GROUP BY status")
-    assert homes == {"AVAILABLE": 10, "SOLD": 6, "PRE_REGISTERED": 10, "REGISTERED": 24}
+    assert homes == {"AVAILABLE": 8, "SOLD": 7, "PRE_REGISTERED": 11, "REGISTERED": 24}
     assert sum(homes.values()) == sum(units for *_, units in PERMITS) == 50
     in_force = await _count("SELECT kind, COUNT(*) FROM registration WHERE right_status = 'IN_FORCE' GROUP BY kind")
     assert in_force["MORTGAGE"] == 8 and in_force["ADVANCE_MORTGAGE"] == 4  # mortgaged: registered and in advance
-    assert in_force["SEIZURE"] == 4 and in_force["TRANSFER"] == 20 and in_force["ADVANCE_NOTICE"] == 10
+    assert in_force["SEIZURE"] == 4 and in_force["TRANSFER"] == 20 and in_force["ADVANCE_NOTICE"] == 11
     people = await _count("SELECT marital_status, COUNT(*) FROM shared_person GROUP BY marital_status")
     assert people["MARRIED"] > 0 and people["SINGLE"] > 0
+
+    await _issue_13_states_as_their_users_see_them(gql, county)
 
     # A token for each actor, each accepted by the API as that actor.
     labels = set(county.tokens)
@@ -54,6 +56,93 @@ async def test_the_demo_county_has_every_state_and_a_second_run_changes_nothing(
     assert again == "already there"
     assert await _snapshot() == before
     assert set(second.tokens) == labels
+
+
+async def _registrations(gql, county, kind: str | None = None, status: str | None = None) -> list[dict]:
+    data = await gql.data(
+        """query($kind: RegistrationKind, $status: RegistrationStatus) {
+             registrations(first: 100, filter: {kind: $kind, status: $status}) { edges { node {
+               id kind status rightStatus lawsuitCaseNumber property { id status }
+               checks { rule passed } inquiry { answer }
+               cancels { kind rightStatus certificate { number contentHash status } }
+               convertedTo { kind rightStatus certificate { number } }
+               certificate { number contentHash status } } } } }""",
+        {"kind": kind, "status": status},
+        bearer=county.registrar,
+    )
+    return [e["node"] for e in data["registrations"]["edges"]]
+
+
+async def _verify(gql, certificate: dict, bearer: str | None = None) -> dict:
+    """As anyone holding the certificate checks it, without signing in (or as `bearer`)."""
+    data = await gql.data(
+        """query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) {
+             valid status supersededBy { number } } }""",
+        {"n": certificate["number"], "h": certificate["contentHash"]},
+        bearer=bearer,
+    )
+    return data["verifyCertificate"]
+
+
+async def _issue_13_states_as_their_users_see_them(gql, county) -> None:
+    # The registrar's queue: an advance notice whose buyer answered "no" to the inquiry.
+    [review] = await _registrations(gql, county, status="IN_REVIEW")
+    assert (review["kind"], review["rightStatus"], review["property"]["status"]) == (
+        "ADVANCE_NOTICE",
+        "PENDING",
+        "SOLD",
+    )
+    assert [c["rule"] for c in review["checks"] if not c["passed"]] == ["INQUIRY_ACCEPTED"]
+    assert sorted(a["answer"] for a in review["inquiry"]) == [False, True]
+
+    # A withdrawn sale: the contract cancelled and its deposits refunded, the home sold again.
+    withdrawn = await gql.data(
+        """{ contracts(first: 10, filter: {status: CANCELLED}) { edges { node {
+             refundDue refunds { amount } property { id status } } } } }""",
+        bearer=county.housing,
+    )
+    [contract] = [e["node"] for e in withdrawn["contracts"]["edges"]]
+    assert contract["refundDue"] == "0.00" and len(contract["refunds"]) == 1
+    assert contract["refunds"][0]["amount"] != "0.00"
+    assert contract["property"]["status"] == "PRE_REGISTERED"
+    notices = [
+        (r["rightStatus"], r["status"])
+        for r in await _registrations(gql, county, kind="ADVANCE_NOTICE")
+        if r["property"]["id"] == contract["property"]["id"]
+    ]
+    assert sorted(notices) == [("HISTORIC", "COMPLETED"), ("IN_FORCE", "COMPLETED")]
+
+    # Two cancellations, each done and its right's certificate CANCELLED, still valid as issued.
+    cancellations = await _registrations(gql, county, kind="CANCELLATION")
+    assert sorted((c["status"], c["cancels"]["kind"], c["cancels"]["rightStatus"]) for c in cancellations) == [
+        ("COMPLETED", "ADVANCE_NOTICE", "HISTORIC"),
+        ("COMPLETED", "OBJECTION", "HISTORIC"),
+    ]
+    for cancellation in cancellations:
+        assert cancellation["cancels"]["certificate"]["status"] == "CANCELLED"
+        assert await _verify(gql, cancellation["cancels"]["certificate"]) == {
+            "valid": True,
+            "status": "CANCELLED",
+            "supersededBy": None,
+        }
+
+    # Objections: one in force, kept by a lawsuit; one ended by a cancellation.
+    objections = await _registrations(gql, county, kind="OBJECTION")
+    assert sorted((o["rightStatus"], o["lawsuitCaseNumber"] is not None) for o in objections) == [
+        ("HISTORIC", False),
+        ("IN_FORCE", True),
+    ]
+
+    # A corrected home: the correction approved, the old ownership HISTORIC and its certificate SUPERSEDED.
+    [correction] = await _registrations(gql, county, kind="CORRECTION")
+    assert correction["status"] == "COMPLETED"
+    [old] = [t for t in await _registrations(gql, county, kind="TRANSFER") if t["rightStatus"] == "HISTORIC"]
+    assert old["certificate"]["status"] == "SUPERSEDED" and old["convertedTo"]["rightStatus"] == "IN_FORCE"
+    anonymous = await _verify(gql, old["certificate"])
+    assert (anonymous["valid"], anonymous["status"]) == (True, "SUPERSEDED")
+    assert (await _verify(gql, old["certificate"], bearer=county.registrar))["supersededBy"] == {
+        "number": old["convertedTo"]["certificate"]["number"]
+    }
 
 
 async def test_the_demo_refuses_a_database_with_only_part_of_it(db, settings):

@@ -35,7 +35,9 @@ async def _apply(
 ) -> dict:
     return await life.call(
         """mutation($input: ApplyCorrectionRegistrationInput!) { applyCorrectionRegistration(input: $input) {
-             registration { id kind status decidedBy applicationForm applicants { name } } userErrors { code field message } } }""",
+             registration { id kind status decidedBy applicationForm applicants { name }
+                            checks { rule passed message } }
+             userErrors { code field message } } }""",
         "applyCorrectionRegistration",
         {"registrationId": registration_id, "corrections": corrections, "reason": reason},
         bearer,
@@ -88,10 +90,34 @@ async def test_a_holders_name_is_corrected_to_the_shared_data(life, owned):
         life, owned["id"], [{"field": "holderName", "value": "张叁"}], life.actors.registrar, reason="户籍更名"
     )
     assert applied["userErrors"] == [] and applied["registration"]["applicants"] == []
+    assert [(c["rule"], c["passed"]) for c in applied["registration"]["checks"]] == [("DATA_COMPLETE", True)]
     await life.decide(applied["registration"]["id"], True)
     new = await Registration.get(kind="TRANSFER", right_status="IN_FORCE")
     certificate = await Certificate.get(registration_id=new.id)
     assert [h["name"] for h in certificate.content["holders"]] == ["张叁"]
+
+
+async def test_a_name_without_a_shared_record_fails_data_complete_and_a_registrar_decides(life, owned):
+    applied = await _apply(
+        life, owned["id"], [{"field": "holderName", "value": "张叁"}], life.actors.zhang, reason="户籍更名"
+    )
+    assert applied["userErrors"] == []
+    correction = applied["registration"]
+    assert correction["status"] == "IN_REVIEW"
+    [check] = correction["checks"]
+    assert (check["rule"], check["passed"]) == ("DATA_COMPLETE", False)
+    assert "no shared population record for: 张三" in check["message"]
+    done = (await life.decide(correction["id"], True, reason="已核对户口簿更名记录"))["registration"]
+    assert (done["status"], done["decidedBy"]) == ("COMPLETED", "REGISTRAR")
+    new = await Registration.get(kind="TRANSFER", right_status="IN_FORCE")
+    certificate = await Certificate.get(registration_id=new.id)
+    assert [h["name"] for h in certificate.content["holders"]] == ["张叁"]
+
+
+async def test_a_name_no_record_has_is_refused_when_the_holder_has_a_record(life, owned):
+    await SharedPersonRecord.create(id_number=ids.ZHANG_SAN, name="张三", marital_status="SINGLE")
+    payload = await _apply(life, owned["id"], [{"field": "holderName", "value": "赵六"}], life.actors.zhang)
+    assert error_fields(payload) == [("INVALID_INPUT", ["input", "corrections", "0", "value"])]
 
 
 async def test_a_rejected_correction_changes_nothing(life, owned):
@@ -109,7 +135,7 @@ async def test_a_rejected_correction_changes_nothing(life, owned):
         ({"field": "price", "value": "1"}, "field"),
         ({"field": "buildingArea", "value": "89.50"}, "value"),
         ({"field": "buildingArea", "value": "abc"}, "value"),
-        ({"field": "holderName", "value": "赵六"}, "value"),
+        ({"field": "holderName", "value": "张三"}, "value"),
     ],
 )
 async def test_bad_corrections_are_named(life, owned, correction, field):

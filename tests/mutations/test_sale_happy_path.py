@@ -21,7 +21,7 @@ async def test_a_sale_from_permit_to_advance_notice_in_seconds(gql):
     done = submitted["registration"]
     assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "SYSTEM")
     assert re.fullmatch(r"豫\(\d{4}\)息县不动产证明第0000001号", done["number"])
-    assert all(c["passed"] for c in done["checks"]) and len(done["checks"]) == 6
+    assert all(c["passed"] for c in done["checks"]) and len(done["checks"]) == 7
     assert done["property"]["status"] == "PRE_REGISTERED"
     certificate = done["certificate"]
     verified = await gql.data(

@@ -7,6 +7,7 @@ import pytest
 from domain.models import Certificate, Contract, Event, Registration, SharedPersonRecord
 from resolvers.ids import to_global_id
 from tests import ids
+from tests.changes import Changes
 from tests.families import pk
 from tests.mutations.conftest import error_codes
 from tests.seizures import seize
@@ -36,7 +37,10 @@ async def test_the_last_buyer_gets_an_instant_approval_with_a_signed_proof(sale,
         "NO_COMPETING_ADVANCE_NOTICE",
         "IDENTITIES_MATCH_SHARED_DATA",
         "INQUIRY_ACCEPTED",
+        "DATA_COMPLETE",
     ]
+    # No shared records here, and the county does not require one: checked where they exist.
+    assert "where a record exists" in next(c["message"] for c in done["checks"] if c["rule"] == "DATA_COMPLETE")
     certificate = await Certificate.get(number=done["number"])
     assert certificate.kind == "REGISTRATION_PROOF"
     assert [h["name"] for h in certificate.content["holders"]] == ["张三", "李四"]
@@ -74,6 +78,50 @@ async def test_a_name_that_differs_from_shared_data_goes_to_a_person(sale, filed
     )
     assert [c["rule"] for c in review["checks"] if not c["passed"]] == ["IDENTITIES_MATCH_SHARED_DATA"]
     assert await Event.filter(type="REGISTRATION_IN_REVIEW").count() == 1
+
+
+@pytest.fixture
+async def strict(strict_gql):
+    """A county that requires a shared population record for an instant approval."""
+    life = await Changes(strict_gql).setup()
+    _, units = await life.permit_with_units(units=1)
+    life.contract, life.registration = await life.filed_contract(
+        units[0]["id"], buyer_tokens={ids.ZHANG_SAN: life.actors.zhang, ids.LI_SI: life.actors.li}
+    )
+    return life
+
+
+async def test_where_a_record_is_required_an_applicant_without_one_goes_to_a_person(strict):
+    await SharedPersonRecord.create(id_number=ids.ZHANG_SAN, name="张三", marital_status="SINGLE")
+    await strict.submit(strict.registration["id"], strict.actors.zhang)
+    review = (await strict.submit(strict.registration["id"], strict.actors.li))["registration"]
+    assert (review["status"], review["rightStatus"], review["number"]) == ("IN_REVIEW", "PENDING", None)
+    [failed] = [c for c in review["checks"] if not c["passed"]]
+    assert failed["rule"] == "DATA_COMPLETE" and "no shared population record for: 李四" in failed["message"]
+    assert (await Event.filter(type="REGISTRATION_IN_REVIEW").get()).payload["failedChecks"] == ["DATA_COMPLETE"]
+    approved = await strict.decide(review["id"], True, reason="已核对李四的身份证原件")
+    assert approved["userErrors"] == []
+    done = approved["registration"]
+    assert (done["status"], done["rightStatus"], done["decidedBy"]) == ("COMPLETED", "IN_FORCE", "REGISTRAR")
+    assert done["certificate"]["kind"] == "REGISTRATION_PROOF" and done["property"]["status"] == "PRE_REGISTERED"
+
+
+async def test_where_a_record_is_required_applicants_with_records_are_approved_at_once(strict):
+    for id_number, name in ((ids.ZHANG_SAN, "张三"), (ids.LI_SI, "李四")):
+        await SharedPersonRecord.create(id_number=id_number, name=name, marital_status="SINGLE")
+    await strict.submit(strict.registration["id"], strict.actors.zhang)
+    done = (await strict.submit(strict.registration["id"], strict.actors.li))["registration"]
+    assert (done["status"], done["decidedBy"]) == ("COMPLETED", "SYSTEM")
+    [data] = [c for c in done["checks"] if c["rule"] == "DATA_COMPLETE"]
+    assert data["passed"] and "every applicant who is a person has a shared population record" in data["message"]
+
+
+async def test_where_a_record_is_required_a_hard_rule_still_rejects(strict):
+    await strict.submit(strict.registration["id"], strict.actors.zhang)
+    await Contract.filter(id=pk(strict.contract["id"])).update(status="CANCELLED", filed_property_id=None)
+    rejected = (await strict.submit(strict.registration["id"], strict.actors.li))["registration"]
+    assert rejected["status"] == "REJECTED"
+    assert {c["rule"] for c in rejected["checks"] if not c["passed"]} == {"CONTRACT_FILED", "DATA_COMPLETE"}
 
 
 async def test_an_inquiry_answered_no_goes_to_a_person(sale, filed):

@@ -38,6 +38,12 @@ def _facts(**changes) -> AdvanceNoticeFacts:
         ({"seizure_in_force": True, "inquiry_refusals": ("张三",)}, Outcome.REJECT),
         ({"competing_notice_in_force": True}, Outcome.REJECT),
         ({"unsigned_applicants": ("李四",), "identity_mismatches": ("李四",)}, Outcome.REJECT),
+        ({"missing_shared_records": ("李四",)}, Outcome.APPROVE),  # the policy does not require a record
+        ({"missing_shared_records": ("李四",), "shared_record_required": True}, Outcome.REVIEW),
+        (
+            {"missing_shared_records": ("李四",), "shared_record_required": True, "seizure_in_force": True},
+            Outcome.REJECT,
+        ),
     ],
 )
 def test_hard_rules_reject_and_rules_a_person_can_judge_go_to_review(changes, expected):
@@ -76,7 +82,7 @@ def test_refund_due_only_after_cancellation_and_never_negative():
 
 
 from domain.errors import DomainError  # noqa: E402
-from domain.rules.correction import Recorded, checked_corrections  # noqa: E402
+from domain.rules.correction import Recorded, checked_corrections, correction_checks  # noqa: E402
 
 RECORDED = Recorded(Decimal("89.50"), "息县新园路1号", {7: ("张三", "张叁"), 8: ("李四", None)})
 
@@ -93,7 +99,7 @@ def test_corrections_are_checked_against_the_register_and_shared_data():
     [
         ([("buildingArea", "89.50")], ["input", "corrections", "0", "value"]),
         ([("address", "息县新园路1号")], ["input", "corrections", "0", "value"]),
-        ([("holderName", "李斯")], ["input", "corrections", "0", "value"]),
+        ([("holderName", "李四")], ["input", "corrections", "0", "value"]),
         ([("address", "a"), ("address", "b")], ["input", "corrections", "1", "field"]),
         ([("usage", "OFFICE")], ["input", "corrections", "0", "field"]),
         ([], ["input", "corrections"]),
@@ -103,3 +109,39 @@ def test_bad_corrections_name_their_field(corrections, field):
     with pytest.raises(DomainError) as refused:
         checked_corrections(corrections, RECORDED)
     assert (refused.value.code, refused.value.field) == ("INVALID_INPUT", field)
+
+
+def test_a_holders_name_without_a_shared_record_goes_to_the_registrar_with_data_complete_failed():
+    checked = checked_corrections([("holderName", "李斯")], RECORDED)
+    assert checked == {"holderName": {8: "李斯"}}
+    [check] = correction_checks(checked, RECORDED)
+    assert (check.rule, check.passed) == ("DATA_COMPLETE", False)
+    assert "no shared population record for: 李四" in check.message and "documents" in check.message
+    assert outcome([check]) == Outcome.REVIEW
+
+
+@pytest.mark.parametrize(
+    "corrections, message",
+    [
+        ([("holderName", "张叁")], "each corrected name is the one in the shared population data"),
+        ([("buildingArea", "90.1")], "no correction depends on shared population data"),
+    ],
+)
+def test_data_complete_passes_when_nothing_is_missing(corrections, message):
+    assert correction_checks(checked_corrections(corrections, RECORDED), RECORDED) == [
+        Check("DATA_COMPLETE", True, message)
+    ]
+
+
+def test_a_name_is_not_given_to_one_of_several_holders_without_records():
+    both = Recorded(Decimal("89.50"), "息县新园路1号", {7: ("张三", None), 8: ("李四", None)})
+    with pytest.raises(DomainError) as refused:
+        checked_corrections([("holderName", "李斯")], both)
+    assert refused.value.code == "INVALID_INPUT" and "several holders" in refused.value.message
+
+
+def test_a_name_that_no_record_has_is_refused_when_every_holder_has_a_record():
+    recorded = Recorded(Decimal("89.50"), "息县新园路1号", {7: ("张三", "张叁")})
+    with pytest.raises(DomainError) as refused:
+        checked_corrections([("holderName", "李斯")], recorded)
+    assert refused.value.field == ["input", "corrections", "0", "value"]

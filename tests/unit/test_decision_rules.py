@@ -32,6 +32,7 @@ RULES = [
     "NO_COMPETING_ADVANCE_NOTICE",
     "IDENTITIES_MATCH_SHARED_DATA",
     "INQUIRY_ACCEPTED",
+    "DATA_COMPLETE",
 ]
 
 
@@ -50,6 +51,7 @@ def test_a_clean_application_passes_every_rule_and_is_approved():
         ({"competing_notice_in_force": True}, "NO_COMPETING_ADVANCE_NOTICE", "another advance notice"),
         ({"identity_mismatches": ("张三", "王五")}, "IDENTITIES_MATCH_SHARED_DATA", "张三, 王五"),
         ({"inquiry_refusals": ("王五",)}, "INQUIRY_ACCEPTED", "王五"),
+        ({"missing_shared_records": ("赵六",), "shared_record_required": True}, "DATA_COMPLETE", "赵六"),
     ],
 )
 def test_one_broken_rule_fails_that_rule_alone_and_rejects(change, failed, in_message):
@@ -61,8 +63,26 @@ def test_one_broken_rule_fails_that_rule_alone_and_rejects(change, failed, in_me
 
 
 def test_every_broken_rule_is_reported_at_once():
-    broken = AdvanceNoticeFacts(False, ("李四",), True, True, ("张三",), ("王五",))
+    broken = AdvanceNoticeFacts(False, ("李四",), True, True, ("张三",), ("王五",), ("赵六",), True)
     assert [c.rule for c in advance_notice_checks(broken) if not c.passed] == RULES
+
+
+@pytest.mark.parametrize(
+    ("required", "missing", "passed", "in_message"),
+    [
+        (False, (), True, "where a record exists"),
+        (False, ("赵六",), True, "where a record exists"),
+        (True, (), True, "every applicant who is a person has a shared population record"),
+        (True, ("赵六", "钱七"), False, "no shared population record for: 赵六, 钱七"),
+    ],
+)
+def test_a_missing_shared_record_fails_data_complete_only_where_the_policy_requires_one(
+    required, missing, passed, in_message
+):
+    facts = replace(CLEAN, missing_shared_records=missing, shared_record_required=required)
+    [check] = [c for c in advance_notice_checks(facts) if c.rule == "DATA_COMPLETE"]
+    assert check.passed is passed and in_message in check.message
+    assert approved(advance_notice_checks(facts)) is passed
 
 
 READY = TransferFacts(
@@ -102,3 +122,15 @@ def test_each_year_and_kind_has_a_counter_of_its_own():
     names = {contract_sequence_name(2026), contract_sequence_name(2027)}
     names |= {certificate_sequence_name(kind, 2026) for kind in CertificateKind}
     assert len(names) == 2 + len(CertificateKind)
+
+
+def test_the_shared_record_requirement_comes_from_settings(monkeypatch):
+    from api.settings import Settings, SettingsError
+
+    monkeypatch.delenv("ONEWINDOW_SHARED_RECORD_REQUIRED", raising=False)
+    assert Settings.from_env().policy.shared_record_required is False
+    monkeypatch.setenv("ONEWINDOW_SHARED_RECORD_REQUIRED", "true")
+    assert Settings.from_env().policy.shared_record_required is True
+    monkeypatch.setenv("ONEWINDOW_SHARED_RECORD_REQUIRED", "sometimes")
+    with pytest.raises(SettingsError, match="ONEWINDOW_SHARED_RECORD_REQUIRED"):
+        Settings.from_env()
