@@ -15,6 +15,12 @@ from tests.mutations.conftest import error_codes, error_fields
 from tests.support import token
 
 ERRORS = "userErrors { code field message }"
+PARTY = "query($n: String!) { party(idNumber: $n) { id } }"
+APPROVE = "mutation($input: ApproveMortgageInput!) { approveMortgage(input: $input) { mortgage { %s } %s } }"
+APPLY = (
+    "mutation($input: ApplyMortgageRegistrationInput!) { applyMortgageRegistration(input: $input) "
+    "{ registration { %s } %s } }"
+)
 MORTGAGE = (
     "id status principal termMonths priority lender { name } borrowers { name } signatures { method } "
     "registrations { kind rightStatus number priority }"
@@ -42,7 +48,9 @@ async def _owned(life, with_first_mortgage: bool) -> dict:
     [transfer] = (await life.first_registration(permit["id"]))["transfers"]
     assert (transfer["kind"], transfer["rightStatus"]) == ("TRANSFER", "IN_FORCE")
     data = await life.client.data(
-        '{ property(unitCode: "%s") { id status owners { id name } } }' % unit["unitCode"], bearer=life.actors.zhang
+        "query($u: String!) { property(unitCode: $u) { id status owners { id name } } }",
+        {"u": unit["unitCode"]},
+        bearer=life.actors.zhang,
     )
     assert data["property"]["status"] == "REGISTERED"
     life.zhang_id = data["property"]["owners"][0]["id"]
@@ -61,7 +69,7 @@ async def mortgaged(life):
 
 async def approve(life, input: dict, bearer: str) -> dict:
     return await life.call(
-        f"mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{ mortgage {{ {MORTGAGE} }} {ERRORS} }} }}",
+        APPROVE % (MORTGAGE, ERRORS),
         "approveMortgage",
         {"principal": "300000.00", "termMonths": 120, **input},
         bearer,
@@ -70,7 +78,7 @@ async def approve(life, input: dict, bearer: str) -> dict:
 
 async def apply(life, mortgage_id: str, bearer: str) -> dict:
     return await life.call(
-        f"mutation($input: ApplyMortgageRegistrationInput!) {{ applyMortgageRegistration(input: $input) {{ registration {{ {REGISTRATION} }} {ERRORS} }} }}",
+        APPLY % (REGISTRATION, ERRORS),
         "applyMortgageRegistration",
         {"mortgageId": mortgage_id},
         bearer,
@@ -151,8 +159,8 @@ async def test_two_banks_rank_by_registration_and_a_discharge_moves_the_later_up
     assert applied["registration"]["mortgage"]["priority"] == 2
 
     listing = await life.client.data(
-        '{ property(unitCode: "%s") { mortgages { edges { node { id priority status lender { name } } } } } }'
-        % life.unit["unitCode"],
+        "query($u: String!) { property(unitCode: $u) { mortgages { edges { node { priority lender { name } } } } } }",
+        {"u": life.unit["unitCode"]},
         bearer=life.actors.registrar,
     )
     ranks = [(e["node"]["lender"]["name"], e["node"]["priority"]) for e in listing["property"]["mortgages"]["edges"]]
@@ -224,12 +232,12 @@ async def test_the_approval_needs_one_form_and_the_owners_as_borrowers(life, own
     assert error_fields(contract_form) == [("INVALID_INPUT", ["input", "borrowers"])]
 
     # 李四 holds no right in this home.
-    li = await life.client.data('{ party(idNumber: "%s") { id } }' % ids.LI_SI, bearer=life.actors.registrar)
+    li = await life.client.data(PARTY, {"n": ids.LI_SI}, bearer=life.actors.registrar)
     if li["party"] is None:
         await life.signed_contract(
             (await life.permit_with_units(units=1))[1][0]["id"], buyer_tokens={ids.LI_SI: life.actors.li}
         )
-        li = await life.client.data('{ party(idNumber: "%s") { id } }' % ids.LI_SI, bearer=life.actors.registrar)
+        li = await life.client.data(PARTY, {"n": ids.LI_SI}, bearer=life.actors.registrar)
     stranger = await approve(life, {**base, "borrowers": [li["party"]["id"]]}, life.actors.bank)
     assert error_fields(stranger) == [("INVALID_INPUT", ["input", "borrowers", "0"])]
 
@@ -259,7 +267,8 @@ async def test_only_a_lender_approves_a_loan_on_a_registered_home(life, owned):
         assert error_codes(await approve(life, base, bearer)) == ["FORBIDDEN"]
     assert await Mortgage.filter(contract_id=None).count() == 0
     registered = await life.call(
-        "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code } } }",
+        "mutation($input: RegisterOrganizationInput!) "
+        "{ registerOrganization(input: $input) { party { id } userErrors { code } } }",
         "registerOrganization",
         {"name": "息县住房公积金管理中心", "idNumber": ids.PROVIDENT_FUND},
         life.actors.registrar,
