@@ -459,7 +459,13 @@ async def apply_mortgage_registration(use_case: UseCase, mortgage_id: int) -> Re
             Check("NO_SEIZURE", True, "no seizure is in force"),
             Check("NO_OBJECTION", True, "no objection is in force"),
         ]
-        registration, events = await register_mortgage(uow, use_case, prop, mortgage, borrowers, checks)
+        ownership = (
+            await Registration.filter(property_id=prop.id, kind__in=OWNERSHIP_KINDS, right_status=RightStatus.IN_FORCE)
+            .using_db(uow.conn)
+            .values_list("number", flat=True)
+        )
+        form = {"ownership": list(ownership)}  # the certificate(s) the mortgage rests on
+        registration, events = await register_mortgage(uow, use_case, prop, mortgage, borrowers, checks, form)
         await uow.record(*events)
         await uow.commit()
     return registration

@@ -136,6 +136,8 @@ async def test_the_owner_mortgages_a_registered_home_at_once(life, owned):
     assert registration["mortgage"] == {"id": mortgage["id"], "status": "REGISTERED", "priority": 1}
     assert all(c["passed"] for c in registration["checks"])
     assert registration["applicationForm"]["principal"] == "300000.00"
+    ownership = await Registration.get(kind="TRANSFER", right_status="IN_FORCE")
+    assert registration["applicationForm"]["ownership"] == [ownership.number]
 
     stored = await Registration.get(number=registration["number"])
     assert stored.contract_id is None and stored.mortgage_id == (await Mortgage.get(contract_id=None)).id
