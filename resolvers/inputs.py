@@ -429,9 +429,9 @@ def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
             low, high = ranges[item.name]
             if not low <= given <= high:
                 raise validation.InvalidInput(f"must be between {low} and {high}", field)
-        elif isinstance(given, list) and item.name in lengths:  # a list of texts (IDs)
-            for index, text in enumerate(given):
-                if isinstance(text, str) and len(text.strip()) > lengths[item.name]:
+        elif isinstance(given, list) and item.name in lengths and all(isinstance(t, str) for t in given):
+            for index, text in enumerate(given):  # a list of texts (IDs), each within the limit
+                if len(text.strip()) > lengths[item.name]:
                     raise validation.InvalidInput(
                         f"must be at most {lengths[item.name]} characters", [*field, str(index)]
                     )
