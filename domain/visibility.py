@@ -149,7 +149,14 @@ def fund_refunds(viewer: Viewer, query: QuerySet[FundRefund]) -> QuerySet[FundRe
 def certificates(viewer: Viewer, query: QuerySet[Certificate]) -> QuerySet[Certificate]:
     if viewer.sees_everything:
         return query
-    return query.filter(registration_id__in=Subquery(registrations(viewer, Registration.all()).values("id")))
+    visible = registrations(viewer, Registration.all())
+    if viewer.is_lender:
+        # Another lender's mortgage proof states its principal (DESIGN §7): the lender sees the
+        # right in force on the register, not that certificate.
+        visible = visible.filter(
+            Q(mortgage_id__isnull=True) | Q(mortgage_id__in=Subquery(mortgages(viewer, Mortgage.all()).values("id")))
+        )
+    return query.filter(registration_id__in=Subquery(visible.values("id")))
 
 
 def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:

@@ -119,11 +119,23 @@ class RecordTaxPaymentInput:
     voucher_number: str
 
 
-@strawberry.input
+@strawberry.input(
+    description="Exactly one of contractId (a loan on a filed new-home contract) or propertyId with borrowers "
+    "(a loan to the owners of a registered home)"
+)
 class ApproveMortgageInput:
-    contract_id: strawberry.ID
     principal: decimal.Decimal
     term_months: int
+    contract_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The filed new-home contract whose buyers borrow"
+    )
+    property_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A REGISTERED home whose owners borrow against it"
+    )
+    borrowers: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="With propertyId: the borrowers (Party IDs), each a holder of the home's ownership in force",
+    )
 
 
 @strawberry.input
@@ -133,6 +145,11 @@ class SignMortgageInput:
 
 @strawberry.input
 class ApplyAdvanceMortgageRegistrationInput:
+    mortgage_id: strawberry.ID
+
+
+@strawberry.input
+class ApplyMortgageRegistrationInput:
     mortgage_id: strawberry.ID
 
 
@@ -337,7 +354,8 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     SubmitAdvanceRegistrationInput: {"registration_id": ID_LENGTH},
     AssessDeedTaxInput: {"contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
-    ApproveMortgageInput: {"contract_id": ID_LENGTH},
+    ApproveMortgageInput: {"contract_id": ID_LENGTH, "property_id": ID_LENGTH, "borrowers": ID_LENGTH},
+    ApplyMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},
     SignMortgageInput: {"mortgage_id": ID_LENGTH},
     ApplyAdvanceMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},
     DischargeMortgageInput: {"mortgage_id": ID_LENGTH},
@@ -411,5 +429,11 @@ def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
             low, high = ranges[item.name]
             if not low <= given <= high:
                 raise validation.InvalidInput(f"must be between {low} and {high}", field)
+        elif isinstance(given, list) and item.name in lengths and all(isinstance(t, str) for t in given):
+            for index, text in enumerate(given):  # a list of texts (IDs), each within the limit
+                if len(text.strip()) > lengths[item.name]:
+                    raise validation.InvalidInput(
+                        f"must be at most {lengths[item.name]} characters", [*field, str(index)]
+                    )
         elif isinstance(given, list) or dataclasses.is_dataclass(given):
             check_input(given, tuple(field))

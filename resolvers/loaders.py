@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -30,10 +31,31 @@ from domain.models import (
     Signature,
     TaxRecord,
 )
+from domain.rules import mortgages as mortgage_rules
 from domain.viewer import Viewer
 from resolvers.access_log import AccessLog
 
 Filter = Callable[[Viewer, QuerySet], QuerySet]
+
+
+@dataclass(frozen=True)
+class MortgageRanks:
+    """The mortgage rights in force on one property and their priorities (1 = first)."""
+
+    by_registration: dict[int, int]
+    by_mortgage: dict[int, int]
+
+    @classmethod
+    def of(cls, rights: list[mortgage_rules.MortgageRight]) -> MortgageRanks:
+        ranks = mortgage_rules.ranks(rights)
+        by_mortgage = {r.mortgage_id: ranks[r.registration_id] for r in rights if r.mortgage_id is not None}
+        return cls(by_registration=ranks, by_mortgage=by_mortgage)
+
+    @property
+    def in_force(self) -> int:
+        return len(self.by_registration)
+
+
 OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
 
 
@@ -239,7 +261,12 @@ class Loaders:
 
     @cached_property
     def registration_certificate(self) -> DataLoader:
-        return grouped(lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", self.viewer)
+        return grouped(
+            lambda ids: Certificate.filter(registration_id__in=ids),
+            "registration_id",
+            self.viewer,
+            visibility.certificates,
+        )
 
     @cached_property
     def mortgage_borrowers(self) -> DataLoader:
@@ -259,6 +286,23 @@ class Loaders:
             self.viewer,
             visibility.registrations,
         )
+
+    @cached_property
+    def mortgage_ranks(self) -> DataLoader:
+        """Per property, the priorities of its mortgage rights in force (one query for a page)."""
+        return DataLoader(load_fn=self._mortgage_ranks)
+
+    async def _mortgage_ranks(self, property_ids: list[int]) -> list[MortgageRanks]:
+        # Every right in force counts for the order, whoever may see it; only ranks leave here.
+        rows = await Registration.filter(
+            property_id__in=list(set(property_ids)),
+            kind__in=(RegistrationKind.ADVANCE_MORTGAGE, RegistrationKind.MORTGAGE),
+            right_status=RightStatus.IN_FORCE,
+        ).values_list("property_id", "id", "mortgage_id", "converted_from_id")
+        rights: dict[int, list[mortgage_rules.MortgageRight]] = defaultdict(list)
+        for property_id, registration_id, mortgage_id, converted_from_id in rows:
+            rights[property_id].append(mortgage_rules.MortgageRight(registration_id, mortgage_id, converted_from_id))
+        return [MortgageRanks.of(rights.get(p, [])) for p in property_ids]
 
     @cached_property
     def unmasked_person(self) -> DataLoader:

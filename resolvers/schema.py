@@ -14,6 +14,7 @@ from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvance
 from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
 from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
+from resolvers.mutations.apply_mortgage_registration import ApplyMortgageRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
@@ -83,6 +84,7 @@ Mutation = merge_types(
         ApproveMortgageMutation,
         SignMortgageMutation,
         ApplyAdvanceMortgageRegistrationMutation,
+        ApplyMortgageRegistrationMutation,
         DischargeMortgageMutation,
         RecordCompletionAcceptanceMutation,
         ApplyFirstRegistrationMutation,

@@ -1,8 +1,17 @@
-"""Mortgages at the bank counter (DESIGN §2 step 8): approve, borrowers sign, advance mortgage, discharge."""
+"""Mortgages at the bank counter: approve, borrowers sign, register, discharge.
+
+A loan on a filed new-home contract (DESIGN §2 step 8) registers as an advance mortgage; a loan
+to the owners of a registered home (DESIGN §7) registers as a mortgage at once
+(`apply_mortgage_registration`). `register_mortgage` writes a mortgage right inside the caller's
+unit of work, for any use case that registers one (the buyer's new loan in a transfer).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import eventlog, sql
 from domain.canonical import canonical_hash
@@ -13,6 +22,7 @@ from domain.enums import (
     MortgageStatus,
     PaymentMethod,
     RegistrationKind,
+    RegistrationPartyRole,
     RightStatus,
     Role,
 )
@@ -25,11 +35,13 @@ from domain.models import (
     Party,
     Property,
     Registration,
+    RegistrationParty,
     RuleCheck,
     Signature,
 )
 from domain.rules import validation
 from domain.rules.advance_notice import Check
+from domain.rules.mortgages import MortgageRegistrationFacts, borrowers_refusal, mortgage_registration_refusal
 from domain.services import encumbrances
 from domain.services.certificates import issue_certificate
 from domain.services.context import UseCase
@@ -39,6 +51,7 @@ from domain.unit_of_work import UnitOfWork
 
 ACTIVE = (MortgageStatus.APPROVED, MortgageStatus.ADVANCE_REGISTERED, MortgageStatus.REGISTERED)
 MAX_TERM_MONTHS = 360
+OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
 
 
 def _refs(mortgage: Mortgage, registration: Registration | None = None) -> eventlog.EventRefs:
@@ -51,15 +64,45 @@ def _refs(mortgage: Mortgage, registration: Registration | None = None) -> event
 
 
 def mortgage_document_hash(mortgage: Mortgage, borrowers: list[int]) -> str:
-    return canonical_hash(
-        {
-            "mortgage": mortgage.id,
-            "lender": mortgage.lender_id,
-            "borrowers": borrowers,
-            "principal": mortgage.principal,
-            "termMonths": mortgage.term_months,
-            "contract": mortgage.contract_id,
-        }
+    document = {
+        "mortgage": mortgage.id,
+        "lender": mortgage.lender_id,
+        "borrowers": borrowers,
+        "principal": mortgage.principal,
+        "termMonths": mortgage.term_months,
+        "contract": mortgage.contract_id,
+    }
+    if mortgage.contract_id is None:  # a registered home: the mortgage names it
+        document["property"] = mortgage.property_id
+    return canonical_hash(document)
+
+
+def _term(term_months: int) -> None:
+    if not 1 <= term_months <= MAX_TERM_MONTHS:
+        raise DomainError("INVALID_INPUT", f"the term is 1 to {MAX_TERM_MONTHS} months", ["input", "termMonths"])
+
+
+async def ownership_holders(conn: BaseDBAsyncClient, property_id: int) -> list[int]:
+    """The holders of the ownership in force on a property, in their order on the register."""
+    return sql.ints(
+        await RegistrationParty.filter(
+            registration__property_id=property_id,
+            registration__kind__in=OWNERSHIP_KINDS,
+            registration__right_status=RightStatus.IN_FORCE,
+            role=RegistrationPartyRole.RIGHT_HOLDER,
+        )
+        .using_db(conn)
+        .order_by("registration_id", "position")
+        .values_list("party_id", flat=True)
+    )
+
+
+async def _borrowers(conn: BaseDBAsyncClient, mortgage_id: int) -> list[int]:
+    return sql.ints(
+        await MortgageBorrower.filter(mortgage_id=mortgage_id)
+        .using_db(conn)
+        .order_by("position")
+        .values_list("party_id", flat=True)
     )
 
 
@@ -96,8 +139,7 @@ async def approve_mortgage(use_case: UseCase, contract_id: int, principal: Decim
     validation.not_more_than(
         principal, contract.price - contract.down_payment, ["input", "principal"], "the price less the down payment"
     )
-    if not 1 <= term_months <= MAX_TERM_MONTHS:
-        raise DomainError("INVALID_INPUT", f"the term is 1 to {MAX_TERM_MONTHS} months", ["input", "termMonths"])
+    _term(term_months)
     async with use_case.unit_of_work() as uow:
         await uow.lock(Contract, contract.id)
         if await Mortgage.filter(contract_id=contract.id, status__in=ACTIVE).using_db(uow.conn).exists():
@@ -131,6 +173,58 @@ async def approve_mortgage(use_case: UseCase, contract_id: int, principal: Decim
             "principal": principal,
             "termMonths": term_months,
             "documentHash": mortgage_document_hash(mortgage, buyers),
+        }
+        await uow.record(eventlog.NewEvent(EventType.MORTGAGE_APPROVED, _refs(mortgage), payload))
+        await uow.commit()
+    return mortgage
+
+
+async def approve_home_mortgage(
+    use_case: UseCase, property_id: int, borrowers: list[int], principal: Decimal, term_months: int
+) -> Mortgage:
+    """A lender lends to the owners of a registered home (DESIGN §7): the borrowers hold its
+    ownership in force. The loan registers with `apply_mortgage_registration` once they sign."""
+    use_case.require_role(Role.BANK, Role.PROVIDENT_FUND, action="approve mortgages")
+    lender_id = use_case.require_party()
+    prop = await Property.get_or_none(id=property_id)
+    if prop is None:
+        raise DomainError("NOT_FOUND", "no such property", ["input", "propertyId"])
+    principal = validation.money(principal, ["input", "principal"])
+    _term(term_months)
+    async with use_case.unit_of_work() as uow:
+        await uow.lock(Property, prop.id)
+        refusal = borrowers_refusal(borrowers, await ownership_holders(uow.conn, prop.id))
+        if refusal is not None:
+            raise refusal
+        pending = Mortgage.filter(
+            property_id=prop.id, lender_id=lender_id, contract_id=None, status=MortgageStatus.APPROVED
+        )
+        if await pending.using_db(uow.conn).exists():
+            raise DomainError(
+                "DUPLICATE", "you have approved a loan on this home that is not registered yet", ["input", "propertyId"]
+            )
+        values = {
+            "property_id": prop.id,
+            "contract_id": None,
+            "lender_id": lender_id,
+            "principal": principal,
+            "term_months": term_months,
+            "status": MortgageStatus.APPROVED,
+            "approved_at": use_case.now(),
+        }
+        mortgage = Mortgage(**values)
+        mortgage.id = await uow.insert(Mortgage, values)
+        await uow.write(
+            *sql.insert_many(
+                MortgageBorrower,
+                [{"mortgage_id": mortgage.id, "party_id": b, "position": i} for i, b in enumerate(borrowers)],
+            )
+        )
+        payload = {
+            "mortgageId": mortgage.id,
+            "principal": principal,
+            "termMonths": term_months,
+            "documentHash": mortgage_document_hash(mortgage, list(borrowers)),
         }
         await uow.record(eventlog.NewEvent(EventType.MORTGAGE_APPROVED, _refs(mortgage), payload))
         await uow.commit()
@@ -269,6 +363,110 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
         await uow.write(sql.update(Registration, registration.id, {"number": registration.number}))
         await uow.write(sql.update(Mortgage, mortgage.id, {"status": mortgage.status}))
         await uow.record(completed_event(registration), certificate_event(registration, certificate))
+        await uow.commit()
+    return registration
+
+
+async def register_mortgage(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    prop: Property,
+    mortgage: Mortgage,
+    borrowers: list[int],
+    checks: list[Check],
+    form: dict[str, Any] | None = None,
+) -> tuple[Registration, list[eventlog.NewEvent]]:
+    """抵押权登记 of `mortgage`, COMPLETED and IN_FORCE with its REGISTRATION_PROOF, written in the
+    caller's unit of work (the property and the mortgage locked, the rules already decided).
+
+    Its priority comes from the order of registration: after every mortgage right in force on
+    the property. Returns the registration and the events the caller records with its commit
+    (the transfer of 带押过户 registers the buyer's loan in the same decision this way)."""
+    form = {
+        "registrationType": "抵押权登记",
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+        "unitCode": prop.unit_code,
+        **(form or {}),
+    }
+    registration = await completed_registration(
+        uow,
+        use_case.now(),
+        RegistrationKind.MORTGAGE,
+        prop.id,
+        [mortgage.lender_id],
+        [mortgage.lender_id, *borrowers],
+        form,
+        contract_id=mortgage.contract_id,
+        mortgage_id=mortgage.id,
+    )
+    await uow.write(
+        *sql.insert_many(
+            RuleCheck,
+            [
+                {
+                    "registration_id": registration.id,
+                    "rule": c.rule,
+                    "passed": c.passed,
+                    "message": c.message,
+                    "position": i,
+                }
+                for i, c in enumerate(checks)
+            ],
+        )
+    )
+    lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
+    certificate = await issue_certificate(
+        uow,
+        use_case,
+        registration,
+        CertificateKind.REGISTRATION_PROOF,
+        [lender],
+        prop,
+        {"right": "抵押权", "principal": str(mortgage.principal)},
+    )
+    mortgage.status = MortgageStatus.REGISTERED
+    await uow.write(sql.update(Registration, registration.id, {"number": registration.number}))
+    await uow.write(sql.update(Mortgage, mortgage.id, {"status": mortgage.status}))
+    return registration, [completed_event(registration), certificate_event(registration, certificate)]
+
+
+async def apply_mortgage_registration(use_case: UseCase, mortgage_id: int) -> Registration:
+    """抵押权登记 of a registered home, applied by the lender from its counter and decided at once."""
+    mortgage = await _lender_mortgage(use_case, mortgage_id)
+    async with use_case.unit_of_work() as uow:
+        prop, mortgage = await _locked(uow, mortgage)
+        borrowers = await _borrowers(uow.conn, mortgage.id)
+        signed = sql.ints(
+            await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
+        )
+        holders = await ownership_holders(uow.conn, prop.id)
+        facts = MortgageRegistrationFacts(
+            status=mortgage.status,
+            on_contract=mortgage.contract_id is not None,
+            borrowers=frozenset(borrowers),
+            signers=frozenset(signed),
+            holders=frozenset(holders),
+            seizure_in_force=await encumbrances.seizure_in_force(uow.conn, prop.id, use_case.today()),
+            objection_in_force=await encumbrances.objection_in_force(uow.conn, prop.id),
+        )
+        refusal = mortgage_registration_refusal(facts)
+        if refusal is not None:
+            raise refusal
+        checks = [
+            Check("BORROWERS_SIGNED", True, "every borrower signed the mortgage"),
+            Check("BORROWERS_HOLD_OWNERSHIP", True, "the borrowers hold the ownership in force"),
+            Check("NO_SEIZURE", True, "no seizure is in force"),
+            Check("NO_OBJECTION", True, "no objection is in force"),
+        ]
+        ownership = (
+            await Registration.filter(property_id=prop.id, kind__in=OWNERSHIP_KINDS, right_status=RightStatus.IN_FORCE)
+            .using_db(uow.conn)
+            .values_list("number", flat=True)
+        )
+        form = {"ownership": list(ownership)}  # the certificate(s) the mortgage rests on
+        registration, events = await register_mortgage(uow, use_case, prop, mortgage, borrowers, checks, form)
+        await uow.record(*events)
         await uow.commit()
     return registration
 

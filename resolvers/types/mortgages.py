@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from domain import models as m
+from domain.rules.mortgages import mortgage_priority
 from resolvers.context import Info
 from resolvers.enums import MortgageStatus
 from resolvers.ids import to_global_id
@@ -47,6 +48,16 @@ class Mortgage(Node):
             status=row.status,
             approved_at=row.approved_at,
         )
+
+    @strawberry.field(
+        description="Priority (抵押顺位, 1 = first): the order of registration among the mortgage rights in force "
+        "on the property (an advance mortgage keeps its rank when it converts); a discharge moves the later ones up. "
+        "An APPROVED loan not registered yet: the rank it would take if registered now (after every mortgage in "
+        "force). 0 once the mortgage has no right in force (DISCHARGED)."
+    )
+    async def priority(self, info: Info) -> int:
+        ranks = await info.context.loaders.mortgage_ranks.load(self.property_id)
+        return mortgage_priority(self.status, ranks.by_mortgage.get(self.db_id), ranks.in_force)
 
     @strawberry.field
     async def property(self, info: Info) -> Property:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from resolvers.types.contracts import Contract
     from resolvers.types.mortgages import Mortgage
 
+MORTGAGE_RIGHTS = (RegistrationKind.MORTGAGE, RegistrationKind.ADVANCE_MORTGAGE)
 ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
 MortgageRef = Annotated["Mortgage", strawberry.lazy("resolvers.types.mortgages")]
 
@@ -129,6 +130,17 @@ class Registration(Node):
             # Another lender's mortgage: a right in force, never its terms (DESIGN §7).
             return {"registrationType": self.form.get("registrationType")}
         return await form_as_seen(info.context.viewer, self.form)
+
+    @strawberry.field(
+        description="For a mortgage right (MORTGAGE, ADVANCE_MORTGAGE) in force: its priority among the mortgages "
+        "in force on the property (1 = first), as Mortgage.priority; null for other kinds and rights not in force. "
+        "Another lender's mortgage is seen only this way: a right in force and its rank (DESIGN §7)."
+    )
+    async def priority(self, info: Info) -> int | None:
+        if self.kind not in MORTGAGE_RIGHTS or self.right_status != RightStatus.IN_FORCE:
+            return None
+        ranks = await info.context.loaders.mortgage_ranks.load(self.property_id)
+        return ranks.by_registration.get(self.db_id)
 
     @strawberry.field(description="A person's decision: its reason, decider and time; null for the instant decision")
     def decision(self) -> RegistrationDecision | None:

@@ -127,6 +127,27 @@ async def test_discharge_ends_the_right(life, pre_registered):
     assert error_codes(await life.discharge(mortgage["id"])) == ["INVALID_STATE"]
 
 
+async def test_priority_while_approved_in_force_and_discharged(life, pre_registered):
+    """Mortgage.priority: the rank it would take while approved, its rank in force, 0 once discharged."""
+    contract, _ = pre_registered
+    query = "query($id: ID!) { node(id: $id) { ... on Mortgage { status priority registrations { priority } } } }"
+    approved = (await life.approve(contract["id"]))["mortgage"]
+    shown = (await life.client.data(query, {"id": approved["id"]}, bearer=life.actors.bank))["node"]
+    assert (shown["status"], shown["priority"], shown["registrations"]) == ("APPROVED", 1, [])
+    assert (await life.sign_mortgage(approved["id"], life.actors.zhang))["userErrors"] == []
+    assert (await life.advance_mortgage(approved["id"]))["userErrors"] == []
+    shown = (await life.client.data(query, {"id": approved["id"]}, bearer=life.actors.bank))["node"]
+    assert (shown["status"], shown["priority"], shown["registrations"]) == ("ADVANCE_REGISTERED", 1, [{"priority": 1}])
+    assert (await life.discharge(approved["id"]))["userErrors"] == []
+    shown = (await life.client.data(query, {"id": approved["id"]}, bearer=life.actors.bank))["node"]
+    # The ended right has no rank; the discharge registration is not a mortgage right.
+    assert (shown["status"], shown["priority"], shown["registrations"]) == (
+        "DISCHARGED",
+        0,
+        [{"priority": None}, {"priority": None}],
+    )
+
+
 async def test_cancellation_waits_for_the_advance_mortgage_and_notice(life, pre_registered):
     contract, _ = pre_registered
     await life.mortgaged(contract["id"], [life.actors.zhang])

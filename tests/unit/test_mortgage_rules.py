@@ -1,0 +1,94 @@
+"""Mortgages of registered homes as pure rules: who may borrow, when the registration is refused,
+and the priority of the rights in force (DESIGN §7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.enums import MortgageStatus
+from domain.rules.mortgages import (
+    MortgageRegistrationFacts,
+    MortgageRight,
+    borrowers_refusal,
+    mortgage_priority,
+    mortgage_registration_refusal,
+    ranks,
+)
+
+
+def test_rights_rank_by_order_of_registration_and_a_converted_one_keeps_its_origin():
+    # Registration 30 was converted from advance mortgage 5: it ranks as registered at 5.
+    rights = [MortgageRight(40, 2, None), MortgageRight(30, 1, 5), MortgageRight(50, 3, None)]
+    assert ranks(rights) == {30: 1, 40: 2, 50: 3}
+    # The first discharged: the later ones move up.
+    assert ranks([r for r in rights if r.registration_id != 30]) == {40: 1, 50: 2}
+    assert ranks([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("status", "rank", "in_force", "expected"),
+    [
+        (MortgageStatus.REGISTERED, 2, 2, 2),
+        (MortgageStatus.ADVANCE_REGISTERED, 1, 1, 1),
+        (MortgageStatus.APPROVED, None, 0, 1),
+        (MortgageStatus.APPROVED, None, 2, 3),
+        (MortgageStatus.DISCHARGED, None, 1, 0),
+    ],
+)
+def test_priority_of_a_mortgage(status, rank, in_force, expected):
+    assert mortgage_priority(status, rank, in_force) == expected
+
+
+@pytest.mark.parametrize(
+    ("borrowers", "holders", "code", "field"),
+    [
+        ([1], [], "INVALID_STATE", ["input", "propertyId"]),
+        ([], [1], "INVALID_INPUT", ["input", "borrowers"]),
+        ([1, 1], [1], "INVALID_INPUT", ["input", "borrowers", "1"]),
+        ([1, 3], [1, 2], "INVALID_INPUT", ["input", "borrowers", "1"]),
+    ],
+)
+def test_borrowers_are_holders_of_the_ownership(borrowers, holders, code, field):
+    refusal = borrowers_refusal(borrowers, holders)
+    assert refusal is not None and (refusal.code, refusal.field) == (code, field)
+
+
+def test_joint_owners_may_borrow_together_or_one_of_them():
+    assert borrowers_refusal([2, 1], [1, 2]) is None
+    assert borrowers_refusal([2], [1, 2]) is None
+
+
+def _facts(**change) -> MortgageRegistrationFacts:
+    facts = {
+        "status": MortgageStatus.APPROVED,
+        "on_contract": False,
+        "borrowers": frozenset({1, 2}),
+        "signers": frozenset({1, 2}),
+        "holders": frozenset({1, 2}),
+        "seizure_in_force": False,
+        "objection_in_force": False,
+    }
+    return MortgageRegistrationFacts(**{**facts, **change})
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"on_contract": True}, "INVALID_STATE"),
+        ({"status": MortgageStatus.REGISTERED}, "INVALID_STATE"),
+        ({"status": MortgageStatus.DISCHARGED}, "INVALID_STATE"),
+        ({"signers": frozenset({1})}, "SIGNATURES_MISSING"),
+        ({"holders": frozenset({1, 3})}, "INVALID_STATE"),
+        ({"holders": frozenset()}, "INVALID_STATE"),
+        ({"seizure_in_force": True}, "ENCUMBERED"),
+        ({"objection_in_force": True}, "ENCUMBERED"),
+        ({"signers": frozenset(), "seizure_in_force": True}, "SIGNATURES_MISSING"),
+    ],
+)
+def test_mortgage_registration_refusals(change, code):
+    refusal = mortgage_registration_refusal(_facts(**change))
+    assert refusal is not None and refusal.code == code
+
+
+def test_a_signed_loan_on_a_free_home_registers():
+    assert mortgage_registration_refusal(_facts()) is None
