@@ -17,6 +17,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractLender,
     Event,
     FundDeposit,
     Mortgage,
@@ -147,6 +148,12 @@ class Loaders:
     def contract_buyers(self) -> DataLoader:
         return grouped(
             lambda ids: ContractBuyer.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
+        )
+
+    @cached_property
+    def contract_lenders(self) -> DataLoader:
+        return grouped(
+            lambda ids: ContractLender.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
         )
 
     @cached_property

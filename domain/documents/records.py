@@ -8,12 +8,21 @@ from decimal import Decimal
 
 from tortoise.expressions import Subquery
 
-from domain import visibility
+from domain import sql, visibility
 from domain.certificates import KeyRing
 from domain.documents.texts import contract_terms_of, contract_text
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
 from domain.masking import mask_id_number, mask_name
-from domain.models import Certificate, Contract, ContractBuyer, Party, Property, Registration, RegistrationParty
+from domain.models import (
+    Certificate,
+    Contract,
+    ContractBuyer,
+    ContractLender,
+    Party,
+    Property,
+    Registration,
+    RegistrationParty,
+)
 from domain.rules.certificate_status import certificate_status
 from domain.rules.contract_text import ContractTerms
 from domain.viewer import Viewer
@@ -130,6 +139,9 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         return None
     prop = await Property.get(id=contract.property_id)
     rows = await ContractBuyer.filter(contract_id=contract.id).order_by("position")
+    lender_ids = sql.ints(
+        await ContractLender.filter(contract_id=contract.id).order_by("position").values_list("party_id", flat=True)
+    )
     parties = {
         p.id: p
         for p in await Party.filter(
@@ -137,6 +149,7 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
                 contract.seller_id,
                 *(r.party_id for r in rows),
                 *([contract.lender_id] if contract.lender_id else []),
+                *lender_ids,
             ]
         )
     }
@@ -149,5 +162,5 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         seller,
         buyers,
         lender,
-        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender),
+        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender, [parties[i] for i in lender_ids]),
     )
