@@ -47,7 +47,9 @@ class Migration(migrations.Migration):
                 "unique_together": (("contract", "party"),),
                 "indexes": [Index(fields=["party_id"])],
                 "pk_attr": "id",
-                "table_description": "A lender the buyers chose (issue 14): one, or a BANK and a PROVIDENT_FUND for a combined",
+                "table_description": (
+                    "A lender the buyers chose (issue 14): one, or a BANK and a PROVIDENT_FUND for a combined"
+                ),
             },
             bases=["Model"],
         ),

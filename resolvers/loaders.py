@@ -246,7 +246,13 @@ class Loaders:
 
     @cached_property
     def registration_certificate(self) -> DataLoader:
-        return grouped(lambda ids: Certificate.filter(registration_id__in=ids), "registration_id", self.viewer)
+        # Through the certificates' rule: another lender's mortgage certificate names its terms (DESIGN §7).
+        return grouped(
+            lambda ids: Certificate.filter(registration_id__in=ids),
+            "registration_id",
+            self.viewer,
+            visibility.certificates,
+        )
 
     @cached_property
     def mortgage_borrowers(self) -> DataLoader:

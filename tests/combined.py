@@ -20,7 +20,8 @@ class CombinedLife(Life):
     async def register_organizations(self) -> None:
         await super().register_organizations()
         payload = await self.call(
-            "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { userErrors { code } } }",
+            "mutation($input: RegisterOrganizationInput!) {"
+            " registerOrganization(input: $input) { userErrors { code } } }",
             "registerOrganization",
             {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
             self.actors.registrar,

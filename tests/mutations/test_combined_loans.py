@@ -100,7 +100,8 @@ async def test_revising_changes_the_lenders(life, units):
     contract = (await life.draft(units[0]["id"], payment_method="COMMERCIAL_LOAN", lenders=[ids.BANK]))["contract"]
     revised = await life.call(
         """mutation($input: ReviseContractInput!) { reviseContract(input: $input) {
-             contract { documentHash lender { idNumber } lenders { idNumber } } userErrors { code field message } } }""",
+             contract { documentHash lender { idNumber } lenders { idNumber } }
+             userErrors { code field message } } }""",
         "reviseContract",
         {
             "contractId": contract["id"],
@@ -188,11 +189,9 @@ async def test_first_registration_converts_both_in_the_order_they_were_registere
         assert (await life.sign_mortgage(mortgage["id"], life.actors.zhang))["userErrors"] == []
     assert (await life.advance_mortgage(fund["id"], bearer=life.fund))["userErrors"] == []
     assert (await life.advance_mortgage(bank["id"], bearer=life.actors.bank))["userErrors"] == []
-    permit = (
-        await life.client.data(
-            '{ property(unitCode: "%s") { permit { id } } }' % permit_units[0]["unitCode"], bearer=life.actors.registrar
-        )
-    )["property"]["permit"]
+    query = "query($code: String!) { property(unitCode: $code) { permit { id } } }"
+    data = await life.client.data(query, {"code": permit_units[0]["unitCode"]}, bearer=life.actors.registrar)
+    permit = data["property"]["permit"]
     await life.pay_all(contract["id"])
     assert (await life.accept_completion(permit["id"]))["userErrors"] == []
     applied = await life.first_registration(permit["id"])
