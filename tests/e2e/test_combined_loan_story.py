@@ -54,7 +54,8 @@ async def test_a_combined_loan_sale_through_first_registration(server, server_gq
         )
         assert (notice["kind"], notice["rightStatus"]) == ("ADVANCE_NOTICE", "IN_FORCE")
         seen = await server_gql.data(
-            "query($id: ID!) { node(id: $id) { ... on Contract { paymentMethod lender { idNumber } lenders { idNumber } } } }",
+            "query($id: ID!) { node(id: $id) { ... on Contract {"
+            " paymentMethod lender { idNumber } lenders { idNumber } } } }",
             {"id": contract["id"]},
             bearer=life.fund,
         )
