@@ -4,6 +4,7 @@ first registration converts both, and neither lender sees the other's terms."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 import pytest
@@ -205,3 +206,13 @@ async def test_first_registration_converts_both_in_the_order_they_were_registere
     # Their proofs were numbered in the same order.
     proofs = [await Certificate.get(registration_id=r.id) for r in mortgages]
     assert proofs[0].number < proofs[1].number
+
+
+async def test_two_lenders_approving_at_once_never_lend_more_than_the_price_less_down_payment(life, pre_registered):
+    contract, _ = pre_registered
+    results = await asyncio.gather(
+        life.approve(contract["id"], principal="400000.00", bearer=life.actors.bank),
+        life.approve(contract["id"], principal="400000.00", bearer=life.fund),
+    )
+    assert sorted(tuple(error_codes(r)) for r in results) == [(), ("INVALID_INPUT",)]
+    assert [str(p) for p in await Mortgage.all().values_list("principal", flat=True)] == ["400000.00"]
