@@ -40,6 +40,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractLender,
     Event,
     EventLogHead,
     FundDeposit,
@@ -97,6 +98,7 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
         "permit": (await _rows(Permit.filter(id=prop.permit_id))) if prop.permit_id else [],
         "contracts": contracts,
         "contractBuyers": await _rows(ContractBuyer.filter(contract_id__in=contract_ids)),
+        "contractLenders": await _rows(ContractLender.filter(contract_id__in=contract_ids)),
         "fundDeposits": await _rows(FundDeposit.filter(contract_id__in=contract_ids)),
         "registrations": registrations,
         "registrationParties": await _rows(RegistrationParty.filter(registration_id__in=registration_ids)),
@@ -113,7 +115,10 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
         | {c["lender_id"] for c in contracts if c["lender_id"]}
         | {
             r["party_id"]
-            for r in records["contractBuyers"] + records["registrationParties"] + records["mortgageBorrowers"]
+            for r in records["contractBuyers"]
+            + records["contractLenders"]
+            + records["registrationParties"]
+            + records["mortgageBorrowers"]
         }
         | {t["taxpayer_id"] for t in tax_records}
         | {m["lender_id"] for m in mortgages}

@@ -211,6 +211,7 @@ _AUDIENCE_SQL = [
     ("SELECT pm.developer_id FROM property p JOIN permit pm ON pm.id = p.permit_id WHERE p.id = ?", "property_id"),
     ("SELECT seller_id FROM contract WHERE id = ?", "contract_id"),
     ("SELECT lender_id FROM contract WHERE id = ? AND lender_id IS NOT NULL", "contract_id"),
+    ("SELECT party_id FROM contract_lender WHERE contract_id = ?", "contract_id"),
     ("SELECT party_id FROM contract_buyer WHERE contract_id = ?", "contract_id"),
     ("SELECT party_id FROM registration_party WHERE registration_id = ?", "registration_id"),
     ("SELECT taxpayer_id FROM tax_record WHERE id = ?", "tax_record_id"),

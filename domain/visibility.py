@@ -23,6 +23,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractLender,
     Event,
     EventAudience,
     FundDeposit,
@@ -49,8 +50,19 @@ def deep_property_ids(viewer: Viewer) -> Subquery | None:
     if viewer.role == Role.DEVELOPER:
         return Subquery(Property.filter(permit__developer_id=party).values("id"))
     if viewer.is_lender:
-        return Subquery(Property.filter(Q(contracts__lender_id=party) | Q(mortgages__lender_id=party)).values("id"))
+        return Subquery(
+            Property.filter(
+                Q(contracts__lender_id=party)
+                | Q(contracts__id__in=_lent_contract_ids(party))
+                | Q(mortgages__lender_id=party)
+            ).values("id")
+        )
     return None
+
+
+def _lent_contract_ids(party: int) -> Subquery:
+    """Contracts that chose this lender, the first or (a combined loan) the second (issue 14)."""
+    return Subquery(ContractLender.filter(party_id=party).values("contract_id"))
 
 
 def _own_contract_ids(party: int) -> Subquery:
@@ -87,6 +99,7 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
         # The supervising bank sees sales into the account it supervises: it records their deposits.
         return query.filter(
             Q(lender_id=party)
+            | Q(id__in=_lent_contract_ids(party))
             | Q(property_id__in=deep_property_ids(viewer))
             | Q(property__permit__supervising_bank_id=party)
         )

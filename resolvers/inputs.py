@@ -70,6 +70,11 @@ class DraftContractInput:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None = None
+    lenders: list[str] | None = strawberry.field(
+        default=None,
+        description="The lenders' credit codes, the first being `lender`: a COMBINED_LOAN names a bank and a "
+        "provident fund centre (组合贷); other loans at most one. Given with lenderIdNumber, that is their first",
+    )
 
 
 @strawberry.input
@@ -228,6 +233,11 @@ class ReviseContractInput:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None = None
+    lenders: list[str] | None = strawberry.field(
+        default=None,
+        description="The lenders' credit codes, the first being `lender`: a COMBINED_LOAN names a bank and a "
+        "provident fund centre (组合贷); other loans at most one. Given with lenderIdNumber, that is their first",
+    )
 
 
 # ---------------------------------------------------------------- issue 13: beyond the first sale (DESIGN §7)
@@ -345,8 +355,16 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
         "supervising_bank_id_number": column(m.Party, "id_number"),
     },
     ContractBuyerInput: {"id_number": column(m.Party, "id_number"), "name": column(m.Party, "name")},
-    DraftContractInput: {"property_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
-    ReviseContractInput: {"contract_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
+    DraftContractInput: {
+        "property_id": ID_LENGTH,
+        "lender_id_number": column(m.Party, "id_number"),
+        "lenders": column(m.Party, "id_number"),
+    },
+    ReviseContractInput: {
+        "contract_id": ID_LENGTH,
+        "lender_id_number": column(m.Party, "id_number"),
+        "lenders": column(m.Party, "id_number"),
+    },
     SignContractInput: {"contract_id": ID_LENGTH, "document_hash": column(m.Contract, "document_hash")},
     RecordFundDepositInput: {"contract_id": ID_LENGTH, "bank_reference": column(m.FundDeposit, "bank_reference")},
     FileContractInput: {"contract_id": ID_LENGTH},
@@ -405,6 +423,13 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def _check_text(given: str, limit: int, field: list[str]) -> None:
+    if len(given.strip()) > limit:
+        raise validation.InvalidInput(f"must be at most {limit} characters", field)
+    if NUL in given:
+        raise validation.InvalidInput("must not contain the NUL character (U+0000)", field)
+
+
 def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
     """Every text of `value` within its column, every integer within its range: else
     INVALID_INPUT naming the field, before anything reads the database."""
@@ -420,11 +445,11 @@ def check_input(value: Any, path: tuple[str, ...] = ("input",)) -> None:
         given = getattr(value, item.name)
         field = [*path, _camel(item.name)]
         if isinstance(given, str) and not isinstance(given, enum.Enum):
-            limit = lengths[item.name]
-            if len(given.strip()) > limit:
-                raise validation.InvalidInput(f"must be at most {limit} characters", field)
-            if NUL in given:
-                raise validation.InvalidInput("must not contain the NUL character (U+0000)", field)
+            _check_text(given, lengths[item.name], field)
+        elif isinstance(given, list) and any(isinstance(g, str) and not isinstance(g, enum.Enum) for g in given):
+            # A list of texts (e.g. `lenders`): each within the field's length.
+            for index, text in enumerate(given):
+                _check_text(text, lengths[item.name], [*field, str(index)])
         elif isinstance(given, int) and not isinstance(given, bool) and item.name in ranges:
             low, high = ranges[item.name]
             if not low <= given <= high:

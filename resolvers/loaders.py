@@ -18,6 +18,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractLender,
     Event,
     FundDeposit,
     Mortgage,
@@ -172,6 +173,12 @@ class Loaders:
         )
 
     @cached_property
+    def contract_lenders(self) -> DataLoader:
+        return grouped(
+            lambda ids: ContractLender.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
+        )
+
+    @cached_property
     def contract_signatures(self) -> DataLoader:
         return grouped(lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer)
 
@@ -261,6 +268,7 @@ class Loaders:
 
     @cached_property
     def registration_certificate(self) -> DataLoader:
+        # Through the certificates' rule: another lender's mortgage certificate names its terms (DESIGN §7).
         return grouped(
             lambda ids: Certificate.filter(registration_id__in=ids),
             "registration_id",

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
-from domain import visibility
+from domain import sql, visibility
 from domain.certificates import KeyRing
 from domain.documents.texts import application_text, contract_terms_of, contract_text, text_hash
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
@@ -18,6 +18,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractLender,
     Mortgage,
     Party,
     Property,
@@ -140,6 +141,9 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         return None
     prop = await Property.get(id=contract.property_id)
     rows = await ContractBuyer.filter(contract_id=contract.id).order_by("position")
+    lender_ids = sql.ints(
+        await ContractLender.filter(contract_id=contract.id).order_by("position").values_list("party_id", flat=True)
+    )
     parties = {
         p.id: p
         for p in await Party.filter(
@@ -147,6 +151,7 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
                 contract.seller_id,
                 *(r.party_id for r in rows),
                 *([contract.lender_id] if contract.lender_id else []),
+                *lender_ids,
             ]
         )
     }
@@ -159,7 +164,7 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         seller,
         buyers,
         lender,
-        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender),
+        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender, [parties[i] for i in lender_ids]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from domain.canonical import canonical_json, sha256_hex
@@ -10,7 +11,12 @@ from domain.rules.contract_text import BuyerTerms, ContractTerms
 
 
 def contract_terms_of(
-    contract: Contract, unit_code: str, seller: Party, buyers: list[tuple[Party, Decimal | None]], lender: Party | None
+    contract: Contract,
+    unit_code: str,
+    seller: Party,
+    buyers: list[tuple[Party, Decimal | None]],
+    lender: Party | None,
+    lenders: Sequence[Party] = (),
 ) -> ContractTerms:
     """The terms as stored: the same `ContractTerms` the draft was hashed from."""
     return ContractTerms(
@@ -24,6 +30,7 @@ def contract_terms_of(
         contract.payment_method,
         contract.delivery_with_certificate,
         lender.id_number if lender else None,
+        tuple(p.id_number for p in lenders),
     )
 
 

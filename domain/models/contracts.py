@@ -72,6 +72,27 @@ class ContractBuyer(Model):
         unique_together = (("contract", "party"),)
 
 
+class ContractLender(Model):
+    """A lender the buyers chose (issue 14): one, or a BANK and a PROVIDENT_FUND for a combined
+    loan (组合贷). `Contract.lender` is the first of them (position 0)."""
+
+    id = fields.IntField(primary_key=True)
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="lenders", on_delete=fields.CASCADE
+    )
+    contract_id: int  # the column behind `contract`
+    party: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
+        "onewindow.Party", related_name="lending_contracts", on_delete=fields.RESTRICT
+    )
+    party_id: int  # the column behind `party`
+    position = fields.SmallIntField()
+
+    class Meta:
+        table = "contract_lender"
+        indexes = (("party_id",),)
+        unique_together = (("contract", "party"),)
+
+
 class Signature(Model):
     """A signature over one document: a contract, a registration application or a mortgage."""
 

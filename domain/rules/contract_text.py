@@ -32,6 +32,9 @@ class ContractTerms:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None
+    # Every lender, the first being `lender_id_number`; named in the text only when there are
+    # several (a combined loan, issue 14), so a one-lender contract keeps its text and hash.
+    lender_id_numbers: tuple[str, ...] = ()
 
     def document(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,7 @@ class ContractTerms:
             "paymentMethod": self.payment_method,
             "deliveryWithCertificate": self.delivery_with_certificate,
             "lender": self.lender_id_number,
+            **({"lenders": list(self.lender_id_numbers)} if len(self.lender_id_numbers) > 1 else {}),
         }
 
     def document_hash(self) -> str:

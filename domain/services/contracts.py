@@ -20,8 +20,9 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Contract, ContractBuyer, Party, Property, Signature
+from domain.models import Contract, ContractBuyer, ContractLender, Party, Property, Signature
 from domain.rules import identity, validation
+from domain.rules import lenders as lender_rules
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 from domain.services.context import UseCase
 from domain.services.permits import registered_organization
@@ -43,6 +44,8 @@ class ContractSpec:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None
+    # Issue 14: `lenders` (credit codes); a combined loan names a bank and a provident fund centre.
+    lender_id_numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class CheckedTerms:
     delivery_with_certificate: bool
     lender: Party | None
     known_parties: dict[str, int]  # buyers the platform knows already: ID number -> party id
+    lenders: tuple[Party, ...] = ()  # every lender, `lender` first (issue 14, combined loans)
 
 
 async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
@@ -72,20 +76,35 @@ async def _checked_terms(spec: ContractSpec) -> CheckedTerms:
     price = validation.money(spec.price, ["input", "price"])
     down_payment = validation.money(spec.down_payment, ["input", "downPayment"])
     validation.not_more_than(down_payment, price, ["input", "downPayment"], "the price")
-    lender = None
-    if spec.lender_id_number:
-        if spec.payment_method == PaymentMethod.FULL_PAYMENT:
-            raise validation.InvalidInput("a full payment has no lender", ["input", "lenderIdNumber"])
-        lender = await registered_organization(spec.lender_id_number, ["input", "lenderIdNumber"], "lender")
+    chosen = await _chosen_lenders(spec)
     return CheckedTerms(
         [BuyerTerms(n, name, s) for n, name, s in zip(numbers, names, shares, strict=True)],
         price,
         down_payment,
         spec.payment_method,
         spec.delivery_with_certificate,
-        lender,
+        chosen[0] if chosen else None,
         known,
+        tuple(chosen),
     )
+
+
+async def _chosen_lenders(spec: ContractSpec) -> list[Party]:
+    """The lenders the input names (`lenders`, or the one `lenderIdNumber`), registered, and
+    fitting the payment method (domain/rules/lenders.py)."""
+    codes, field = lender_rules.chosen_lenders(spec.lender_id_number, spec.lender_id_numbers)
+    if codes and spec.payment_method == PaymentMethod.FULL_PAYMENT:
+        raise validation.InvalidInput("a full payment has no lender", field)
+    parties = [
+        await registered_organization(code, field if field == lender_rules.LENDER_FIELD else [*field, str(i)], "lender")
+        for i, code in enumerate(codes)
+    ]
+    refusal = lender_rules.lenders_refusal(
+        spec.payment_method, [lender_rules.LenderFacts(p.id_number, p.name) for p in parties], field
+    )
+    if refusal is not None:
+        raise refusal
+    return parties
 
 
 _IDENTITIES_SQL = """
@@ -217,8 +236,13 @@ async def _terms_writes(
         terms.payment_method,
         terms.delivery_with_certificate,
         terms.lender.id_number if terms.lender else None,
+        tuple(p.id_number for p in terms.lenders),
     ).document_hash()
     return [
+        *sql.insert_many(
+            ContractLender,
+            [{"contract_id": contract.id, "party_id": p.id, "position": i} for i, p in enumerate(terms.lenders)],
+        ),
         *sql.insert_many(
             ContractBuyer,
             [
@@ -254,6 +278,7 @@ def _snapshot(contract: Contract, terms: CheckedTerms, prop: Property) -> dict[s
         "paymentMethod": terms.payment_method,
         "buyers": [b.id_number for b in terms.buyers],
         "lender": terms.lender.id_number if terms.lender else None,
+        **({"lenders": [p.id_number for p in terms.lenders]} if len(terms.lenders) > 1 else {}),
         "documentHash": contract.document_hash,
     }
 
@@ -323,6 +348,7 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
         await uow.execute(
             sql.Statement("DELETE FROM contract_buyer WHERE contract_id = ?", [locked.id]),
             sql.Statement("DELETE FROM signature WHERE contract_id = ?", [locked.id]),
+            sql.Statement("DELETE FROM contract_lender WHERE contract_id = ?", [locked.id]),
         )
         await uow.write(*await _terms_writes(uow, locked, terms, prop, seller, use_case.now()))
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=locked.id)

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from tortoise import connections
+from tortoise.expressions import Q, Subquery
 
 from domain import sql
 from domain.enums import HomeBasis, HomesScope
-from domain.models import ContractBuyer, Party, SharedPersonRecord
+from domain.models import ContractBuyer, ContractLender, Party, SharedPersonRecord
 from domain.rules.homes import FamilyFacts, HomeClaim, counted_members, distinct_homes
 from domain.services.parties import person_parties_from_shared_records
 
@@ -93,5 +94,8 @@ def _moment(value: datetime | str) -> datetime:
 
 
 async def contract_buyer_id_numbers_of_lender(lender_party_id: int) -> set[str]:
-    rows = await ContractBuyer.filter(contract__lender_id=lender_party_id).values_list("party__id_number", flat=True)
+    rows = await ContractBuyer.filter(
+        Q(contract__lender_id=lender_party_id)
+        | Q(contract_id__in=Subquery(ContractLender.filter(party_id=lender_party_id).values("contract_id")))
+    ).values_list("party__id_number", flat=True)
     return {str(number) for number in rows}

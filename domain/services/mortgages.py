@@ -30,6 +30,7 @@ from domain.errors import DomainError
 from domain.models import (
     Contract,
     ContractBuyer,
+    ContractLender,
     Mortgage,
     MortgageBorrower,
     Party,
@@ -39,6 +40,7 @@ from domain.models import (
     RuleCheck,
     Signature,
 )
+from domain.rules import lenders as lender_rules
 from domain.rules import validation
 from domain.rules.advance_notice import Check
 from domain.rules.mortgages import MortgageRegistrationFacts, borrowers_refusal, mortgage_registration_refusal
@@ -106,6 +108,16 @@ async def _borrowers(conn: BaseDBAsyncClient, mortgage_id: int) -> list[int]:
     )
 
 
+async def contract_lender_ids(contract: Contract) -> list[int]:
+    """The lenders the buyers chose, the first (`Contract.lender`) first."""
+    ids = sql.ints(
+        await ContractLender.filter(contract_id=contract.id).order_by("position").values_list("party_id", flat=True)
+    )
+    if contract.lender_id is not None and contract.lender_id not in ids:  # a contract drafted without lender rows
+        ids.insert(0, contract.lender_id)
+    return ids
+
+
 async def _lender_mortgage(use_case: UseCase, mortgage_id: int) -> Mortgage:
     use_case.require_role(Role.BANK, Role.PROVIDENT_FUND, action="act on mortgages")
     mortgage = await Mortgage.get_or_none(id=mortgage_id)
@@ -129,26 +141,29 @@ async def approve_mortgage(use_case: UseCase, contract_id: int, principal: Decim
     contract = await Contract.get_or_none(id=contract_id)
     if contract is None:
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    if contract.lender_id is None or contract.lender_id != use_case.viewer.party_id:
-        raise DomainError("FORBIDDEN", "only the lender the buyers chose approves their loan")
+    if use_case.viewer.party_id is None or use_case.viewer.party_id not in await contract_lender_ids(contract):
+        raise DomainError("FORBIDDEN", "only a lender the buyers chose approves their loan")
     if contract.status != ContractStatus.FILED:
         raise DomainError("INVALID_STATE", "a loan is approved on a filed contract", ["input", "contractId"])
     if contract.payment_method == PaymentMethod.FULL_PAYMENT:
         raise DomainError("INVALID_STATE", "the contract is paid in full, without a loan", ["input", "contractId"])
     principal = validation.money(principal, ["input", "principal"])
-    validation.not_more_than(
-        principal, contract.price - contract.down_payment, ["input", "principal"], "the price less the down payment"
-    )
+    if (refusal := lender_rules.principal_refusal(principal, contract.price, contract.down_payment, [])) is not None:
+        raise refusal
     _term(term_months)
     async with use_case.unit_of_work() as uow:
         await uow.lock(Contract, contract.id)
-        if await Mortgage.filter(contract_id=contract.id, status__in=ACTIVE).using_db(uow.conn).exists():
-            raise DomainError("DUPLICATE", "this contract has a mortgage already", ["input", "contractId"])
-        assert contract.lender_id is not None
+        # One loan per lender: a combined loan (组合贷) has the bank's and the provident fund's.
+        active = await Mortgage.filter(contract_id=contract.id, status__in=ACTIVE).using_db(uow.conn)
+        if any(m.lender_id == use_case.viewer.party_id for m in active):
+            raise DomainError("DUPLICATE", "this contract has your mortgage already", ["input", "contractId"])
+        others = [m.principal for m in active]
+        if refusal := lender_rules.principal_refusal(principal, contract.price, contract.down_payment, others):
+            raise refusal
         values = {
             "property_id": contract.property_id,
             "contract_id": contract.id,
-            "lender_id": contract.lender_id,
+            "lender_id": use_case.viewer.party_id,
             "principal": principal,
             "term_months": term_months,
             "status": MortgageStatus.APPROVED,

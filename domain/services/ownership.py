@@ -160,8 +160,19 @@ class _Sale:
     contract: Contract
     buyers: list[int]
     registrations: list[Registration]
-    mortgage: Mortgage | None = None
-    borrowers: list[int] = field(default_factory=list)
+    # The advance-registered mortgages: one, or two for a combined loan (组合贷, issue 14).
+    mortgages: list[Mortgage] = field(default_factory=list)
+    borrowers: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # per mortgage id
+
+    def advance_mortgages(self) -> list[tuple[Mortgage, Registration]]:
+        """Each mortgage with its advance mortgage in force, in the order those were registered
+        (their registration ids): the order the conversions happen in, and so their priority."""
+        pairs = []
+        for mortgage in self.mortgages:
+            advance = self.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=mortgage.id)
+            if advance is not None:
+                pairs.append((mortgage, advance))
+        return sorted(pairs, key=lambda pair: pair[1].id)
 
     def in_force(self, kind: RegistrationKind, **match: Any) -> Registration | None:
         return next(
@@ -195,19 +206,21 @@ async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
     for registration in await Registration.filter(property_id__in=list(by_id)).using_db(uow.conn).order_by("id"):
         registrations[registration.property_id].append(registration)
     sales = {c.id: _Sale(by_id[c.property_id], c, buyers[c.id], registrations[c.property_id]) for c in contracts}
-    for mortgage in await Mortgage.filter(
-        contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED
-    ).using_db(uow.conn):
+    for mortgage in (
+        await Mortgage.filter(contract_id__in=contract_ids, status=MortgageStatus.ADVANCE_REGISTERED)
+        .using_db(uow.conn)
+        .order_by("id")
+    ):
         if mortgage.contract_id is not None:  # always: the filter names it
-            sales[mortgage.contract_id].mortgage = mortgage
-    mortgage_ids = {s.mortgage.id: s for s in sales.values() if s.mortgage}
+            sales[mortgage.contract_id].mortgages.append(mortgage)
+    mortgage_ids = {m.id: s for s in sales.values() for m in s.mortgages}
     for mortgage_id, party_id in (
         await MortgageBorrower.filter(mortgage_id__in=list(mortgage_ids))
         .using_db(uow.conn)
         .order_by("position")
         .values_list("mortgage_id", "party_id")
     ):
-        mortgage_ids[mortgage_id].borrowers.append(party_id)
+        mortgage_ids[mortgage_id].borrowers[mortgage_id].append(party_id)
     return list(sales.values())
 
 
@@ -252,11 +265,7 @@ async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property
     parties = {
         p.id: p
         for p in await Party.filter(
-            id__in={
-                p
-                for s in ready
-                for p in (*s.buyers, s.contract.seller_id, *([s.mortgage.lender_id] if s.mortgage else []))
-            }
+            id__in={p for s in ready for p in (*s.buyers, s.contract.seller_id, *(m.lender_id for m in s.mortgages))}
         ).using_db(uow.conn)
     }
     ownership_numbers = iter(
@@ -267,20 +276,14 @@ async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property
             uow,
             use_case,
             CertificateKind.REGISTRATION_PROOF,
-            sum(
-                1
-                for s in ready
-                if s.mortgage and s.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=s.mortgage.id)
-            ),
+            sum(len(s.advance_mortgages()) for s in ready),
         )
     )
     writes = Writes()
     for sale in ready:
         await _transfer(uow, use_case, sale, parties, next(ownership_numbers), writes)
-        if sale.mortgage and (
-            advance := sale.in_force(RegistrationKind.ADVANCE_MORTGAGE, mortgage_id=sale.mortgage.id)
-        ):
-            await _register_mortgage(uow, use_case, sale, advance, parties, next(proof_numbers), writes)
+        for mortgage, advance in sale.advance_mortgages():
+            await _register_mortgage(uow, use_case, sale, mortgage, advance, parties, next(proof_numbers), writes)
     await writes.flush(uow)
     return writes.events
 
@@ -337,14 +340,13 @@ async def _register_mortgage(
     uow: UnitOfWork,
     use_case: UseCase,
     sale: _Sale,
+    mortgage: Mortgage,
     advance: Registration,
     parties: dict[int, Party],
     number: str,
     writes: Writes,
 ) -> None:
     """预告抵押 becomes 抵押权 once the buyers own the home."""
-    mortgage = sale.mortgage
-    assert mortgage is not None  # called only for a sale with an advance mortgage
     form = {
         "registrationType": "抵押权登记(预告抵押转现)",
         "principal": str(mortgage.principal),
@@ -356,7 +358,7 @@ async def _register_mortgage(
         RegistrationKind.MORTGAGE,
         sale.prop.id,
         [mortgage.lender_id],
-        [mortgage.lender_id, *sale.borrowers],
+        [mortgage.lender_id, *sale.borrowers[mortgage.id]],
         form,
         writes=writes,
         contract_id=sale.contract.id,

@@ -19,6 +19,7 @@ def contract_spec(input) -> ContractSpec:
         payment_method=input.payment_method,
         delivery_with_certificate=input.delivery_with_certificate,
         lender_id_number=input.lender_id_number,
+        lender_id_numbers=tuple(input.lenders or ()),
     )
 
 

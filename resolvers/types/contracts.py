@@ -13,7 +13,7 @@ from resolvers.context import Info
 from resolvers.enums import ContractStatus, FundKind, PaymentMethod
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
-from resolvers.types.parties import Party, load_party
+from resolvers.types.parties import Party, load_parties, load_party
 from resolvers.types.permits import Property
 
 if TYPE_CHECKING:
@@ -142,17 +142,27 @@ class Contract(Node):
     @strawberry.field(description="The canonical contract text the parties sign: its SHA-256 is documentHash")
     async def text(self, info: Info) -> str:
         loaders = info.context.loaders
-        row, prop, buyers = (
+        row, prop, buyers, lender_ids = (
             await loaders.contract.load(self.db_id),
             await loaders.property.load(self.property_id),
             await loaders.contract_buyers.load(self.db_id),
+            await self._lender_ids(info),
         )
         seller, lender, *people = await loaders.party.load_many(
             [self.seller_id, self.lender_id, *(b.party_id for b in buyers)]
         )
+        lenders = await loaders.party.load_many(lender_ids)
         return contract_text(
-            contract_terms_of(row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender)
+            contract_terms_of(
+                row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender, lenders
+            )
         )
+
+    async def _lender_ids(self, info: Info) -> list[int]:
+        ids = [r.party_id for r in await info.context.loaders.contract_lenders.load(self.db_id)]
+        if self.lender_id is not None and self.lender_id not in ids:  # a contract drafted without lender rows
+            ids.insert(0, self.lender_id)
+        return ids
 
     @strawberry.field
     async def seller(self, info: Info) -> Party:
@@ -168,6 +178,13 @@ class Contract(Node):
     )
     async def lender(self, info: Info) -> Party | None:
         return await load_party(info, self.lender_id)
+
+    @strawberry.field(
+        description="Every lender the buyers chose, `lender` first: a bank and a provident fund centre for a "
+        "COMBINED_LOAN (组合贷); each may read this contract"
+    )
+    async def lenders(self, info: Info) -> list[Party]:
+        return await load_parties(info, await self._lender_ids(info))
 
     @strawberry.field
     async def signatures(self, info: Info) -> list[Signature]:
@@ -214,9 +231,25 @@ class Contract(Node):
 
         return [TaxRecord.from_row(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The loan of the first lender the viewer may see (for a lender: its own), the latest approved"
+    )
     async def mortgage(self, info: Info) -> MortgageRef | None:
         from resolvers.types.mortgages import Mortgage
 
         rows = await info.context.loaders.contract_mortgages.load(self.db_id)
-        return Mortgage.from_row(rows[-1]) if rows else None
+        if not rows:
+            return None
+        order = {lender: i for i, lender in enumerate(await self._lender_ids(info))}
+        # The latest of the first lender's: one lender per contract keeps the latest row.
+        first = min(order.get(r.lender_id, len(order)) for r in rows)
+        return Mortgage.from_row([r for r in rows if order.get(r.lender_id, len(order)) == first][-1])
+
+    @strawberry.field(
+        description="Every loan on this contract the viewer may see, oldest first: a combined loan (组合贷) has "
+        "the bank's and the provident fund's; a lender sees only its own"
+    )
+    async def mortgages(self, info: Info) -> list[MortgageRef]:
+        from resolvers.types.mortgages import Mortgage
+
+        return [Mortgage.from_row(r) for r in await info.context.loaders.contract_mortgages.load(self.db_id)]

@@ -1,0 +1,77 @@
+"""A sale with a combined loan (组合贷, issue 14 item 5): a bank and the provident fund centre lend together."""
+
+from __future__ import annotations
+
+from tests import ids
+from tests.story import CONTRACT_FIELDS, Actors, Life
+from tests.support import GraphQLClient, token
+
+PROVIDENT_FUND_NAME = "信阳市住房公积金管理中心"
+LENDERS = [ids.BANK, ids.PROVIDENT_FUND]
+
+
+class CombinedLife(Life):
+    """`Life` whose drafts may name `lenders`, with the provident fund centre registered and its token."""
+
+    def __init__(self, client: GraphQLClient, actors: Actors | None = None) -> None:
+        super().__init__(client, actors)
+        self.fund = token("PROVIDENT_FUND", ids.PROVIDENT_FUND, ["ca"])
+
+    async def register_organizations(self) -> None:
+        await super().register_organizations()
+        payload = await self.call(
+            "mutation($input: RegisterOrganizationInput!) {"
+            " registerOrganization(input: $input) { userErrors { code } } }",
+            "registerOrganization",
+            {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
+            self.actors.registrar,
+        )
+        assert payload["userErrors"] == [], payload
+
+    async def draft(  # type: ignore[override]
+        self,
+        property_id: str,
+        buyers: list[dict] | None = None,
+        price: str = "1000000.00",
+        down_payment: str = "300000.00",
+        lender: str | None = None,
+        payment_method: str = "COMBINED_LOAN",
+        bearer: str | None = None,
+        lenders: list[str] | None = LENDERS,
+    ) -> dict:
+        input = {
+            "propertyId": property_id,
+            "buyers": buyers if buyers is not None else [{"idNumber": ids.ZHANG_SAN, "name": "张三"}],
+            "price": price,
+            "downPayment": down_payment,
+            "paymentMethod": payment_method,
+            "deliveryWithCertificate": True,
+            "lenderIdNumber": lender,
+        }
+        if lenders is not None:
+            input["lenders"] = lenders
+        return await self.call(
+            f"""mutation($input: DraftContractInput!) {{ draftContract(input: $input) {{
+                 contract {{ {CONTRACT_FIELDS} text lender {{ idNumber }} lenders {{ idNumber name }} }}
+                 userErrors {{ code field message }} }} }}""",
+            "draftContract",
+            input,
+            bearer or self.actors.developer,
+        )
+
+    async def combined_mortgages(
+        self, contract_id: str, borrower_tokens: list[str], principals: tuple[str, str] = ("400000.00", "300000.00")
+    ) -> tuple[dict, dict]:
+        """The bank's and the fund's loans approved, each signed by every borrower (one token signs
+        both), and both advance mortgages registered, the bank's first."""
+        bank = await self.approve(contract_id, principal=principals[0], bearer=self.actors.bank)
+        fund = await self.approve(contract_id, principal=principals[1], bearer=self.fund)
+        assert bank["userErrors"] == [] and fund["userErrors"] == [], (bank, fund)
+        for mortgage in (bank["mortgage"], fund["mortgage"]):
+            for bearer in borrower_tokens:
+                signed = await self.sign_mortgage(mortgage["id"], bearer)
+                assert signed["userErrors"] == [], signed
+        for mortgage, bearer in ((bank["mortgage"], self.actors.bank), (fund["mortgage"], self.fund)):
+            applied = await self.advance_mortgage(mortgage["id"], bearer=bearer)
+            assert applied["userErrors"] == [], applied
+        return bank["mortgage"], fund["mortgage"]
