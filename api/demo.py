@@ -18,6 +18,7 @@ from decimal import Decimal
 import httpx
 from stdnum.cn import ric, uscc
 
+from api.app import create_app
 from api.auth import mint_token
 from api.settings import Settings
 from domain.enums import MaritalStatus, Role
@@ -413,8 +414,6 @@ async def build(county: County) -> dict[str, int]:
 
 async def load(settings: Settings) -> tuple[str, County]:
     """Fill the (migrated, initialised) database; 'loaded' or 'already there'."""
-    from api.app import create_app
-
     transport = httpx.ASGITransport(app=create_app(settings))
     async with httpx.AsyncClient(transport=transport, base_url="http://onewindow.demo", timeout=120) as http:
         county = County(http, settings)

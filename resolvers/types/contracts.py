@@ -9,12 +9,14 @@ import strawberry
 from domain import models as m
 from domain.documents.texts import contract_terms_of, contract_text
 from domain.rules import funds
+from domain.services.refunds import due_for
 from resolvers.context import Info
 from resolvers.enums import ContractStatus, FundKind, PaymentMethod
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_party
 from resolvers.types.permits import Property
+from resolvers.types.registry import from_row_of, shown
 
 if TYPE_CHECKING:
     from resolvers.types.mortgages import Mortgage
@@ -96,6 +98,7 @@ class FundRefund:
         )
 
 
+@from_row_of(m.Contract)
 @strawberry.type
 class Contract(Node):
     db_id: strawberry.Private[int]
@@ -193,8 +196,6 @@ class Contract(Node):
         description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
     )
     async def refund_due(self, info: Info) -> decimal.Decimal:
-        from domain.services.refunds import due_for
-
         return await due_for(None, await m.Contract.get(id=self.db_id))
 
     @strawberry.field(description="Refunds from the supervised account recorded by its bank, oldest first")
@@ -203,20 +204,14 @@ class Contract(Node):
 
     @strawberry.field
     async def advance_registration(self, info: Info) -> RegistrationRef | None:
-        from resolvers.types.registrations import Registration
-
         rows = await info.context.loaders.contract_advance_registrations.load(self.db_id)
-        return Registration.from_row(rows[-1]) if rows else None
+        return shown(rows[-1]) if rows else None
 
     @strawberry.field
     async def tax_records(self, info: Info) -> list[TaxRecordRef]:
-        from resolvers.types.tax import TaxRecord
-
-        return [TaxRecord.from_row(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
+        return [shown(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
 
     @strawberry.field
     async def mortgage(self, info: Info) -> MortgageRef | None:
-        from resolvers.types.mortgages import Mortgage
-
         rows = await info.context.loaders.contract_mortgages.load(self.db_id)
-        return Mortgage.from_row(rows[-1]) if rows else None
+        return shown(rows[-1]) if rows else None

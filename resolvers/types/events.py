@@ -16,9 +16,11 @@ from resolvers.types.mortgages import Mortgage
 from resolvers.types.node import Node
 from resolvers.types.permits import Property
 from resolvers.types.registrations import Registration
+from resolvers.types.registry import from_row_of
 from resolvers.types.tax import TaxRecord
 
 
+@from_row_of(m.Event)
 @strawberry.type(description="One entry of the append-only, hash-chained event log")
 class Event(Node):
     seq: strawberry.Private[int]

@@ -20,15 +20,15 @@ from resolvers.enums import (
     RightStatus,
 )
 from resolvers.ids import to_global_id
+from resolvers.types.contracts import Contract
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties
 from resolvers.types.permits import Property
+from resolvers.types.registry import from_row_of, shown
 
 if TYPE_CHECKING:
-    from resolvers.types.contracts import Contract
     from resolvers.types.mortgages import Mortgage
 
-ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
 MortgageRef = Annotated["Mortgage", strawberry.lazy("resolvers.types.mortgages")]
 
 
@@ -60,6 +60,7 @@ class InquiryAnswer:
         return party
 
 
+@from_row_of(m.Registration)
 @strawberry.type
 class Registration(Node):
     db_id: strawberry.Private[int]
@@ -155,18 +156,14 @@ class Registration(Node):
         return Property.from_row(await info.context.loaders.property.load(self.property_id))
 
     @strawberry.field
-    async def contract(self, info: Info) -> ContractRef | None:
-        from resolvers.types.contracts import Contract
-
+    async def contract(self, info: Info) -> Contract | None:
         row = await info.context.loaders.contract.load(self.contract_id) if self.contract_id else None
         return Contract.from_row(row) if row else None
 
     @strawberry.field
     async def mortgage(self, info: Info) -> MortgageRef | None:
-        from resolvers.types.mortgages import Mortgage
-
         row = await info.context.loaders.mortgage.load(self.mortgage_id) if self.mortgage_id else None
-        return Mortgage.from_row(row) if row else None
+        return shown(row) if row else None
 
     async def _parties(self, info: Info, role: RegistrationPartyRole) -> list[Party]:
         rows = await info.context.loaders.registration_parties.load(self.db_id)
