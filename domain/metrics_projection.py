@@ -71,7 +71,8 @@ def statements(projection: Projection) -> list[tuple[str, list]]:
     if projection.acceptances:
         result += [
             (
-                f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES {', '.join(['(?, ?)'] * len(projection.acceptances))}"
+                f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES "
+                f"{', '.join(['(?, ?)'] * len(projection.acceptances))}"
                 " ON CONFLICT (permit_id) DO NOTHING",
                 [v for item in projection.acceptances.items() for v in item],
             )

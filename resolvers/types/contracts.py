@@ -154,7 +154,9 @@ class Contract(Node):
             [self.seller_id, self.lender_id, *(b.party_id for b in buyers)]
         )
         return contract_text(
-            contract_terms_of(row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender)
+            contract_terms_of(
+                row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers, strict=True)], lender
+            )
         )
 
     @strawberry.field
@@ -193,7 +195,9 @@ class Contract(Node):
         return funds.required_maintenance_fund(prop.usage, prop.building_area, rate)
 
     @strawberry.field(
-        description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
+        description=(
+            "Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
+        )
     )
     async def refund_due(self, info: Info) -> decimal.Decimal:
         return await due_for(None, await m.Contract.get(id=self.db_id))

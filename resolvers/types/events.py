@@ -118,7 +118,9 @@ async def _as_seen(info: Info, payload: dict) -> dict:
     parties = await loaders.party_by_id_number.load_many(numbers)
     known = [p for p in parties if p is not None]
     unmasked = {
-        p.id_number for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known])) if shown
+        p.id_number
+        for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known]), strict=True)
+        if shown
     }
     masks: dict[str, str] = {}
     for number in numbers:

@@ -35,7 +35,8 @@ async def _apply(
 ) -> dict:
     return await life.call(
         """mutation($input: ApplyCorrectionRegistrationInput!) { applyCorrectionRegistration(input: $input) {
-             registration { id kind status decidedBy applicationForm applicants { name } } userErrors { code field message } } }""",
+             registration { id kind status decidedBy applicationForm applicants { name } } userErrors { code
+             field message } } }""",
         "applyCorrectionRegistration",
         {"registrationId": registration_id, "corrections": corrections, "reason": reason},
         bearer,
