@@ -16,7 +16,7 @@ from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_party
 from resolvers.types.permits import Property
-from resolvers.types.registry import from_row_of, shown
+from resolvers.types.registry import from_row_of, object_of
 
 if TYPE_CHECKING:
     from resolvers.types.mortgages import Mortgage
@@ -209,13 +209,13 @@ class Contract(Node):
     @strawberry.field
     async def advance_registration(self, info: Info) -> RegistrationRef | None:
         rows = await info.context.loaders.contract_advance_registrations.load(self.db_id)
-        return shown(rows[-1]) if rows else None
+        return object_of(rows[-1]) if rows else None
 
     @strawberry.field
     async def tax_records(self, info: Info) -> list[TaxRecordRef]:
-        return [shown(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
+        return [object_of(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
 
     @strawberry.field
     async def mortgage(self, info: Info) -> MortgageRef | None:
         rows = await info.context.loaders.contract_mortgages.load(self.db_id)
-        return shown(rows[-1]) if rows else None
+        return object_of(rows[-1]) if rows else None

@@ -24,7 +24,7 @@ from resolvers.types.contracts import Contract
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties
 from resolvers.types.permits import Property
-from resolvers.types.registry import from_row_of, shown
+from resolvers.types.registry import from_row_of, object_of
 
 if TYPE_CHECKING:
     from resolvers.types.mortgages import Mortgage
@@ -163,7 +163,7 @@ class Registration(Node):
     @strawberry.field
     async def mortgage(self, info: Info) -> MortgageRef | None:
         row = await info.context.loaders.mortgage.load(self.mortgage_id) if self.mortgage_id else None
-        return shown(row) if row else None
+        return object_of(row) if row else None
 
     async def _parties(self, info: Info, role: RegistrationPartyRole) -> list[Party]:
         rows = await info.context.loaders.registration_parties.load(self.db_id)

@@ -7,7 +7,7 @@ modules are not (tests/test_layers.py). They stack up as
 
 and a module imports only the modules below it. A field returning a type from a module above
 names it with `strawberry.lazy` in its annotation (imported under `if TYPE_CHECKING:`) and
-builds it with `shown(row)`: each type registers its `from_row` here for its model when its
+builds it with `object_of(row)`: each type registers its `from_row` here for its model when its
 module is imported, and resolvers/schema.py imports every type before a query runs (the
 registry of graphene-django does the same job).
 """
@@ -42,7 +42,7 @@ def from_row_of(model: type[Model]) -> Callable[[type[T]], type[T]]:
     return register
 
 
-def shown(row: Model) -> Any:
+def object_of(row: Model) -> Any:
     """The GraphQL object of `row`, by the type registered for its model."""
     try:
         convert = _FROM_ROW[type(row)]
