@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -32,6 +36,7 @@ def serve(
     access_log: bool = typer.Option(True, help="log every request (one line each; ONEWINDOW_ACCESS_LOG)"),
 ) -> None:
     """Serve /graphql, /healthz and /readyz (migrating the embedded database first)."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from api.db import apply_migrations
     from api.workers import ServeOptions
     from api.workers import serve as serve_workers
@@ -58,6 +63,7 @@ def serve(
 @cli.command()
 def migrate() -> None:
     """Apply pending migrations to the configured database."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from api.db import apply_migrations
 
     settings = _settings()
@@ -74,6 +80,7 @@ def token(
     subject: str = typer.Option(None, help="the token's subject (default: derived from role and party)"),
 ) -> None:
     """Print a signed bearer token, and nothing else."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from api.auth import mint_token
     from domain.enums import Role
 
@@ -101,8 +108,7 @@ def import_shared_data(
 
     Exits 1 when any line was rejected (the good lines are loaded all the same), so a nightly
     job notices a bad export; --allow-rejects exits 0."""
-    import time
-
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from tortoise import Tortoise
 
     from api.db import init_orm
@@ -143,6 +149,7 @@ def sweep(
     ),
 ) -> None:
     """Apply the time rules now: lapsed advance notices, expired seizures."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from tortoise import Tortoise
 
     from api.db import init_orm
@@ -171,9 +178,6 @@ def sweep(
 
 def county_moment(text: str, zone: str) -> datetime:
     """An ISO 8601 moment; one without an offset is in the county's zone (Asia/Shanghai)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
@@ -186,6 +190,7 @@ def county_moment(text: str, zone: str) -> datetime:
 @cli.command()
 def demo() -> None:
     """Fill the embedded database with a small demo county and print a token for each actor."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from tortoise import Tortoise
 
     from api.db import apply_migrations, init_orm
@@ -228,8 +233,7 @@ def persist(
     ),
 ) -> None:
     """Register documents for ONEWINDOW_PERSISTED_ONLY=true; prints each one's sha256."""
-    import json
-
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from api.persisted import register
     from resolvers.schema import schema
 
@@ -251,6 +255,7 @@ def persist(
 @cli.command("verify-log")
 def verify_log() -> None:
     """Walk the event log's hash chain; name the first broken event."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from tortoise import Tortoise
 
     from api.db import init_orm
@@ -284,6 +289,7 @@ def export_archive(
     ),
 ) -> None:
     """Write the property's electronic archive (电子档案): records, events and their chain, certificates."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from tortoise import Tortoise
 
     from api.db import init_orm
@@ -328,6 +334,7 @@ def verify_archive(
     ),
 ) -> None:
     """Check an archive offline, with no database: file hashes, the event chain, certificate signatures."""
+    # local import: each command loads only what it needs (`onewindow --help` stays instant)
     from domain.archive import verify_archive as check
 
     report = check(file.read_bytes(), [p.read_bytes() for p in public_key] if public_key else None)

@@ -21,6 +21,7 @@ from decimal import Decimal
 import httpx
 from stdnum.cn import ric, uscc
 
+from api.app import create_app
 from api.auth import mint_token
 from api.settings import Settings
 from domain.canonical import canonical_hash
@@ -575,8 +576,6 @@ STORIES: list[Callable[[County, Demo], Awaitable[None]]] = [
 
 async def load(settings: Settings) -> tuple[str, County]:
     """Fill the (migrated, initialised) database; 'loaded' or 'already there'."""
-    from api.app import create_app
-
     transport = httpx.ASGITransport(app=create_app(settings))
     async with httpx.AsyncClient(transport=transport, base_url="http://onewindow.demo", timeout=120) as http:
         county = County(http, settings)

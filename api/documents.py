@@ -185,6 +185,7 @@ def verification_page(result: Verification, record: CertificateRecord | None, nu
 <style>body{{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}}
 h1{{font-size:1.3rem}}#verdict{{font-size:1.6rem;font-weight:bold}}#verdict[data-valid=true]{{color:#1a7f37}}
 #verdict[data-valid=false]{{color:#b42318}}table{{border-collapse:collapse;width:100%}}
-th,td{{border:1px solid #ccc;padding:.5rem;text-align:left;vertical-align:top}}th{{background:#f5f5f5;width:11rem}}</style>
+th,td{{border:1px solid #ccc;padding:.5rem;text-align:left;vertical-align:top}}
+th{{background:#f5f5f5;width:11rem}}</style>
 </head><body><h1>不动产登记电子证照核验 Certificate verification</h1>
 <p id="verdict" data-valid="{valid}">{e(verdict)}</p><table>{body}</table></body></html>"""

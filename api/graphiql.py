@@ -72,7 +72,11 @@ PAGE = """<!doctype html>
       }}
       return fetch(endpoint, {{
         method: "POST",
-        headers: {{ "Content-Type": "application/json", Accept: "application/graphql-response+json, application/json", ...headers }},
+        headers: {{
+          "Content-Type": "application/json",
+          Accept: "application/graphql-response+json, application/json",
+          ...headers,
+        }},
         body: JSON.stringify(params),
       }}).then((response) => response.json());
     }}

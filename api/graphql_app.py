@@ -25,7 +25,7 @@ from api.ws_handler import BoundedWebSocketAdapter, SharedStreamsWSHandler
 from resolvers.context import Context, Services
 from resolvers.request_ids import request_id
 from resolvers.schema import schema
-from subscriptions.shared import SharedStreams
+from resolvers.shared_streams import SharedStreams
 
 GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8"
 

@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import orjson
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics, request_id
 from domain.masking import mask_id_number
+from resolvers.extensions import parsed  # the same cache the execution parses with
+from resolvers.limits import DEFAULT_MAX_TOKENS
 
 REQUEST_LOGGER = logging.getLogger("onewindow.request")
 
@@ -87,11 +90,6 @@ def _operation_name(query: str | None, given: str | None) -> str:
         return given
     if not query:
         return "none"
-    from graphql import GraphQLError, OperationDefinitionNode
-
-    from resolvers.extensions import parsed  # the same cache the execution parses with
-    from resolvers.limits import DEFAULT_MAX_TOKENS
-
     try:
         document = parsed(query, DEFAULT_MAX_TOKENS)
     except GraphQLError:

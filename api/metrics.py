@@ -28,6 +28,10 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client import multiprocess as mp
+from tortoise import connections
+
+from domain.eventlog import last_seq
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 SAMPLE_SECONDS = 5.0
@@ -105,10 +109,6 @@ class Sampler:
         self._too_slow = 0
 
     async def sample(self) -> None:
-        from tortoise import connections
-
-        from domain.eventlog import last_seq
-
         pool = getattr(connections.get("default"), "_pool", None)  # asyncpg's, on PostgreSQL only
         if pool is not None:
             DB_POOL_SIZE.set(pool.get_size())
@@ -136,8 +136,6 @@ def multiprocess() -> bool:
 def exposition() -> tuple[bytes, str]:
     """The metrics of this process, or of all workers in multiprocess mode, as Prometheus text."""
     if multiprocess():
-        from prometheus_client import multiprocess as mp
-
         registry = CollectorRegistry()
         mp.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -69,6 +69,8 @@ def serve(options: ServeOptions, workers: int = 1) -> None:
     if metrics_dir is not None:
         shutil.rmtree(metrics_dir, ignore_errors=True)
     else:
+        # local import: prometheus_client fixes its value class from PROMETHEUS_MULTIPROC_DIR when
+        # first imported; the supervisor imports it only here, once its workers have ended
         from prometheus_client import multiprocess
 
         for process in processes:  # their live gauges stop counting

@@ -1,5 +1,5 @@
 """graphql-transport-ws with shared streams: live subscriptions that ask the same, with the same
-visibility, are executed once per event (subscriptions/shared.py); all else as strawberry does."""
+visibility, are executed once per event (resolvers/shared_streams.py); all else as strawberry does."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from strawberry.types.execution import PreExecutionError
 
 from api.persisted import PersistedQueryError
 from resolvers.context import Context
-from subscriptions.shared import shared_key
+from resolvers.shared_streams import shared_key
 
 
 class BoundedWebSocketAdapter(ASGIWebSocketAdapter):

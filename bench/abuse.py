@@ -222,7 +222,8 @@ async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: i
         cost, statuses = await cpu_per_request(url, pid, getattr(requests, kind), count)
         worst = max(worst, cost)
         print(
-            f"  {kind + ' (refused)':<28} {cost:6.3f} ms  = {cost / yardstick:4.2f}× the viewer query  (HTTP {sorted(statuses)})"
+            f"  {kind + ' (refused)':<28} {cost:6.3f} ms  = {cost / yardstick:4.2f}× the viewer "
+            f"query  (HTTP {sorted(statuses)})"
         )
     print(
         f"target: a refused request costs at most 3× the viewer query: "

@@ -273,7 +273,10 @@ def main() -> None:
     database_url = run(fresh_database(args.postgres, "onewindow_bench_first"))
     permit_id = run(load(database_url, args.units, args.sold, args.mortgaged))
     token = mint_token(Settings(jwt_secret=BENCH_SECRET), Role.DEVELOPER, DEVELOPER, ["ca"], 3600)
-    query = "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations { id } transfers { id } userErrors { code message } } }"
+    query = (
+        "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations "
+        "{ id } transfers { id } userErrors { code message } } }"
+    )
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
         url = server.url
         started = time.perf_counter()
@@ -287,7 +290,8 @@ def main() -> None:
         payload = response.json()["data"]["applyFirstRegistration"]
         assert not payload["userErrors"], payload
         print(
-            f"applyFirstRegistration: {len(payload['registrations'])} first registrations, {len(payload['transfers'])} transfers "
+            f"applyFirstRegistration: {len(payload['registrations'])} first registrations, "
+            f"{len(payload['transfers'])} transfers "
             f"({args.mortgaged} advance mortgages converted) in {elapsed:.2f} s "
             f"(server {float(response.headers['server-timing'].partition('dur=')[2]) / 1000:.2f} s)"
         )
@@ -300,7 +304,8 @@ def main() -> None:
             timeout=600,
         ).json()["data"]["applyFirstRegistration"]
         print(
-            f"applied again (nothing left to do): {len(again['transfers'])} transfers, {time.perf_counter() - started:.2f} s"
+            f"applied again (nothing left to do): {len(again['transfers'])} transfers, "
+            f"{time.perf_counter() - started:.2f} s"
         )
 
 

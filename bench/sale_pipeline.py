@@ -90,7 +90,10 @@ async def prepare(http: GraphQLClient, units: int) -> list[str]:
     after = None
     while True:
         page = await http.post(
-            "query($a: String, $f: PropertyFilter) { properties(first: 100, after: $a, filter: $f) { pageInfo { hasNextPage endCursor } edges { node { id unitCode } } } }",
+            (
+                "query($a: String, $f: PropertyFilter) { properties(first: 100, after: $a, filter: "
+                "$f) { pageInfo { hasNextPage endCursor } edges { node { id unitCode } } } }"
+            ),
             {"a": after, "f": {"status": "AVAILABLE"}},
             bearer(Role.HOUSING),
         )
@@ -123,10 +126,16 @@ async def one_sale(http: GraphQLClient, property_id: str, n: int, timings: dict[
         developer,
     )
     contract = drafted["contract"]
-    sign = "mutation($i: SignContractInput!) { signContract(input: $i) { contract { status } userErrors { code message } } }"
+    sign = (
+        "mutation($i: SignContractInput!) { signContract(input: $i) { contract { status } "
+        "userErrors { code message } } }"
+    )
     for who in (buyer, developer):
         await call(http, sign, {"i": {"contractId": contract["id"], "documentHash": contract["documentHash"]}}, who)
-    deposit = "mutation($i: RecordFundDepositInput!) { recordFundDeposit(input: $i) { deposit { id } userErrors { code message } } }"
+    deposit = (
+        "mutation($i: RecordFundDepositInput!) { recordFundDeposit(input: $i) { deposit { id "
+        "} userErrors { code message } } }"
+    )
     await call(
         http,
         deposit,
@@ -206,7 +215,8 @@ async def pipeline(url: str, units: int, clients: int, warmup: int = 0) -> None:
     for side in ("server", "client"):
         p99 = percentile(timings["submitAdvanceRegistration"][side], 99)
         print(
-            f"target submitAdvanceRegistration p99 < 50 ms ({side} side): {'met' if p99 < 50 else 'NOT met'} ({p99:.1f} ms)"
+            f"target submitAdvanceRegistration p99 < 50 ms ({side} side): "
+            f"{'met' if p99 < 50 else 'NOT met'} ({p99:.1f} ms)"
         )
 
 

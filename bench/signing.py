@@ -41,7 +41,8 @@ def main() -> None:
         verify = (time.perf_counter() - started) / args.rounds
         samples.sort()
         print(
-            f"{algorithm.value:8} sign p50 {samples[len(samples) // 2] * 1e6:7.0f} µs  p99 {samples[int(len(samples) * 0.99)] * 1e6:7.0f} µs"
+            f"{algorithm.value:8} sign p50 {samples[len(samples) // 2] * 1e6:7.0f} µs  p99 "
+            f"{samples[int(len(samples) * 0.99)] * 1e6:7.0f} µs"
             f"  verify mean {verify * 1e6:7.0f} µs  (signature {len(signed.signature)} base64 chars)"
         )
 

@@ -25,14 +25,16 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from domain.canonical import canonical_hash, canonical_json, to_jsonable
-from domain.certificates import KeyRing, load_verify_key, public_key_pem, verify_hash
+from domain.certificates import KeyRing, VerifyKey, load_verify_key, public_key_pem, verify_hash
 from domain.documents.records import CertificateRecord, certificates_of_property
 from domain.enums import Role
 from domain.eventlog import canonical_event, chain_hash, event_refs
@@ -73,11 +75,15 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _json_bytes(value) -> bytes:
+# A JSON object as read from, or written to, the archive.
+Json = dict[str, Any]
+
+
+def _json_bytes(value: object) -> bytes:
     return (json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-async def _rows(query) -> list[dict]:
+async def _rows(query: QuerySet[Any]) -> list[Json]:
     return [to_jsonable(row) for row in await query.order_by("id").values()]
 
 
@@ -93,7 +99,7 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
     mortgages = await _rows(Mortgage.filter(property_id=prop.id))
     mortgage_ids = [m["id"] for m in mortgages]
     tax_records = await _rows(TaxRecord.filter(contract_id__in=contract_ids))
-    records = {
+    records: dict[str, Any] = {
         "property": (await _rows(Property.filter(id=prop.id)))[0],
         "permit": (await _rows(Permit.filter(id=prop.permit_id))) if prop.permit_id else [],
         "contracts": contracts,
@@ -177,7 +183,7 @@ async def export_archive(unit_code: str, context: ExportContext) -> bytes | None
     return buffer.getvalue()
 
 
-def certificate_json(certificate: Certificate, registration_number: str | None) -> dict:
+def certificate_json(certificate: Certificate, registration_number: str | None) -> Json:
     return {
         "number": certificate.number,
         "kind": certificate.kind,
@@ -190,7 +196,13 @@ def certificate_json(certificate: Certificate, registration_number: str | None) 
     }
 
 
-def _about(property_id: int, contract_ids, registration_ids, mortgage_ids, tax_record_ids) -> Q:
+def _about(
+    property_id: int,
+    contract_ids: Collection[int],
+    registration_ids: Collection[int],
+    mortgage_ids: Collection[int],
+    tax_record_ids: Collection[int],
+) -> Q:
     query = Q(property_id=property_id)
     for name, ids in (
         ("contract_id", contract_ids),
@@ -199,11 +211,12 @@ def _about(property_id: int, contract_ids, registration_ids, mortgage_ids, tax_r
         ("tax_record_id", tax_record_ids),
     ):
         if ids:
-            query |= Q(**{f"{name}__in": ids})
+            in_ids: dict[str, Any] = {f"{name}__in": ids}
+            query |= Q(**in_ids)
     return query
 
 
-def _line(value) -> bytes:
+def _line(value: object) -> bytes:
     return (canonical_json(value) + "\n").encode("utf-8")
 
 
@@ -279,8 +292,8 @@ def verify_archive(data: bytes, trusted_keys: list[bytes] | None = None) -> Arch
     return report
 
 
-def _keys(files: dict[str, bytes], trusted: list[bytes] | None, report: ArchiveReport) -> dict:
-    keys = {}
+def _keys(files: dict[str, bytes], trusted: list[bytes] | None, report: ArchiveReport) -> dict[str, VerifyKey]:
+    keys: dict[str, VerifyKey] = {}
     sources = (
         [("--public-key", pem) for pem in trusted]
         if trusted
@@ -296,13 +309,13 @@ def _keys(files: dict[str, bytes], trusted: list[bytes] | None, report: ArchiveR
     return keys
 
 
-def _manifest(files: dict[str, bytes], keys: dict, report: ArchiveReport) -> dict | None:
+def _manifest(files: dict[str, bytes], keys: dict[str, VerifyKey], report: ArchiveReport) -> Json | None:
     if MANIFEST not in files:
         report.add(MANIFEST, "missing")
         return None
     raw = files[MANIFEST]
     try:
-        manifest = json.loads(raw)
+        manifest: Json = json.loads(raw)
     except ValueError as error:
         report.add(MANIFEST, f"not JSON: {error}")
         return None
@@ -320,8 +333,8 @@ def _manifest(files: dict[str, bytes], keys: dict, report: ArchiveReport) -> dic
     return manifest
 
 
-def _jsonl(data: bytes, name: str, report: ArchiveReport) -> list[dict]:
-    out = []
+def _jsonl(data: bytes, name: str, report: ArchiveReport) -> list[Json]:
+    out: list[Json] = []
     for number, line in enumerate(data.splitlines(), 1):
         try:
             out.append(json.loads(line))
@@ -330,7 +343,7 @@ def _jsonl(data: bytes, name: str, report: ArchiveReport) -> list[dict]:
     return out
 
 
-def _events(data: bytes, report: ArchiveReport) -> list[dict]:
+def _events(data: bytes, report: ArchiveReport) -> list[Json]:
     events = _jsonl(data, "events.jsonl", report)
     for event in events:
         try:
@@ -347,11 +360,11 @@ def _events(data: bytes, report: ArchiveReport) -> list[dict]:
     return events
 
 
-def _chain(events: list[dict], data: bytes, head: dict, report: ArchiveReport) -> None:
+def _chain(events: list[Json], data: bytes, head: Json, report: ArchiveReport) -> None:
     links = _jsonl(data, "links.jsonl", report)
     report.links = len(links)
-    by_seq = {}
-    previous = None
+    by_seq: dict[Any, Json] = {}
+    previous: Json | None = None
     for link in links:
         if previous is not None:
             if link.get("seq") != previous["seq"] + 1:
@@ -360,18 +373,18 @@ def _chain(events: list[dict], data: bytes, head: dict, report: ArchiveReport) -
                 report.add("links.jsonl", f"event {link.get('seq')}: previousHash does not match the event before it")
         by_seq[link.get("seq")] = link
         previous = link
-    if links and (previous.get("seq"), previous.get("hash")) != (head.get("seq"), head.get("hash")):
+    if previous is not None and (previous.get("seq"), previous.get("hash")) != (head.get("seq"), head.get("hash")):
         report.add("links.jsonl", "the chain does not end at the log head the manifest names")
     for event in events:
-        link = by_seq.get(event.get("seq"))
-        if link is None or (link.get("previousHash"), link.get("hash")) != (
+        placed = by_seq.get(event.get("seq"))
+        if placed is None or (placed.get("previousHash"), placed.get("hash")) != (
             event.get("previousHash"),
             event.get("hash"),
         ):
             report.add("events.jsonl", f"event {event.get('seq')} is not at its place in the chain (links.jsonl)")
 
 
-def _certificates(files: dict[str, bytes], keys: dict, report: ArchiveReport) -> None:
+def _certificates(files: dict[str, bytes], keys: dict[str, VerifyKey], report: ArchiveReport) -> None:
     names = sorted(n for n in files if n.startswith("certificates/") and n.endswith(".json"))
     for name in names:
         try:

@@ -36,14 +36,18 @@ class SigningAlgorithm(str, Enum):
 
 
 class VerifyKey(Protocol):
-    key_id: str
+    @property
+    def key_id(self) -> str: ...
 
     def verify(self, signature: bytes, message: bytes) -> bool: ...
 
 
 class SigningKey(Protocol):
-    algorithm: SigningAlgorithm
-    key_id: str
+    @property
+    def algorithm(self) -> SigningAlgorithm: ...
+
+    @property
+    def key_id(self) -> str: ...
 
     def sign(self, message: bytes) -> bytes: ...
 
@@ -125,15 +129,17 @@ class Sm2Signing:
         return self.public().key_id
 
     def sign(self, message: bytes) -> bytes:
-        return self.key.sign(message, _SM2_SIGNATURE)
+        signature: bytes = self.key.sign(message, _SM2_SIGNATURE)
+        return signature
 
     def public(self) -> Sm2Verify:
         return Sm2Verify(self.key.public_key())
 
     def public_pem(self) -> bytes:
-        return self.key.public_key().public_bytes(
+        pem: bytes = self.key.public_key().public_bytes(
             ts_serialization.Encoding.PEM, ts_serialization.PublicFormat.SubjectPublicKeyInfo
         )
+        return pem
 
 
 # --- the key ring --------------------------------------------------------------------------
@@ -203,14 +209,16 @@ def public_key_pem(key: VerifyKey) -> bytes:
     if isinstance(key, Ed25519Verify):
         return key.key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     assert isinstance(key, Sm2Verify)
-    return key.key.public_bytes(ts_serialization.Encoding.PEM, ts_serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem: bytes = key.key.public_bytes(ts_serialization.Encoding.PEM, ts_serialization.PublicFormat.SubjectPublicKeyInfo)
+    return pem
 
 
 def generate_private_key_pem(algorithm: SigningAlgorithm | str = SigningAlgorithm.ED25519) -> bytes:
     if SigningAlgorithm(algorithm) == SigningAlgorithm.SM2:
-        return ts_ec.generate_private_key(ts_ec.SM2()).private_bytes(
+        pem: bytes = ts_ec.generate_private_key(ts_ec.SM2()).private_bytes(
             ts_serialization.Encoding.PEM, ts_serialization.PrivateFormat.PKCS8, ts_serialization.NoEncryption()
         )
+        return pem
     return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -18,6 +18,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from domain import sql
 from domain.canonical import to_jsonable
 from domain.rules.metrics import EFFECTS, Projection, project, to_ms
+
+if TYPE_CHECKING:
+    from domain.eventlog import NewEvent
 
 _COLUMNS = (
     "registration_id",
@@ -66,19 +69,21 @@ _UPSERT = (
 _ROWS_PER_STATEMENT = 500
 
 
-def statements(projection: Projection) -> list[tuple[str, list]]:
-    result = []
+def statements(projection: Projection) -> list[sql.Statement]:
+    result: list[sql.Statement] = []
     if projection.acceptances:
         result += [
-            (
-                f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES {', '.join(['(?, ?)'] * len(projection.acceptances))}"
+            sql.Statement(
+                f"INSERT INTO metrics_permit (permit_id, accepted_ms) VALUES "
+                f"{', '.join(['(?, ?)'] * len(projection.acceptances))}"
                 " ON CONFLICT (permit_id) DO NOTHING",
                 [v for item in projection.acceptances.items() for v in item],
             )
         ]
     changes = list(projection.changes.values())
     for start in range(0, len(changes), _ROWS_PER_STATEMENT):
-        chunk, values = changes[start : start + _ROWS_PER_STATEMENT], []
+        chunk = changes[start : start + _ROWS_PER_STATEMENT]
+        values: list[Any] = []
         for c in chunk:
             converted_at = c.property_id if c.converted else None
             values += [
@@ -87,7 +92,7 @@ def statements(projection: Projection) -> list[tuple[str, list]]:
                 c.property_id,
                 c.filed_ms,
                 c.submitted_ms,
-                projection.first_registered.get(c.property_id) if c.converted else None,
+                projection.first_registered.get(c.property_id) if c.converted and c.property_id is not None else None,
                 converted_at,
                 converted_at if c.kind == "TRANSFER" else None,
                 c.review_ms,
@@ -96,11 +101,11 @@ def statements(projection: Projection) -> list[tuple[str, list]]:
                 c.outcome,
             ]
         text = _UPSERT.format(columns=", ".join(_COLUMNS), rows=", ".join([_ROW] * len(chunk)))
-        result.append((text, values))
+        result.append(sql.Statement(text, values))
     return result
 
 
-def writes(occurred_at: datetime, events: Sequence) -> list[tuple[str, list]]:
+def writes(occurred_at: datetime, events: Sequence[NewEvent]) -> list[sql.Statement]:
     """The projection's statements for events (`eventlog.NewEvent`) appended together."""
     at = to_ms(occurred_at)
     return statements(project((e.type.value, at, e.refs.as_dict(), to_jsonable(e.payload)) for e in events))
@@ -146,9 +151,9 @@ class _LoggedEvent(NamedTuple):
     payload: object
 
 
-def _instant(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+def _instant(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def _json(value):
+def _json(value: object) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value

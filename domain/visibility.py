@@ -13,6 +13,7 @@ ask it, so an object is visible in the same cases wherever it is returned. Witho
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
@@ -38,8 +39,10 @@ from domain.models import (
 )
 from domain.viewer import Viewer
 
+M = TypeVar("M", bound=Model)
 
-def nothing(query: QuerySet) -> QuerySet:
+
+def nothing(query: QuerySet[M]) -> QuerySet[M]:
     """The empty result (Tortoise has no `none()`): renders as WHERE 1=0."""
     return query.filter(pk__in=[])
 
@@ -108,7 +111,7 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
     return nothing(query)
 
 
-def _on_visible_properties_or(viewer: Viewer, query: QuerySet, own: Q) -> QuerySet:
+def _on_visible_properties_or(viewer: Viewer, query: QuerySet[M], own: Q) -> QuerySet[M]:
     deep = deep_property_ids(viewer)
     return query.filter(own | Q(property_id__in=deep)) if deep is not None else query.filter(own)
 
@@ -187,7 +190,7 @@ def events(viewer: Viewer, query: QuerySet[Event]) -> QuerySet[Event]:
     return visible
 
 
-Rule = Callable[[Viewer, QuerySet], QuerySet]
+Rule = Callable[[Viewer, QuerySet[Any]], QuerySet[Any]]
 # Models whose rows some signed-in viewers may not see. Party and Property rows are public
 # (a person's ID number is masked separately, see `unmasked_person_ids`).
 RULES: dict[type[Model], Rule] = {
@@ -208,7 +211,7 @@ def rule_for(model: type[Model]) -> Rule | None:
     return RULES.get(model)
 
 
-def filtered(viewer: Viewer | None, query: QuerySet) -> QuerySet:
+def filtered(viewer: Viewer | None, query: QuerySet[M]) -> QuerySet[M]:
     """`query` narrowed to what `viewer` may see; nothing at all without a viewer."""
     if viewer is None:
         return nothing(query)
@@ -224,7 +227,9 @@ async def visible_pks(viewer: Viewer | None, model: type[Model], pks: Iterable[i
     if rule_for(model) is None or viewer.sees_everything:
         return set(wanted)
     pk = model._meta.pk_attr
-    return set(await filtered(viewer, model.filter(**{f"{pk}__in": wanted})).values_list(pk, flat=True))
+    # values_list(flat=True) gives the values themselves; Tortoise's annotation says tuples.
+    seen: list[Any] = await filtered(viewer, model.filter(**{f"{pk}__in": wanted})).values_list(pk, flat=True)
+    return set(seen)
 
 
 def homes_owned_allowed(viewer: Viewer, id_number: str, buyer_ids_of_lender: set[str] | None = None) -> bool:
@@ -242,9 +247,10 @@ async def unmasked_person_ids(viewer: Viewer, party_ids: list[int]) -> set[int]:
     rest = [p for p in party_ids if p not in visible]
     if rest and viewer.party_id is not None:
         visible_contracts = contracts(viewer, Contract.all()).values("id")
-        visible.update(
+        buyers: list[Any] = (
             await ContractBuyer.filter(party_id__in=rest, contract_id__in=Subquery(visible_contracts))
             .distinct()
             .values_list("party_id", flat=True)
         )
+        visible.update(buyers)
     return visible

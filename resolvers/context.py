@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import strawberry
@@ -29,7 +29,7 @@ class Services:
     keyring: KeyRing
     clock: Clock
     delivery: Notifier | None = None
-    limits: QueryLimits = QueryLimits()
+    limits: QueryLimits = field(default_factory=QueryLimits)
 
     def committed(self) -> None:
         if self.delivery is not None:

@@ -8,6 +8,7 @@ INTERNAL and a request id, and the server log gets the traceback under the same 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
@@ -30,7 +31,7 @@ SIGN_IN_FIRST = "sign in first: send 'Authorization: Bearer <token>'"
 # Input a message may quote (DESIGN §8: never more than 100 characters of it).
 ECHO_MAX = 100
 _QUOTED = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
-_LONG_WORD = re.compile(r"[^\s'\"]{%d,}" % (ECHO_MAX + 1))
+_LONG_WORD = re.compile(rf"[^\s'\"]{{{ECHO_MAX + 1},}}")
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
 
@@ -46,10 +47,8 @@ def request_id_of(context) -> str:
     if not request_id:
         request_id = request_ids.request_id(getattr(getattr(context, "request", None), "scope", None))
         if context is not None:
-            try:
+            with contextlib.suppress(AttributeError):
                 context.request_id = request_id
-            except AttributeError:
-                pass
     return request_id
 
 

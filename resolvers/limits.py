@@ -3,10 +3,11 @@
 Tokens are counted by graphql-core's parser (the `max_tokens` strawberry's MaxTokensLimiter
 sets); depth and aliases by the validators of strawberry's QueryDepthLimiter and
 MaxAliasesLimiter; the cost rule is ours. Before the parser runs, tokens and aliases are
-also counted from the text by C-level scans, which refuse only what those would. The cost rule runs first and alone: it walks each
-fragment once (memoised), so a document whose fragments multiply each other is refused in
-time linear in its size, before strawberry's walkers, which expand every fragment spread,
-and graphql-core's own rules (OverlappingFieldsCanBeMerged is quadratic) see it. A document
+also counted from the text by C-level scans, which refuse only what those would. The cost
+rule runs first and alone: it walks each fragment once (memoised), so a document whose
+fragments multiply each other is refused in time linear in its size, before strawberry's
+walkers, which expand every fragment spread, and graphql-core's own rules
+(OverlappingFieldsCanBeMerged is quadratic) see it. A document
 within the cost limit expands to at most `max_cost` fields, which bounds those walks.
 
 Results are cached with the document's validation (resolvers/extensions.py), so a front

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
@@ -36,7 +36,9 @@ from domain.rules import mortgages as mortgage_rules
 from domain.viewer import Viewer
 from resolvers.access_log import AccessLog
 
-Filter = Callable[[Viewer, QuerySet], QuerySet]
+M = TypeVar("M", bound=Model)
+K = TypeVar("K", bound=Hashable)
+Filter = Callable[[Viewer, QuerySet[M]], QuerySet[M]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class MortgageRanks:
 OWNERSHIP_KINDS = (RegistrationKind.FIRST_OWNERSHIP, RegistrationKind.TRANSFER)
 
 
-def _everything(_viewer: Viewer, query: QuerySet) -> QuerySet:
+def _everything(_viewer: Viewer, query: QuerySet[M]) -> QuerySet[M]:
     return query
 
 
@@ -70,10 +72,10 @@ def attribute_path(row: Any, path: str) -> Any:
     return row
 
 
-def by_id(model: type[Model], viewer: Viewer | None, allowed: Filter = _everything) -> DataLoader:
+def by_id(model: type[M], viewer: Viewer | None, allowed: Filter[M] = _everything) -> DataLoader[int, M | None]:
     """Rows by primary key; None for rows that do not exist or the viewer may not see."""
 
-    async def load(ids: list[int]) -> list[Any]:
+    async def load(ids: list[int]) -> list[M | None]:
         if viewer is None:
             return [None] * len(ids)
         rows = {row.pk: row for row in await allowed(viewer, model.filter(pk__in=list(set(ids))))}
@@ -82,20 +84,20 @@ def by_id(model: type[Model], viewer: Viewer | None, allowed: Filter = _everythi
     return DataLoader(load_fn=load)
 
 
-def visible_by_id(model: type[Model], viewer: Viewer | None) -> DataLoader:
+def visible_by_id(model: type[M], viewer: Viewer | None) -> DataLoader[int, M | None]:
     """Rows by primary key through the one visibility rule of `model`."""
     return by_id(model, viewer, lambda vw, q: visibility.filtered(vw, q))
 
 
 def grouped(
-    query: Callable[[list[Any]], QuerySet], key: str, viewer: Viewer | None, allowed: Filter = _everything
-) -> DataLoader:
+    query: Callable[[list[K]], QuerySet[M]], key: str, viewer: Viewer | None, allowed: Filter[M] = _everything
+) -> DataLoader[K, list[M]]:
     """Lists of rows per parent key, in the query's order."""
 
-    async def load(keys: list[Any]) -> list[list[Any]]:
+    async def load(keys: list[K]) -> list[list[M]]:
         if viewer is None:
             return [[] for _ in keys]
-        groups: dict[Any, list[Any]] = defaultdict(list)
+        groups: dict[K, list[M]] = defaultdict(list)
         for row in await allowed(viewer, query(list(set(keys)))):
             groups[attribute_path(row, key)].append(row)
         return [groups.get(k, []) for k in keys]
@@ -111,83 +113,83 @@ class Loaders:
         self.access_log = AccessLog(viewer)
 
     @cached_property
-    def party(self) -> DataLoader:
+    def party(self) -> DataLoader[int, Party | None]:
         # Rows by id. Parties and public property facts are for every signed-in viewer.
         return by_id(Party, self.viewer)
 
     @cached_property
-    def party_by_id_number(self) -> DataLoader:
+    def party_by_id_number(self) -> DataLoader[str, Party | None]:
         """Parties by ID number (None for numbers no party has), for ID numbers inside event payloads."""
 
-        async def load(numbers: list[str]) -> list[Any]:
+        async def load(numbers: list[str]) -> list[Party | None]:
             rows = {row.id_number: row for row in await Party.filter(id_number__in=list(set(numbers)))}
             return [rows.get(n) for n in numbers]
 
         return DataLoader(load_fn=load)
 
     @cached_property
-    def property(self) -> DataLoader:
+    def property(self) -> DataLoader[int, Property | None]:
         return by_id(Property, self.viewer)
 
     @cached_property
-    def permit(self) -> DataLoader:
+    def permit(self) -> DataLoader[int, Permit | None]:
         return visible_by_id(Permit, self.viewer)
 
     @cached_property
-    def permit_facts(self) -> DataLoader:
+    def permit_facts(self) -> DataLoader[int, Permit | None]:
         # For rules that read a permit's terms on a record the viewer may see; never returned.
         return by_id(Permit, self.viewer)
 
     @cached_property
-    def contract(self) -> DataLoader:
+    def contract(self) -> DataLoader[int, Contract | None]:
         return visible_by_id(Contract, self.viewer)
 
     @cached_property
-    def registration(self) -> DataLoader:
+    def registration(self) -> DataLoader[int, Registration | None]:
         return visible_by_id(Registration, self.viewer)
 
     @cached_property
-    def tax_record(self) -> DataLoader:
+    def tax_record(self) -> DataLoader[int, TaxRecord | None]:
         return visible_by_id(TaxRecord, self.viewer)
 
     @cached_property
-    def mortgage(self) -> DataLoader:
+    def mortgage(self) -> DataLoader[int, Mortgage | None]:
         return visible_by_id(Mortgage, self.viewer)
 
     @cached_property
-    def event(self) -> DataLoader:
+    def event(self) -> DataLoader[int, Event | None]:
         return visible_by_id(Event, self.viewer)
 
     @cached_property
-    def fund_deposit(self) -> DataLoader:
+    def fund_deposit(self) -> DataLoader[int, FundDeposit | None]:
         return visible_by_id(FundDeposit, self.viewer)
 
     @cached_property
-    def certificate(self) -> DataLoader:
+    def certificate(self) -> DataLoader[int, Certificate | None]:
         return visible_by_id(Certificate, self.viewer)
 
     @cached_property
-    def contract_buyers(self) -> DataLoader:
+    def contract_buyers(self) -> DataLoader[int, list[ContractBuyer]]:
         return grouped(
             lambda ids: ContractBuyer.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
         )
 
     @cached_property
-    def contract_lenders(self) -> DataLoader:
+    def contract_lenders(self) -> DataLoader[int, list[ContractLender]]:
         return grouped(
             lambda ids: ContractLender.filter(contract_id__in=ids).order_by("position"), "contract_id", self.viewer
         )
 
     @cached_property
-    def contract_signatures(self) -> DataLoader:
+    def contract_signatures(self) -> DataLoader[int, list[Signature]]:
         return grouped(lambda ids: Signature.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer)
 
     @cached_property
-    def contract_deposits(self) -> DataLoader:
+    def contract_deposits(self) -> DataLoader[int, list[FundDeposit]]:
         return grouped(lambda ids: FundDeposit.filter(contract_id__in=ids).order_by("id"), "contract_id", self.viewer)
 
     @cached_property
-    def contract_tax_records(self) -> DataLoader:
+    def contract_tax_records(self) -> DataLoader[int, list[TaxRecord]]:
         return grouped(
             lambda ids: TaxRecord.filter(contract_id__in=ids).order_by("id"),
             "contract_id",
@@ -196,7 +198,7 @@ class Loaders:
         )
 
     @cached_property
-    def contract_mortgages(self) -> DataLoader:
+    def contract_mortgages(self) -> DataLoader[int, list[Mortgage]]:
         return grouped(
             lambda ids: Mortgage.filter(contract_id__in=ids).order_by("id"),
             "contract_id",
@@ -205,7 +207,7 @@ class Loaders:
         )
 
     @cached_property
-    def contract_advance_registrations(self) -> DataLoader:
+    def contract_advance_registrations(self) -> DataLoader[int, list[Registration]]:
         return grouped(
             lambda ids: Registration.filter(contract_id__in=ids, kind=RegistrationKind.ADVANCE_NOTICE).order_by("id"),
             "contract_id",
@@ -214,7 +216,7 @@ class Loaders:
         )
 
     @cached_property
-    def property_active_contract(self) -> DataLoader:
+    def property_active_contract(self) -> DataLoader[int, list[Contract]]:
         return grouped(
             lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED),
             "property_id",
@@ -223,7 +225,7 @@ class Loaders:
         )
 
     @cached_property
-    def property_owner_rows(self) -> DataLoader:
+    def property_owner_rows(self) -> DataLoader[int, list[RegistrationParty]]:
         return grouped(
             lambda ids: (
                 RegistrationParty.filter(
@@ -240,11 +242,11 @@ class Loaders:
         )
 
     @cached_property
-    def deep_visible_property(self) -> DataLoader:
+    def deep_visible_property(self) -> DataLoader[int, bool]:
         return DataLoader(load_fn=self._deep_visible_properties)
 
     @cached_property
-    def registration_parties(self) -> DataLoader:
+    def registration_parties(self) -> DataLoader[int, list[RegistrationParty]]:
         return grouped(
             lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"),
             "registration_id",
@@ -252,13 +254,13 @@ class Loaders:
         )
 
     @cached_property
-    def registration_checks(self) -> DataLoader:
+    def registration_checks(self) -> DataLoader[int, list[RuleCheck]]:
         return grouped(
             lambda ids: RuleCheck.filter(registration_id__in=ids).order_by("position"), "registration_id", self.viewer
         )
 
     @cached_property
-    def registration_converted_to(self) -> DataLoader:
+    def registration_converted_to(self) -> DataLoader[int, list[Registration]]:
         return grouped(
             lambda ids: Registration.filter(converted_from_id__in=ids),
             "converted_from_id",
@@ -267,7 +269,7 @@ class Loaders:
         )
 
     @cached_property
-    def registration_certificate(self) -> DataLoader:
+    def registration_certificate(self) -> DataLoader[int, list[Certificate]]:
         # Through the certificates' rule: another lender's mortgage certificate names its terms (DESIGN §7).
         return grouped(
             lambda ids: Certificate.filter(registration_id__in=ids),
@@ -277,17 +279,17 @@ class Loaders:
         )
 
     @cached_property
-    def mortgage_borrowers(self) -> DataLoader:
+    def mortgage_borrowers(self) -> DataLoader[int, list[MortgageBorrower]]:
         return grouped(
             lambda ids: MortgageBorrower.filter(mortgage_id__in=ids).order_by("position"), "mortgage_id", self.viewer
         )
 
     @cached_property
-    def mortgage_signatures(self) -> DataLoader:
+    def mortgage_signatures(self) -> DataLoader[int, list[Signature]]:
         return grouped(lambda ids: Signature.filter(mortgage_id__in=ids).order_by("id"), "mortgage_id", self.viewer)
 
     @cached_property
-    def mortgage_registrations(self) -> DataLoader:
+    def mortgage_registrations(self) -> DataLoader[int, list[Registration]]:
         return grouped(
             lambda ids: Registration.filter(mortgage_id__in=ids).order_by("id"),
             "mortgage_id",
@@ -296,7 +298,7 @@ class Loaders:
         )
 
     @cached_property
-    def mortgage_ranks(self) -> DataLoader:
+    def mortgage_ranks(self) -> DataLoader[int, MortgageRanks]:
         """Per property, the priorities of its mortgage rights in force (one query for a page)."""
         return DataLoader(load_fn=self._mortgage_ranks)
 
@@ -313,7 +315,7 @@ class Loaders:
         return [MortgageRanks.of(rights.get(p, [])) for p in property_ids]
 
     @cached_property
-    def unmasked_person(self) -> DataLoader:
+    def unmasked_person(self) -> DataLoader[int, bool]:
         return DataLoader(load_fn=self._unmasked_persons)
 
     async def _unmasked_persons(self, party_ids: list[int]) -> list[bool]:
@@ -329,7 +331,7 @@ class Loaders:
         if self.viewer.sees_everything:
             return [True] * len(property_ids)
         deep = visibility.deep_property_ids(self.viewer)
-        visible: set[int] = set()
+        visible: set[Any] = set()  # Tortoise types values_list(flat=True) as tuples
         if deep is not None:
             visible = set(
                 await Property.filter(id__in=list(set(property_ids))).filter(id__in=deep).values_list("id", flat=True)

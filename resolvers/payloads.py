@@ -25,7 +25,9 @@ from resolvers.types.tax import TaxRecord
 class UserError:
     code: ErrorCode
     field: list[str] | None = strawberry.field(
-        description='Path into the mutation input, e.g. ["input", "buyers", "0", "idNumber"]; null when not tied to one field'
+        description=(
+            'Path into the mutation input, e.g. ["input", "buyers", "0", "idNumber"]; null when not tied to one field'
+        )
     )
     message: str
 

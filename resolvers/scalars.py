@@ -18,7 +18,10 @@ MAX_DECIMAL_LENGTH = 40
 def _parse_decimal(value: object) -> decimal.Decimal:
     if not isinstance(value, str) or len(value) > MAX_DECIMAL_LENGTH or not PLAIN_DECIMAL.fullmatch(value):
         raise GraphQLError(
-            'a Decimal is a string of ASCII digits with an optional sign and at most one decimal point, e.g. "1250000.00"',
+            (
+                "a Decimal is a string of ASCII digits with an optional sign and at most one decimal "
+                'point, e.g. "1250000.00"'
+            ),
             extensions={"code": "INVALID_INPUT"},
         )
     return decimal.Decimal(value)

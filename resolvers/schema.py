@@ -50,7 +50,7 @@ from resolvers.queries.permits import PermitQuery
 from resolvers.queries.registrations import RegistrationQuery
 from resolvers.queries.tax import TaxQuery
 from resolvers.scalars import SCALAR_MAP
-from subscriptions.graphql import Subscription
+from resolvers.subscriptions import Subscription
 
 Query = merge_types(
     "Query",

@@ -146,7 +146,7 @@ class EventHub:
         for subscriber in self.subscribers:
             by_sight[sight(subscriber.viewer, subscriber.party_id)].append(subscriber)
         seqs = [e.seq for e in events]
-        for key, members in by_sight.items():
+        for members in by_sight.values():
             # One query per distinct sight and batch: the domain's rule decides, as for `events`.
             viewer = replace(members[0].viewer, party_id=members[0].party_id)
             visible = await visibility.visible_pks(viewer, Event, seqs)

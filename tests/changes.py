@@ -16,7 +16,10 @@ ERRORS = "userErrors { code field message }"
 class Changes(Life):
     async def _registration(self, mutation: str, input_type: str, input: dict, bearer: str) -> dict:
         return await self.call(
-            f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ registration {{ {CHANGE_FIELDS} }} {ERRORS} }} }}",
+            (
+                f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ registration {{ "
+                f"{CHANGE_FIELDS} }} {ERRORS} }} }}"
+            ),
             mutation,
             input,
             bearer,
@@ -91,7 +94,8 @@ class Changes(Life):
     async def refund(self, contract_id: str, amount: str, reference: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: RecordFundRefundInput!) {{ recordFundRefund(input: $input) {{
-                 refund {{ id amount bankReference refundedAt }} contract {{ id status refundDue refunds {{ amount }} }} {ERRORS} }} }}""",
+                 refund {{ id amount bankReference refundedAt }} contract {{ id status refundDue refunds {{
+                 amount }} }} {ERRORS} }} }}""",
             "recordFundRefund",
             {"contractId": contract_id, "amount": amount, "bankReference": reference},
             bearer or self.actors.bank,

@@ -86,7 +86,7 @@ def same_shape(expected, actual) -> bool:
         return (
             isinstance(actual, list)
             and len(expected) == len(actual)
-            and all(same_shape(e, a) for e, a in zip(expected, actual))
+            and all(same_shape(e, a) for e, a in zip(expected, actual, strict=True))
         )
     return expected == actual
 

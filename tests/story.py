@@ -10,8 +10,14 @@ from tests.support import GraphQLClient, token
 
 _units = itertools.count(1)
 
-CONTRACT_FIELDS = "id number status documentHash price downPayment signatures { signer { name } method } buyers { party { name idNumber } share }"
-REGISTRATION_FIELDS = "id number kind status rightStatus decidedBy checks { rule passed message } certificate { number kind contentHash signature }"
+CONTRACT_FIELDS = (
+    "id number status documentHash price downPayment signatures { signer { name } method "
+    "} buyers { party { name idNumber } share }"
+)
+REGISTRATION_FIELDS = (
+    "id number kind status rightStatus decidedBy checks { rule passed message } "
+    "certificate { number kind contentHash signature }"
+)
 
 
 def unit_code(n: int | None = None, county: str = "411528") -> str:
@@ -67,7 +73,10 @@ class Sale:
             (ids.OTHER_BANK, "淮河银行"),
         ]:
             payload = await self.call(
-                "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code message } } }",
+                (
+                    "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { "
+                    "party { id } userErrors { code message } } }"
+                ),
                 "registerOrganization",
                 {"name": name, "idNumber": code},
                 self.actors.registrar,
@@ -141,7 +150,8 @@ class Sale:
     ) -> dict:
         return await self.call(
             """mutation($input: RecordFundDepositInput!) { recordFundDeposit(input: $input) {
-                 deposit { id kind amount bankReference } contract { id deposits { amount } requiredSupervisedAmount requiredMaintenanceFund }
+                 deposit { id kind amount bankReference } contract { id deposits { amount }
+                 requiredSupervisedAmount requiredMaintenanceFund }
                  userErrors { code field message } } }""",
             "recordFundDeposit",
             {"contractId": contract_id, "kind": kind, "amount": amount, "bankReference": reference},
@@ -152,7 +162,8 @@ class Sale:
         return await self.call(
             f"""mutation($input: FileContractInput!) {{ fileContract(input: $input) {{
                  contract {{ {CONTRACT_FIELDS} filedAt property {{ status }} }}
-                 advanceRegistration {{ {REGISTRATION_FIELDS} applicationForm rightHolders {{ name }} applicants {{ name }} }}
+                 advanceRegistration {{ {REGISTRATION_FIELDS} applicationForm rightHolders {{ name }}
+                 applicants {{ name }} }}
                  userErrors {{ code field message }} }} }}""",
             "fileContract",
             {"contractId": contract_id},
@@ -162,7 +173,8 @@ class Sale:
     async def cancel(self, contract_id: str, reason: str = "买卖双方协商解除", bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: CancelContractInput!) {{ cancelContract(input: $input) {{
-                 contract {{ {CONTRACT_FIELDS} cancelledAt property {{ status }} }} userErrors {{ code field message }} }} }}""",
+                 contract {{ {CONTRACT_FIELDS} cancelledAt property {{ status }} }} userErrors {{ code field
+                 message }} }} }}""",
             "cancelContract",
             {"contractId": contract_id, "reason": reason},
             bearer or self.actors.housing,
@@ -171,7 +183,8 @@ class Sale:
     async def submit(self, registration_id: str, bearer: str, accept: bool = True) -> dict:
         return await self.call(
             f"""mutation($input: SubmitAdvanceRegistrationInput!) {{ submitAdvanceRegistration(input: $input) {{
-                 registration {{ {REGISTRATION_FIELDS} property {{ status }} }} userErrors {{ code field message }} }} }}""",
+                 registration {{ {REGISTRATION_FIELDS} property {{ status }} }} userErrors {{ code field
+                 message }} }} }}""",
             "submitAdvanceRegistration",
             {"registrationId": registration_id, "acceptDeliveryWithCertificate": accept},
             bearer,
@@ -220,8 +233,14 @@ class Sale:
         return self
 
 
-MORTGAGE_FIELDS = "id status principal termMonths lender { name } borrowers { name } signatures { method } registrations { kind rightStatus number }"
-OWNERSHIP_FIELDS = "id kind status rightStatus number convertedFrom { kind rightStatus } convertedTo { kind } rightHolders { name } certificate { number kind contentHash }"
+MORTGAGE_FIELDS = (
+    "id status principal termMonths lender { name } borrowers { name } signatures { "
+    "method } registrations { kind rightStatus number }"
+)
+OWNERSHIP_FIELDS = (
+    "id kind status rightStatus number convertedFrom { kind rightStatus } convertedTo { "
+    "kind } rightHolders { name } certificate { number kind contentHash }"
+)
 
 
 class Life(Sale):
@@ -231,7 +250,10 @@ class Life(Sale):
         self, contract_id: str, principal: str = "700000.00", term: int = 240, bearer: str | None = None
     ) -> dict:
         return await self.call(
-            f"mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
+            (
+                f"mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{ "
+                f"mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}"
+            ),
             "approveMortgage",
             {"contractId": contract_id, "principal": principal, "termMonths": term},
             bearer or self.actors.bank,
@@ -239,7 +261,10 @@ class Life(Sale):
 
     async def sign_mortgage(self, mortgage_id: str, bearer: str) -> dict:
         return await self.call(
-            f"mutation($input: SignMortgageInput!) {{ signMortgage(input: $input) {{ mortgage {{ {MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}",
+            (
+                f"mutation($input: SignMortgageInput!) {{ signMortgage(input: $input) {{ mortgage {{ "
+                f"{MORTGAGE_FIELDS} }} userErrors {{ code field message }} }} }}"
+            ),
             "signMortgage",
             {"mortgageId": mortgage_id},
             bearer,
@@ -247,8 +272,10 @@ class Life(Sale):
 
     async def advance_mortgage(self, mortgage_id: str, bearer: str | None = None) -> dict:
         return await self.call(
-            f"""mutation($input: ApplyAdvanceMortgageRegistrationInput!) {{ applyAdvanceMortgageRegistration(input: $input) {{
-                 registration {{ {OWNERSHIP_FIELDS} checks {{ rule passed }} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
+            f"""mutation($input: ApplyAdvanceMortgageRegistrationInput!) {{
+                applyAdvanceMortgageRegistration(input: $input) {{
+                 registration {{ {OWNERSHIP_FIELDS} checks {{ rule passed }} mortgage {{ status }} }}
+                 userErrors {{ code field message }} }} }}""",
             "applyAdvanceMortgageRegistration",
             {"mortgageId": mortgage_id},
             bearer or self.actors.bank,
@@ -257,7 +284,8 @@ class Life(Sale):
     async def discharge(self, mortgage_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: DischargeMortgageInput!) {{ dischargeMortgage(input: $input) {{
-                 registration {{ {OWNERSHIP_FIELDS} mortgage {{ status }} }} userErrors {{ code field message }} }} }}""",
+                 registration {{ {OWNERSHIP_FIELDS} mortgage {{ status }} }} userErrors {{ code field message
+                 }} }} }}""",
             "dischargeMortgage",
             {"mortgageId": mortgage_id},
             bearer or self.actors.bank,
@@ -277,7 +305,8 @@ class Life(Sale):
     async def first_registration(self, permit_id: str, bearer: str | None = None) -> dict:
         return await self.call(
             f"""mutation($input: ApplyFirstRegistrationInput!) {{ applyFirstRegistration(input: $input) {{
-                 registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS} property {{ unitCode status }} }}
+                 registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS}
+                 property {{ unitCode status }} }}
                  userErrors {{ code field message }} }} }}""",
             "applyFirstRegistration",
             {"permitId": permit_id},
@@ -309,7 +338,10 @@ class Life(Sale):
 
     async def assess(self, contract_id: str) -> list[dict]:
         data = await self.client.data(
-            "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id amount } userErrors { code } } }",
+            (
+                "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id "
+                "amount } userErrors { code } } }"
+            ),
             {"id": contract_id},
             bearer=self.actors.tax,
         )
@@ -317,7 +349,8 @@ class Life(Sale):
 
     async def pay(self, record: dict, voucher: str) -> dict:
         data = await self.client.data(
-            """mutation($id: ID!, $a: Decimal!, $v: String!) { recordTaxPayment(input: {taxRecordId: $id, amount: $a, voucherNumber: $v}) {
+            """mutation($id: ID!, $a: Decimal!, $v: String!) { recordTaxPayment(input: {taxRecordId: $id,
+                amount: $a, voucherNumber: $v}) {
                  taxRecord { status } userErrors { code field message } } }""",
             {"id": record["id"], "a": record["amount"], "v": voucher},
             bearer=self.actors.tax,

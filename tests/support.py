@@ -150,18 +150,18 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90.0) -> ServerProcess:
-        log = open(self.log_path, "ab")
         if self.workers > 1:  # `onewindow serve`: a listening socket per worker
             command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers), "--no-access-log"]
         else:
             command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
-        self.process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:  # the server writes to its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [*command, "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -130,7 +131,7 @@ class ContractRecord:
     lender: Party | None
     terms: ContractTerms
 
-    @property
+    @builtins.property  # `property` is a field of this class
     def text(self) -> str:
         return contract_text(self.terms)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from domain.canonical import canonical_json, sha256_hex
 from domain.models import Contract, Party
@@ -38,7 +39,7 @@ def contract_text(terms: ContractTerms) -> str:
     return canonical_json(terms.document())
 
 
-def application_text(application_form: dict) -> str:
+def application_text(application_form: dict[str, Any]) -> str:
     """An application's signed text: its form, as each applicant signs it (advance notice)."""
     return canonical_json(application_form)
 

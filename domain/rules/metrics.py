@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 DAY_MS = 86_400_000
@@ -150,11 +150,15 @@ def figures(decided: Iterable[Row], reviewed: Iterable[Row], delivery_days: int)
     period) and those sent to a person in it (`reviewed`: review_ms in the period)."""
     # A year holds tens of thousands of rows: plain locals and strings in the loop, enums after it.
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    filing, transfer, by_decider, by_kind = [], [], defaultdict(list), defaultdict(list)
+    filing: list[int] = []
+    transfer: list[int] = []
+    by_decider: dict[str | None, list[int]] = defaultdict(list)
+    by_kind: dict[str, list[int]] = defaultdict(list)
     approvals_now = decisions = transfers_in_time = concluded = 0
     in_time = delivery_days * DAY_MS
     for row in decided:
         kind, outcome, decided_ms = row.kind or "UNKNOWN", row.outcome, row.decided_ms
+        assert outcome is not None and decided_ms is not None  # a concluded application's
         counts[kind][outcome] += 1
         concluded += 1
         if outcome != _COMPLETED and outcome != _REJECTED:
@@ -214,14 +218,16 @@ def overdue(open_rows: Iterable[Row], as_of_ms: int, limit_working_days: int, zo
     """Applications open at `as_of_ms` for more than the statutory limit, oldest first."""
     found = []
     for row in open_rows:
-        age = working_age(row.submitted_ms, as_of_ms, zone)
+        submitted_ms = row.submitted_ms
+        assert submitted_ms is not None  # an open application is a submitted one
+        age = working_age(submitted_ms, as_of_ms, zone)
         if age > limit_working_days:
             found.append(
                 Overdue(
                     row.registration_id,
-                    row.submitted_ms,
+                    submitted_ms,
                     age,
-                    as_of_ms - row.submitted_ms,
+                    as_of_ms - submitted_ms,
                     row.review_ms is not None and row.review_ms <= as_of_ms,
                 )
             )
@@ -260,23 +266,28 @@ class Projection:
         return found
 
 
-def _text(value) -> str | None:
+Refs = dict[str, Any]
+Payload = dict[str, Any]
+Effect = Callable[["Projection", int, Refs, Payload], None]
+
+
+def _text(value: Any) -> str | None:
     return None if value is None else getattr(value, "value", value)
 
 
-def _filed(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def _filed(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     if payload.get("advanceRegistrationId") is not None:
         c = p.change(payload["advanceRegistrationId"])
         c.kind, c.property_id, c.filed_ms = "ADVANCE_NOTICE", refs.get("propertyId"), c.filed_ms or at
 
 
-def _application(p: Projection, refs: dict, payload: dict) -> Change | None:
+def _application(p: Projection, refs: Refs, payload: Payload) -> Change | None:
     """The application an event is about; an event that names none changes nothing."""
     registration_id = refs.get("registrationId") or payload.get("registrationId")
     return None if registration_id is None else p.change(registration_id)
 
 
-def _submitted(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def _submitted(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     if (c := _application(p, refs, payload)) is None:
         return
     c.property_id, c.kind = refs.get("propertyId") or c.property_id, _text(payload.get("kind")) or c.kind
@@ -286,8 +297,8 @@ def _submitted(p: Projection, at: int, refs: dict, payload: dict) -> None:
         c.submitted_ms = c.submitted_ms or at
 
 
-def concluded(outcome: Outcome):
-    def apply(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def concluded(outcome: Outcome) -> Effect:
+    def apply(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
         if (c := _application(p, refs, payload)) is None:
             return
         c.property_id = refs.get("propertyId") or c.property_id
@@ -301,18 +312,18 @@ def concluded(outcome: Outcome):
     return apply
 
 
-def _withdrawn_with_contract(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def _withdrawn_with_contract(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     for registration_id in payload.get("withdrawnRegistrations") or ():
         c = p.change(registration_id)
         c.property_id, c.decided_ms, c.outcome = refs.get("propertyId"), at, Outcome.WITHDRAWN.value
 
 
-def _accepted(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def _accepted(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     if payload.get("permitId") is not None:
         p.acceptances.setdefault(payload["permitId"], at)
 
 
-def reviewed(p: Projection, at: int, refs: dict, payload: dict) -> None:
+def reviewed(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     """Sent to a person (转人工审核). A correction is applied for straight into review, so its
     review is also its submission; an advance notice's submission came first and stands."""
     if (c := _application(p, refs, payload)) is None:
@@ -327,7 +338,7 @@ def reviewed(p: Projection, at: int, refs: dict, payload: dict) -> None:
 # CORRECTION come through these with their `kind`; a court's cancellation and an objection are
 # decided by the REGISTRAR who registers them, and count as a person's decisions). A right that
 # lapses (RIGHT_LAPSED) or a lawsuit recorded ends no application: they change no figure.
-EFFECTS = {
+EFFECTS: dict[str, Effect] = {
     "CONTRACT_FILED": _filed,
     "REGISTRATION_SUBMITTED": _submitted,
     "REGISTRATION_IN_REVIEW": reviewed,
@@ -339,7 +350,7 @@ EFFECTS = {
 }
 
 
-def project(events: Iterable[tuple[str, int, dict, dict]], effects: dict = EFFECTS) -> Projection:
+def project(events: Iterable[tuple[str, int, Refs, Payload]], effects: dict[str, Effect] = EFFECTS) -> Projection:
     """(type, occurred ms, refs, payload) in log order -> what they change in the projection."""
     projection = Projection()
     for event_type, at, refs, payload in events:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import sql
 from domain.clock import Clock
@@ -83,7 +85,7 @@ async def supervision_figures(
     )
 
 
-async def _rows(conn, where: str, values: list) -> list[Row]:
+async def _rows(conn: BaseDBAsyncClient, where: str, values: list[Any]) -> list[Row]:
     return await sql.fetch(conn, f"SELECT {_ROW} WHERE {where}", values, Row)
 
 

@@ -14,7 +14,10 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class ApplyCancellationRegistrationMutation:
     @signed_in_mutation(
-        description="注销登记 of a right in force: its holders and obligor apply and sign, or a REGISTRAR alone on a court document (decided at once)"
+        description=(
+            "注销登记 of a right in force: its holders and obligor apply and sign, or a REGISTRAR "
+            "alone on a court document (decided at once)"
+        )
     )
     async def apply_cancellation_registration(
         self, info: Info, input: ApplyCancellationRegistrationInput

@@ -14,7 +14,10 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class ApplyCorrectionRegistrationMutation:
     @signed_in_mutation(
-        description="更正登记 of an ownership right in force (building area, address, a holder's name as shared data has it); a REGISTRAR decides"
+        description=(
+            "更正登记 of an ownership right in force (building area, address, a holder's name as "
+            "shared data has it); a REGISTRAR decides"
+        )
     )
     async def apply_correction_registration(
         self, info: Info, input: ApplyCorrectionRegistrationInput

@@ -14,7 +14,10 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class ApplyFirstRegistrationMutation:
     @signed_in_mutation(
-        description="首次登记 of every property of the permit, with the first transfer to buyers whose deed tax is paid; safe to repeat"
+        description=(
+            "首次登记 of every property of the permit, with the first transfer to buyers whose deed "
+            "tax is paid; safe to repeat"
+        )
     )
     async def apply_first_registration(
         self, info: Info, input: ApplyFirstRegistrationInput

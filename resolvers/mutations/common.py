@@ -23,7 +23,8 @@ from resolvers.inputs import check_input
 from resolvers.payloads import user_errors
 from resolvers.permissions import not_signed_in
 
-P = TypeVar("P")
+P = TypeVar("P")  # the payload type
+R = TypeVar("R")  # what the service returns, which `build` turns into the payload
 # A primary key no row has: the service answers it as it answers any missing ID.
 ABSENT_PK = -1
 
@@ -54,9 +55,9 @@ def use_case(info: Info) -> UseCase:
 
 
 async def respond(
-    payload: type[P],
-    work: Callable[..., Awaitable[Any]],
-    build: Callable[[Any], P | Awaitable[P]],
+    payload: Callable[..., P],
+    work: Callable[..., Awaitable[R]],
+    build: Callable[[R], P | Awaitable[P]],
     info: Info,
     *,
     input: Any = None,

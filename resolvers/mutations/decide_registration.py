@@ -14,7 +14,9 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class DecideRegistrationMutation:
     @signed_in_mutation(
-        description="REGISTRAR decides an application IN_REVIEW, with its reason: approve completes it, else it is REJECTED"
+        description=(
+            "REGISTRAR decides an application IN_REVIEW, with its reason: approve completes it, else it is REJECTED"
+        )
     )
     async def decide_registration(self, info: Info, input: DecideRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(

@@ -14,7 +14,10 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class ReapplyAdvanceRegistrationMutation:
     @signed_in_mutation(
-        description="The seller or a buyer applies again for the advance notice of a filed contract after a rejected or withdrawn application"
+        description=(
+            "The seller or a buyer applies again for the advance notice of a filed contract after "
+            "a rejected or withdrawn application"
+        )
     )
     async def reapply_advance_registration(
         self, info: Info, input: ReapplyAdvanceRegistrationInput

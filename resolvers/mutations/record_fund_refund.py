@@ -14,7 +14,10 @@ from resolvers.types.contracts import Contract, FundRefund
 @strawberry.type
 class RecordFundRefundMutation:
     @signed_in_mutation(
-        description="The permit's supervising bank records a refund of supervised money after a withdrawn sale (at most what is due)"
+        description=(
+            "The permit's supervising bank records a refund of supervised money after a withdrawn "
+            "sale (at most what is due)"
+        )
     )
     async def record_fund_refund(self, info: Info, input: RecordFundRefundInput) -> RecordFundRefundPayload:
         return await respond(

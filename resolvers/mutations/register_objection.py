@@ -14,7 +14,9 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class RegisterObjectionMutation:
     @signed_in_mutation(
-        description="REGISTRAR registers an objection (异议登记) at once; it lapses after 15 days unless a lawsuit is recorded"
+        description=(
+            "REGISTRAR registers an objection (异议登记) at once; it lapses after 15 days unless a lawsuit is recorded"
+        )
     )
     async def register_objection(self, info: Info, input: RegisterObjectionInput) -> SubmitRegistrationPayload:
         return await respond(

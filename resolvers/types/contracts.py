@@ -9,12 +9,14 @@ import strawberry
 from domain import models as m
 from domain.documents.texts import contract_terms_of, contract_text
 from domain.rules import funds
+from domain.services.refunds import due_for
 from resolvers.context import Info
 from resolvers.enums import ContractStatus, FundKind, PaymentMethod
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties, load_party
 from resolvers.types.permits import Property
+from resolvers.types.registry import from_row_of, object_of
 
 if TYPE_CHECKING:
     from resolvers.types.mortgages import Mortgage
@@ -96,6 +98,7 @@ class FundRefund:
         )
 
 
+@from_row_of(m.Contract)
 @strawberry.type
 class Contract(Node):
     db_id: strawberry.Private[int]
@@ -154,7 +157,12 @@ class Contract(Node):
         lenders = await loaders.party.load_many(lender_ids)
         return contract_text(
             contract_terms_of(
-                row, prop.unit_code, seller, [(p, b.share) for p, b in zip(people, buyers)], lender, lenders
+                row,
+                prop.unit_code,
+                seller,
+                [(p, b.share) for p, b in zip(people, buyers, strict=True)],
+                lender,
+                lenders,
             )
         )
 
@@ -207,11 +215,11 @@ class Contract(Node):
         return funds.required_maintenance_fund(prop.usage, prop.building_area, rate)
 
     @strawberry.field(
-        description="Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
+        description=(
+            "Supervised deposits to be paid back to the buyers: what is left unrefunded once the sale is cancelled"
+        )
     )
     async def refund_due(self, info: Info) -> decimal.Decimal:
-        from domain.services.refunds import due_for
-
         return await due_for(None, await m.Contract.get(id=self.db_id))
 
     @strawberry.field(description="Refunds from the supervised account recorded by its bank, oldest first")
@@ -220,36 +228,28 @@ class Contract(Node):
 
     @strawberry.field
     async def advance_registration(self, info: Info) -> RegistrationRef | None:
-        from resolvers.types.registrations import Registration
-
         rows = await info.context.loaders.contract_advance_registrations.load(self.db_id)
-        return Registration.from_row(rows[-1]) if rows else None
+        return object_of(rows[-1]) if rows else None
 
     @strawberry.field
     async def tax_records(self, info: Info) -> list[TaxRecordRef]:
-        from resolvers.types.tax import TaxRecord
-
-        return [TaxRecord.from_row(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
+        return [object_of(r) for r in await info.context.loaders.contract_tax_records.load(self.db_id)]
 
     @strawberry.field(
         description="The loan of the first lender the viewer may see (for a lender: its own), the latest approved"
     )
     async def mortgage(self, info: Info) -> MortgageRef | None:
-        from resolvers.types.mortgages import Mortgage
-
         rows = await info.context.loaders.contract_mortgages.load(self.db_id)
         if not rows:
             return None
         order = {lender: i for i, lender in enumerate(await self._lender_ids(info))}
         # The latest of the first lender's: one lender per contract keeps the latest row.
         first = min(order.get(r.lender_id, len(order)) for r in rows)
-        return Mortgage.from_row([r for r in rows if order.get(r.lender_id, len(order)) == first][-1])
+        return object_of([r for r in rows if order.get(r.lender_id, len(order)) == first][-1])
 
     @strawberry.field(
         description="Every loan on this contract the viewer may see, oldest first: a combined loan (组合贷) has "
         "the bank's and the provident fund's; a lender sees only its own"
     )
     async def mortgages(self, info: Info) -> list[MortgageRef]:
-        from resolvers.types.mortgages import Mortgage
-
-        return [Mortgage.from_row(r) for r in await info.context.loaders.contract_mortgages.load(self.db_id)]
+        return [object_of(r) for r in await info.context.loaders.contract_mortgages.load(self.db_id)]

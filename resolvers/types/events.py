@@ -16,9 +16,11 @@ from resolvers.types.mortgages import Mortgage
 from resolvers.types.node import Node
 from resolvers.types.permits import Property
 from resolvers.types.registrations import Registration
+from resolvers.types.registry import from_row_of
 from resolvers.types.tax import TaxRecord
 
 
+@from_row_of(m.Event)
 @strawberry.type(description="One entry of the append-only, hash-chained event log")
 class Event(Node):
     seq: strawberry.Private[int]
@@ -116,7 +118,9 @@ async def _as_seen(info: Info, payload: dict) -> dict:
     parties = await loaders.party_by_id_number.load_many(numbers)
     known = [p for p in parties if p is not None]
     unmasked = {
-        p.id_number for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known])) if shown
+        p.id_number
+        for p, shown in zip(known, await loaders.unmasked_person.load_many([p.id for p in known]), strict=True)
+        if shown
     }
     masks: dict[str, str] = {}
     for number in numbers:

@@ -107,10 +107,14 @@ class Metrics:
     durations: list[StepDurations]
     instant_approval: Rate = strawberry.field(description="Decisions approved by the system at once (秒批)")
     delivery_with_certificate: Rate = strawberry.field(
-        description="First transfers completed within deliveryWithCertificateDays of the completion acceptance (交房即交证)"
+        description=(
+            "First transfers completed within deliveryWithCertificateDays of the completion acceptance (交房即交证)"
+        )
     )
     zero_visits: Rate = strawberry.field(
-        description="Concluded applications with no visit to an office: all of them by construction, every step is online"
+        description=(
+            "Concluded applications with no visit to an office: all of them by construction, every step is online"
+        )
     )
     overdue: list[OverdueApplication]
     statutory_limit_working_days: int

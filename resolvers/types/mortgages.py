@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,19 +10,15 @@ from domain.rules.mortgages import mortgage_priority
 from resolvers.context import Info
 from resolvers.enums import MortgageStatus
 from resolvers.ids import to_global_id
-from resolvers.types.contracts import Signature
+from resolvers.types.contracts import Contract, Signature
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties, load_party
 from resolvers.types.permits import Property
-
-if TYPE_CHECKING:
-    from resolvers.types.contracts import Contract
-    from resolvers.types.registrations import Registration
-
-ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
-RegistrationRef = Annotated["Registration", strawberry.lazy("resolvers.types.registrations")]
+from resolvers.types.registrations import Registration
+from resolvers.types.registry import from_row_of
 
 
+@from_row_of(m.Mortgage)
 @strawberry.type
 class Mortgage(Node):
     db_id: strawberry.Private[int]
@@ -64,9 +59,7 @@ class Mortgage(Node):
         return Property.from_row(await info.context.loaders.property.load(self.property_id))
 
     @strawberry.field
-    async def contract(self, info: Info) -> ContractRef | None:
-        from resolvers.types.contracts import Contract
-
+    async def contract(self, info: Info) -> Contract | None:
         row = await info.context.loaders.contract.load(self.contract_id) if self.contract_id else None
         return Contract.from_row(row) if row else None
 
@@ -84,7 +77,5 @@ class Mortgage(Node):
         return [Signature.from_row(r) for r in await info.context.loaders.mortgage_signatures.load(self.db_id)]
 
     @strawberry.field
-    async def registrations(self, info: Info) -> list[RegistrationRef]:
-        from resolvers.types.registrations import Registration
-
+    async def registrations(self, info: Info) -> list[Registration]:
         return [Registration.from_row(r) for r in await info.context.loaders.mortgage_registrations.load(self.db_id)]

@@ -16,6 +16,7 @@ from resolvers.ids import to_global_id
 from resolvers.pagination import Connection, paginate
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties, load_party
+from resolvers.types.registry import object_of
 
 if TYPE_CHECKING:
     from resolvers.types.contracts import Contract
@@ -119,46 +120,36 @@ class Property(Node):
 
     @strawberry.field(description="The contract filed for it, if any and not cancelled")
     async def active_contract(self, info: Info) -> ContractRef | None:
-        from resolvers.types.contracts import Contract
-
         rows = await info.context.loaders.property_active_contract.load(self.db_id)
-        return Contract.from_row(rows[0]) if rows else None
+        return object_of(rows[0]) if rows else None
 
     @strawberry.field
     async def contracts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ContractRef]:
-        from resolvers.types.contracts import Contract
-
         query = visibility.contracts(info.context.require_viewer(), m.Contract.filter(property_id=self.db_id))
-        return await paginate(query, first, after, Contract.from_row)
+        return await paginate(query, first, after, object_of)
 
     @strawberry.field
     async def registrations(
         self, info: Info, first: int | None = None, after: str | None = None, in_force: bool | None = None
     ) -> Connection[RegistrationRef]:
-        from resolvers.types.registrations import Registration
-
         query = m.Registration.filter(property_id=self.db_id)
         if in_force is True:
             query = query.filter(right_status=RightStatusValue.IN_FORCE)
         elif in_force is False:
             query = query.exclude(right_status=RightStatusValue.IN_FORCE)
         query = visibility.registrations(info.context.require_viewer(), query)
-        return await paginate(query, first, after, Registration.from_row)
+        return await paginate(query, first, after, object_of)
 
     @strawberry.field
     async def mortgages(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[MortgageRef]:
-        from resolvers.types.mortgages import Mortgage
-
         query = visibility.mortgages(info.context.require_viewer(), m.Mortgage.filter(property_id=self.db_id))
-        return await paginate(query, first, after, Mortgage.from_row)
+        return await paginate(query, first, after, object_of)
 
     @strawberry.field(description="Every event about this property, oldest first: its whole electronic file")
     async def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[EventRef]:
-        from resolvers.types.events import Event
-
         query = visibility.events(info.context.require_viewer(), m.Event.filter(property_id=self.db_id))
-        return await paginate(query, first, after, Event.from_row, key="seq")
+        return await paginate(query, first, after, object_of, key="seq")

@@ -21,12 +21,13 @@ from resolvers.enums import (
     RightStatus,
 )
 from resolvers.ids import to_global_id
+from resolvers.types.contracts import Contract
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties
 from resolvers.types.permits import Property
+from resolvers.types.registry import from_row_of, object_of
 
 if TYPE_CHECKING:
-    from resolvers.types.contracts import Contract
     from resolvers.types.mortgages import Mortgage
 
 MORTGAGE_RIGHTS = (RegistrationKind.MORTGAGE, RegistrationKind.ADVANCE_MORTGAGE)
@@ -62,6 +63,7 @@ class InquiryAnswer:
         return party
 
 
+@from_row_of(m.Registration)
 @strawberry.type
 class Registration(Node):
     db_id: strawberry.Private[int]
@@ -172,18 +174,14 @@ class Registration(Node):
         return Property.from_row(await info.context.loaders.property.load(self.property_id))
 
     @strawberry.field
-    async def contract(self, info: Info) -> ContractRef | None:
-        from resolvers.types.contracts import Contract
-
+    async def contract(self, info: Info) -> Contract | None:
         row = await info.context.loaders.contract.load(self.contract_id) if self.contract_id else None
         return Contract.from_row(row) if row else None
 
     @strawberry.field
     async def mortgage(self, info: Info) -> MortgageRef | None:
-        from resolvers.types.mortgages import Mortgage
-
         row = await info.context.loaders.mortgage.load(self.mortgage_id) if self.mortgage_id else None
-        return Mortgage.from_row(row) if row else None
+        return object_of(row) if row else None
 
     async def _parties(self, info: Info, role: RegistrationPartyRole) -> list[Party]:
         rows = await info.context.loaders.registration_parties.load(self.db_id)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,16 +9,14 @@ from domain import models as m
 from resolvers.context import Info
 from resolvers.enums import HomeBasis, HomesScope, TaxKind, TaxStatus
 from resolvers.ids import to_global_id
+from resolvers.types.contracts import Contract
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_party
 from resolvers.types.permits import Property
-
-if TYPE_CHECKING:
-    from resolvers.types.contracts import Contract
-
-ContractRef = Annotated["Contract", strawberry.lazy("resolvers.types.contracts")]
+from resolvers.types.registry import from_row_of
 
 
+@from_row_of(m.TaxRecord)
 @strawberry.type
 class TaxRecord(Node):
     contract_id: strawberry.Private[int]
@@ -56,9 +53,7 @@ class TaxRecord(Node):
         )
 
     @strawberry.field
-    async def contract(self, info: Info) -> ContractRef:
-        from resolvers.types.contracts import Contract
-
+    async def contract(self, info: Info) -> Contract:
         row = await info.context.loaders.contract.load(self.contract_id)
         return Contract.from_row(row)
 

@@ -173,7 +173,10 @@ async def test_correction_of_the_area(server_gql, db):
     old = await life.verify(transfer["certificate"], bearer=life.actors.zhang)
     assert (old["valid"], old["status"]) == (True, "SUPERSEDED")
     owner = await server_gql.data(
-        '{ property(unitCode: "%s") { buildingArea registrations(inForce: true) { edges { node { kind certificate { number contentHash status content } } } } } }'
+        (
+            '{ property(unitCode: "%s") { buildingArea registrations(inForce: true) { edges { '
+            "node { kind certificate { number contentHash status content } } } } } }"
+        )
         % units[0]["unitCode"],
         bearer=life.actors.zhang,
     )

@@ -83,7 +83,7 @@ async def opens_pdf(page, link) -> None:
 
 
 async def test_sign_in_and_find_a_home(page, server, life, tmp_path):
-    permit, (unit, _) = await life.permit_with_units(units=2)
+    _permit, (unit, _) = await life.permit_with_units(units=2)
     _, registration = await life.pre_registered(unit["id"])
     await page.goto(f"{server.url}/console")
     await page.fill("[data-test=token]", "not-a-token")
@@ -116,7 +116,7 @@ async def test_sign_in_and_find_a_home(page, server, life, tmp_path):
 
 
 async def test_an_event_arrives_on_the_live_board_and_none_is_lost_across_a_reconnect(page, server, life, tmp_path):
-    permit, (first, second) = await life.permit_with_units(units=2)
+    _permit, (first, second) = await life.permit_with_units(units=2)
     await sign_in(page, server, token("REGISTRAR"), "REGISTRAR")
     await page.click("#tab-live")
     expect = playwright_api.expect
@@ -138,7 +138,7 @@ async def test_an_event_arrives_on_the_live_board_and_none_is_lost_across_a_reco
 
 
 async def test_the_figures_chart_shows_the_periods_numbers(page, server, life, tmp_path):
-    permit, units = await life.permit_with_units(units=3)
+    _permit, units = await life.permit_with_units(units=3)
     for unit in units[:2]:
         await life.pre_registered(unit["id"])
     _, pending = await life.filed_contract(

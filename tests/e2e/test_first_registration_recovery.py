@@ -18,7 +18,10 @@ from resolvers.ids import to_global_id
 from tests.support import ServerProcess, server_env, token
 
 UNITS, SOLD, MORTGAGED = 2000, 400, 100
-APPLY = "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations { id } transfers { id } userErrors { code } } }"
+APPLY = (
+    "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations "
+    "{ id } transfers { id } userErrors { code } } }"
+)
 
 
 async def _counts(dsn: str) -> dict[str, int]:
@@ -27,7 +30,8 @@ async def _counts(dsn: str) -> dict[str, int]:
         rows = await conn.fetch("SELECT kind, count(*) FROM registration GROUP BY kind")
         counts = {r["kind"]: r["count"] for r in rows}
         counts["first_parties"] = await conn.fetchval(
-            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'"
+            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = "
+            "rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'"
         )
         counts["certificates"] = await conn.fetchval("SELECT count(*) FROM certificate")
         return counts

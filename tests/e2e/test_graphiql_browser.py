@@ -29,7 +29,10 @@ except ImportError:  # pragma: no cover - dev extras not installed
 
 pytestmark = pytest.mark.skipif(
     async_playwright is None or not CHROMIUM.exists(),
-    reason=f"needs the Python playwright package and Debian's chromium at {CHROMIUM} (apt-get install chromium; CI installs it)",
+    reason=(
+        f"needs the Python playwright package and Debian's chromium at {CHROMIUM} (apt-get "
+        f"install chromium; CI installs it)"
+    ),
 )
 
 

@@ -54,7 +54,10 @@ async def test_from_permit_to_ownership_certificate_with_a_registered_mortgage(s
 
     # Anyone holding the certificate checks it without signing in.
     verified = await server_gql.data(
-        "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid certificate { holders { name } } } }",
+        (
+            "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { "
+            "valid certificate { holders { name } } } }"
+        ),
         {"n": certificate["number"], "h": certificate["contentHash"]},
     )
     assert verified["verifyCertificate"]["valid"] is True

@@ -102,11 +102,11 @@ class Nginx:
             try:
                 httpx.get(f"{self.url}/healthz", verify=self.ssl_context(), timeout=1)
                 return self
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"nginx did not start: {self.process.stderr.read() if self.process.stderr else ''}"
-                    )
+                    ) from error
                 time.sleep(0.1)
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -142,7 +142,7 @@ def behind_nginx(settings, tmp_path):
 
 
 async def test_a_sale_and_a_subscription_through_nginx(behind_nginx, monkeypatch):
-    nginx, app_logs = behind_nginx
+    nginx, _app_logs = behind_nginx
     monkeypatch.setenv("SSL_CERT_FILE", str(nginx.cert))  # the subscriber's wss:// trusts the test's certificate
     async with httpx.AsyncClient(base_url=nginx.url, verify=nginx.ssl_context(), timeout=30) as http:
         workers = {(await http.get("/healthz")).json()["worker"] for _ in range(6)}

@@ -93,7 +93,10 @@ async def test_the_whole_sale_story_with_every_actor(server_gql):
 
     # The property file and the log tell the same story.
     history = await server_gql.data(
-        '{ property(unitCode: "%s") { status registrations(inForce: true) { edges { node { kind } } } history(first: 100) { edges { node { type } } } } }'
+        (
+            '{ property(unitCode: "%s") { status registrations(inForce: true) { edges { node { '
+            "kind } } } history(first: 100) { edges { node { type } } } } }"
+        )
         % units[0]["unitCode"],
         bearer=actors.registrar,
     )

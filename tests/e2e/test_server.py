@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ async def test_health_and_readiness(server):
 async def test_a_token_minted_by_the_cli_is_accepted(server, server_gql, settings):
     env = server_env(settings)
     minted = subprocess.run(
-        ONEWINDOW + ["token", "--role", "HOUSING"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        [*ONEWINDOW, "token", "--role", "HOUSING"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert minted.stdout.count("\n") == 1 and minted.stderr == ""
     data = await server_gql.data("{ viewer { role } }", bearer=minted.stdout.strip())
@@ -44,7 +45,10 @@ async def test_a_token_minted_by_the_cli_is_accepted(server, server_gql, setting
 
 
 async def test_register_then_read_back_over_http(server_gql):
-    mutation = 'mutation { registerOrganization(input: {name: "Xixian Rural Bank", idNumber: "%s"}) { party { id } userErrors { code } } }'
+    mutation = (
+        'mutation { registerOrganization(input: {name: "Xixian Rural Bank", idNumber: "%s"}) '
+        "{ party { id } userErrors { code } } }"
+    )
     created = await server_gql.data(mutation % ids.BANK, bearer=token("REGISTRAR"))
     party_id = created["registerOrganization"]["party"]["id"]
     read = await server_gql.data(
@@ -114,10 +118,10 @@ def test_verify_log_names_the_tampered_event(server, settings):
 
     asyncio.run(register_three())
     env = server_env(settings)
-    ok = subprocess.run(ONEWINDOW + ["verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
+    ok = subprocess.run([*ONEWINDOW, "verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert (ok.returncode, ok.stdout.strip()) == (0, "OK 3 events")
     _execute_sql(settings.database_url, 'UPDATE event SET payload = \'{"name": "Forged"}\' WHERE seq = 2')
-    broken = subprocess.run(ONEWINDOW + ["verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
+    broken = subprocess.run([*ONEWINDOW, "verify-log"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
     assert broken.stdout.startswith("BROKEN at event 2:")
 
@@ -143,7 +147,7 @@ def test_serve_refuses_a_shared_database_without_a_token_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
     env["ONEWINDOW_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/test"
     result = subprocess.run(
-        ONEWINDOW + ["serve", "--port", str(free_port())],
+        [*ONEWINDOW, "serve", "--port", str(free_port())],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -160,7 +164,7 @@ def test_serve_on_the_embedded_default_migrates_and_answers(tmp_path):
     env["PYTHONPATH"] = str(ROOT)
     port = free_port()
     process = subprocess.Popen(
-        ONEWINDOW + ["serve", "--port", str(port)],
+        [*ONEWINDOW, "serve", "--port", str(port)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -180,7 +184,7 @@ def test_serve_on_the_embedded_default_migrates_and_answers(tmp_path):
             except httpx.HTTPError:
                 time.sleep(0.2)
         minted = subprocess.run(
-            ONEWINDOW + ["token", "--role", "REGISTRAR"],
+            [*ONEWINDOW, "token", "--role", "REGISTRAR"],
             env=env,
             cwd=tmp_path,
             capture_output=True,
@@ -213,4 +217,5 @@ def test_workers_listen_each_on_its_own_socket_and_stop_together(settings):
     finally:
         server.stop()
     for pid in workers:
-        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+        status = Path(f"/proc/{pid}/status")
+        assert not status.parent.exists() or "zombie" in status.read_text().lower()

@@ -84,7 +84,7 @@ async def test_after_a_server_restart_the_last_cursor_brings_everything_missed(s
             await life.permit_with_units(units=1)
             [seen] = await subscriber.wait_for(1)
         other.stop()
-        _, units = await life.permit_with_units(units=1)  # committed while the process is down
+        _, _units = await life.permit_with_units(units=1)  # committed while the process is down
         await life.permit_with_units(units=1)
         other = ServerProcess(other.env, other.port).start()
         async with Subscription(

@@ -73,7 +73,10 @@ async def test_tax_bureau_assesses_and_records_payment_for_a_family(server_gql, 
     assert [m["name"] for m in homes["homesOwned"]["members"]] == ["王五", "赵六", "王小"]
 
     assessed = await server_gql.data(
-        "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id familyHomesBefore rate amount } userErrors { code } } }",
+        (
+            "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { id "
+            "familyHomesBefore rate amount } userErrors { code } } }"
+        ),
         {"id": contract["id"]},
         bearer=sale.actors.tax,
     )
@@ -82,7 +85,10 @@ async def test_tax_bureau_assesses_and_records_payment_for_a_family(server_gql, 
     assert (record["familyHomesBefore"], record["rate"], record["amount"]) == (1, "0.0200", "20000.00")
 
     paid = await server_gql.data(
-        'mutation($id: ID!) { recordTaxPayment(input: {taxRecordId: $id, amount: "20000.00", voucherNumber: "豫税2026-000001"}) { taxRecord { status } userErrors { code } } }',
+        (
+            'mutation($id: ID!) { recordTaxPayment(input: {taxRecordId: $id, amount: "20000.00", '
+            'voucherNumber: "豫税2026-000001"}) { taxRecord { status } userErrors { code } } }'
+        ),
         {"id": record["id"]},
         bearer=sale.actors.tax,
     )

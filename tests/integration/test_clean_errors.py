@@ -187,7 +187,10 @@ async def test_a_nul_character_finds_nothing_in_a_lookup_and_is_invalid_input_in
         )
     ).json()
     assert body == {"data": {"property": None, "party": None}}, body
-    mutation = "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code field } } }"
+    mutation = (
+        "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { "
+        "party { id } userErrors { code field } } }"
+    )
     body = (
         await gql.http.post(
             "/graphql",

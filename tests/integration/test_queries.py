@@ -85,7 +85,10 @@ async def test_masked_id_number_format(gql, world):
 
 
 async def test_any_signed_in_viewer_reads_public_property_facts_but_not_its_contracts(gql, world):
-    query = '{ property(unitCode: "%s") { unitCode buildingArea usage status activeContract { number } contracts { totalCount } } }'
+    query = (
+        '{ property(unitCode: "%s") { unitCode buildingArea usage status activeContract { '
+        "number } contracts { totalCount } } }"
+    )
     data = await gql.data(query % world.properties[0].unit_code, bearer=token("BUYER", ids.LI_SI, ["face"]))
     prop = data["property"]
     assert prop["unitCode"] == world.properties[0].unit_code
@@ -99,13 +102,19 @@ async def test_pages_follow_relay_cursors_and_first_is_capped(gql, world):
         await factories.permit(f"EXTRA-{n}", world.developer, world.bank, units=0)
     bearer = token("HOUSING")
     first = await gql.data(
-        "{ permits(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { number } } } }",
+        (
+            "{ permits(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } "
+            "edges { node { number } } } }"
+        ),
         bearer=bearer,
     )
     page = first["permits"]
     assert page["totalCount"] == 5 and page["pageInfo"]["hasNextPage"] and not page["pageInfo"]["hasPreviousPage"]
     second = await gql.data(
-        "query($after: String) { permits(first: 10, after: $after) { pageInfo { hasNextPage hasPreviousPage } edges { node { number } } } }",
+        (
+            "query($after: String) { permits(first: 10, after: $after) { pageInfo { hasNextPage "
+            "hasPreviousPage } edges { node { number } } } }"
+        ),
         {"after": page["pageInfo"]["endCursor"]},
         bearer=bearer,
     )
@@ -151,7 +160,10 @@ async def test_homes_owned_counts_filed_contracts_and_is_only_for_allowed_viewer
         children_id_numbers=[],
         household_address="息县城关镇",
     )
-    query = '{ homesOwned(idNumber: "%s") { count scope members { name } homes { basis property { unitCode } holder { name } } } }'
+    query = (
+        '{ homesOwned(idNumber: "%s") { count scope members { name } homes { basis property { '
+        "unitCode } holder { name } } } }"
+    )
     data = await gql.data(query % ids.ZHANG_SAN, bearer=token("TAX"))
     result = data["homesOwned"]
     assert result["scope"] == "FAMILY" and result["count"] == 2
@@ -189,7 +201,10 @@ async def test_verify_certificate_checks_hash_and_signature(gql, world, settings
         signature=signed.signature,
         signing_key_id=signed.signing_key_id,
     )
-    query = "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { valid reason certificate { kind content } } }"
+    query = (
+        "query($n: String!, $h: String!) { verifyCertificate(number: $n, contentHash: $h) { "
+        "valid reason certificate { kind content } } }"
+    )
     ok = await gql.data(query, {"n": content["number"], "h": signed.content_hash})
     assert ok["verifyCertificate"]["valid"] is True
     assert ok["verifyCertificate"]["certificate"]["content"] == content

@@ -80,7 +80,10 @@ async def test_several_reads_in_one_request_are_one_record_each_and_every_depart
     life, filed
 ):
     before = await AccessRecord.all().count()
-    query = "query($n: String!) { a: contract(number: $n) { buyers { party { idNumber } } } b: contract(number: $n) { buyers { party { idNumber } } } }"
+    query = (
+        "query($n: String!) { a: contract(number: $n) { buyers { party { idNumber } } } b: "
+        "contract(number: $n) { buyers { party { idNumber } } } }"
+    )
     await life.client.data(query, {"n": filed["number"]}, bearer=life.actors.housing)
     assert (await _records(id__gt=0))[before:] == [("HOUSING", None, ids.ZHANG_SAN, "Party.idNumber")]
 

@@ -14,7 +14,8 @@ from tests.story import property_input
 from tests.support import token
 
 ASSESS = """mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) {
-  taxRecords { id status familyHomesBefore taxableAmount rate amount taxpayer { name } contract { number } property { unitCode } }
+  taxRecords { id status familyHomesBefore taxableAmount rate amount taxpayer { name } contract { number }
+  property { unitCode } }
   userErrors { code field message } } }"""
 
 

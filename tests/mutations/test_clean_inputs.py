@@ -13,7 +13,10 @@ from tests import ids
 from tests.mutations.conftest import error_fields
 from tests.story import Life, property_input
 
-REGISTER = "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { party { id } userErrors { code field message } } }"
+REGISTER = (
+    "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { "
+    "party { id } userErrors { code field message } } }"
+)
 
 
 @pytest.fixture
@@ -81,7 +84,10 @@ async def test_a_query_filter_over_its_column_is_a_coded_error(life, home):
 async def test_a_decimal_is_plain_ascii_notation(life, home, price):
     """Reproduction: "1e309" answered [<class 'decimal.InvalidOperation'>]; fullwidth digits and 1_000 were accepted."""
     body = await life.client.execute(
-        "mutation($p: Decimal!, $id: ID!) { approveMortgage(input: {contractId: $id, principal: $p, termMonths: 12}) { userErrors { code } } }",
+        (
+            "mutation($p: Decimal!, $id: ID!) { approveMortgage(input: {contractId: $id, "
+            "principal: $p, termMonths: 12}) { userErrors { code } } }"
+        ),
         {"p": price, "id": home["contract"]["id"]},
         bearer=life.actors.bank,
     )

@@ -82,7 +82,10 @@ async def test_an_identity_mismatch_is_approved_by_a_person(life):
 
 async def test_the_queue_is_the_registrars_oldest_first(life, review):
     second = await _in_review(life, life.units[1], buyer=ids.LI_SI)
-    query = "{ registrations(filter: {status: IN_REVIEW}) { totalCount edges { node { id status inquiry { party { name } answer } } } } }"
+    query = (
+        "{ registrations(filter: {status: IN_REVIEW}) { totalCount edges { node { id status "
+        "inquiry { party { name } answer } } } } }"
+    )
     queue = (await life.client.data(query, bearer=life.actors.registrar))["registrations"]
     assert [e["node"]["id"] for e in queue["edges"]] == [review["id"], second["id"]]
     assert queue["edges"][0]["node"]["inquiry"] == [{"party": {"name": "张三"}, "answer": False}]
@@ -100,7 +103,7 @@ async def test_a_person_does_not_overrule_a_hard_rule(life, review):
 
 async def test_only_an_application_in_review_is_decided(life):
     _, units = await life.permit_with_units(units=1)
-    contract, notice = await life.pre_registered(units[0]["id"])
+    _contract, notice = await life.pre_registered(units[0]["id"])
     assert error_fields(await life.decide(notice["id"], True)) == [("INVALID_STATE", ["input", "registrationId"])]
 
 

@@ -88,7 +88,10 @@ async def test_a_buyer_self_declaring_sees_only_their_own_tax_record(life):
         ],
     )
     data = await life.client.data(
-        "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { taxpayer { name } } userErrors { code } } }",
+        (
+            "mutation($id: ID!) { assessDeedTax(input: {contractId: $id}) { taxRecords { taxpayer "
+            "{ name } } userErrors { code } } }"
+        ),
         {"id": contract["id"]},
         bearer=life.actors.zhang,
     )

@@ -65,7 +65,7 @@ async def test_it_blocks_the_transfer_until_it_lapses_on_day_15(life, sold, sett
     await life.first_registration(life.permit["id"])  # first registration before the objection: the transfer is done
     assert await Registration.filter(kind="TRANSFER").count() == 1
     _, units = await life.permit_with_units(units=1)
-    contract, _ = await life.pre_registered(units[0]["id"], buyer_tokens={ids.LI_SI: life.actors.li})
+    _contract, _ = await life.pre_registered(units[0]["id"], buyer_tokens={ids.LI_SI: life.actors.li})
     objection = (await life.object(units[0]["id"], ids.WANG_WU))["registration"]
     registered_at = (await Registration.get(kind="OBJECTION")).completed_at
     assert (await sweep(_at(settings, registered_at + timedelta(days=14, hours=23)))).objections_lapsed == 0

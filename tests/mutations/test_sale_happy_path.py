@@ -9,7 +9,7 @@ from tests.story import Sale
 
 async def test_a_sale_from_permit_to_advance_notice_in_seconds(gql):
     sale = await Sale(gql).setup()
-    permit, units = await sale.permit_with_units()
+    _permit, units = await sale.permit_with_units()
     contract, registration = await sale.filed_contract(units[0]["id"])
     assert contract["status"] == "FILED"
     assert re.fullmatch(r"411528-\d{4}-0000001", contract["number"])

@@ -110,6 +110,6 @@ async def test_changing_the_draft_changes_its_hash_and_drops_signatures(sale, dr
 
 async def test_one_face_verified_token_signs_the_contract_and_the_advance_notice(sale):
     _, units = await sale.permit_with_units()
-    contract, registration = await sale.filed_contract(units[0]["id"])
+    _contract, registration = await sale.filed_contract(units[0]["id"])
     submitted = await sale.submit(registration["id"], sale.actors.zhang)
     assert submitted["userErrors"] == [] and submitted["registration"]["status"] == "COMPLETED"

@@ -56,7 +56,10 @@ async def test_a_seizure_refuses_the_signature_until_it_is_released(sale, filed)
     assert error_codes(refused) == ["ENCUMBERED"]
     assert (await Registration.get(kind="ADVANCE_NOTICE")).status == "AWAITING_SIGNATURE"
     await sale.client.data(
-        'mutation($id: ID!) { releaseSeizure(input: {registrationId: $id, documentNumber: "(2026)豫1528执100号之一"}) { userErrors { code } } }',
+        (
+            "mutation($id: ID!) { releaseSeizure(input: {registrationId: $id, documentNumber: "
+            '"(2026)豫1528执100号之一"}) { userErrors { code } } }'
+        ),
         {"id": to_global_id("Registration", seizure.id)},
         bearer=sale.actors.registrar,
     )

@@ -4,7 +4,7 @@ import pytest
 
 from domain.enums import Role
 from domain.viewer import Viewer
-from subscriptions.shared import shared_key
+from resolvers.shared_streams import shared_key
 
 TAX = Viewer("tax", Role.TAX)
 OTHER_DEPARTMENT = Viewer("registrar", Role.REGISTRAR)
