@@ -63,7 +63,7 @@ def deep_property_ids(viewer: Viewer) -> Subquery | None:
     return None
 
 
-def _lent_contract_ids(party: int) -> Subquery:
+def _lent_contract_ids(party: int | None) -> Subquery:
     """Contracts that chose this lender, the first or (a combined loan) the second (issue 14)."""
     return Subquery(ContractLender.filter(party_id=party).values("contract_id"))
 
