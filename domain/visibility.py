@@ -23,6 +23,7 @@ from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
+    ContractSeller,
     Event,
     EventAudience,
     FundDeposit,
@@ -57,6 +58,11 @@ def _own_contract_ids(party: int) -> Subquery:
     return Subquery(ContractBuyer.filter(party_id=party).values("contract_id"))
 
 
+def _sold_contract_ids(party: int) -> Subquery:
+    """A resale's sellers are people too: they see the contracts they sell by (DESIGN §7)."""
+    return Subquery(ContractSeller.filter(party_id=party).values("contract_id"))
+
+
 def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
     if viewer.sees_everything:
         return query
@@ -89,9 +95,10 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
             Q(lender_id=party)
             | Q(property_id__in=deep_property_ids(viewer))
             | Q(property__permit__supervising_bank_id=party)
+            | Q(escrow_bank_id=party)
         )
     if viewer.role == Role.BUYER:
-        return query.filter(id__in=_own_contract_ids(party))
+        return query.filter(Q(id__in=_own_contract_ids(party)) | Q(id__in=_sold_contract_ids(party)))
     return nothing(query)
 
 
@@ -108,7 +115,7 @@ def registrations(viewer: Viewer, query: QuerySet[Registration]) -> QuerySet[Reg
         return nothing(query)
     own = Q(id__in=Subquery(RegistrationParty.filter(party_id=party).values("registration_id")))
     if viewer.role == Role.BUYER:
-        own |= Q(contract_id__in=_own_contract_ids(party))
+        own |= Q(contract_id__in=_own_contract_ids(party)) | Q(contract_id__in=_sold_contract_ids(party))
     return _on_visible_properties_or(viewer, query, own)
 
 

@@ -70,6 +70,13 @@ class DraftContractInput:
     payment_method: PaymentMethod
     delivery_with_certificate: bool
     lender_id_number: str | None = None
+    escrow_bank_id_number: str | None = strawberry.field(
+        default=None,
+        description="A resale's escrow bank (存量房交易资金监管): it records the deposits filing needs",
+    )
+    escrow_amount: decimal.Decimal | None = strawberry.field(
+        default=None, description="What the resale's escrow must hold before filing"
+    )
 
 
 @strawberry.input
@@ -109,6 +116,16 @@ class SubmitAdvanceRegistrationInput:
 
 @strawberry.input
 class AssessDeedTaxInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class AssessSellerTaxesInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class ApplyTransferRegistrationInput:
     contract_id: strawberry.ID
 
 
@@ -328,7 +345,11 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
         "supervising_bank_id_number": column(m.Party, "id_number"),
     },
     ContractBuyerInput: {"id_number": column(m.Party, "id_number"), "name": column(m.Party, "name")},
-    DraftContractInput: {"property_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
+    DraftContractInput: {
+        "property_id": ID_LENGTH,
+        "lender_id_number": column(m.Party, "id_number"),
+        "escrow_bank_id_number": column(m.Party, "id_number"),
+    },
     ReviseContractInput: {"contract_id": ID_LENGTH, "lender_id_number": column(m.Party, "id_number")},
     SignContractInput: {"contract_id": ID_LENGTH, "document_hash": column(m.Contract, "document_hash")},
     RecordFundDepositInput: {"contract_id": ID_LENGTH, "bank_reference": column(m.FundDeposit, "bank_reference")},
@@ -336,6 +357,8 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     CancelContractInput: {"contract_id": ID_LENGTH, "reason": REASON_LENGTH},
     SubmitAdvanceRegistrationInput: {"registration_id": ID_LENGTH},
     AssessDeedTaxInput: {"contract_id": ID_LENGTH},
+    AssessSellerTaxesInput: {"contract_id": ID_LENGTH},
+    ApplyTransferRegistrationInput: {"contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
     ApproveMortgageInput: {"contract_id": ID_LENGTH},
     SignMortgageInput: {"mortgage_id": ID_LENGTH},

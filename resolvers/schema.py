@@ -14,8 +14,10 @@ from resolvers.mutations.apply_advance_mortgage_registration import ApplyAdvance
 from resolvers.mutations.apply_cancellation_registration import ApplyCancellationRegistrationMutation
 from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
+from resolvers.mutations.apply_transfer_registration import ApplyTransferRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
+from resolvers.mutations.assess_seller_taxes import AssessSellerTaxesMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
 from resolvers.mutations.decide_registration import DecideRegistrationMutation
 from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
@@ -97,6 +99,8 @@ Mutation = merge_types(
         RecordObjectionLawsuitMutation,
         RecordFundRefundMutation,
         ApplyCorrectionRegistrationMutation,
+        AssessSellerTaxesMutation,
+        ApplyTransferRegistrationMutation,
     ),
 )
 

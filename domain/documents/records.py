@@ -10,7 +10,7 @@ from tortoise.expressions import Subquery
 
 from domain import visibility
 from domain.certificates import KeyRing
-from domain.documents.texts import contract_terms_of, contract_text
+from domain.documents.texts import contract_terms_of, contract_text, resale_terms_of
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
 from domain.masking import mask_id_number, mask_name
 from domain.models import Certificate, Contract, ContractBuyer, Party, Property, Registration, RegistrationParty
@@ -149,5 +149,5 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         seller,
         buyers,
         lender,
-        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender),
+        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender, **await resale_terms_of(contract)),
     )

@@ -1,7 +1,7 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
 
 from domain.models.access import AccessRecord
-from domain.models.contracts import Contract, ContractBuyer, FundDeposit, FundRefund, Signature
+from domain.models.contracts import Contract, ContractBuyer, ContractSeller, FundDeposit, FundRefund, Signature
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.metrics import ApplicationFigures, PermitFigures
 from domain.models.mortgages import Mortgage, MortgageBorrower
@@ -33,6 +33,7 @@ __all__ = [
     "Certificate",
     "Contract",
     "ContractBuyer",
+    "ContractSeller",
     "Event",
     "EventAudience",
     "EventLogHead",

@@ -19,12 +19,19 @@ def contract_spec(input) -> ContractSpec:
         payment_method=input.payment_method,
         delivery_with_certificate=input.delivery_with_certificate,
         lender_id_number=input.lender_id_number,
+        escrow_bank_id_number=getattr(input, "escrow_bank_id_number", None),
+        escrow_amount=getattr(input, "escrow_amount", None),
     )
 
 
 @strawberry.type
 class DraftContractMutation:
-    @signed_in_mutation(description="The developer holding the property's permit drafts an e-contract")
+    @signed_in_mutation(
+        description=(
+            "The developer holding the property's permit drafts an e-contract; for a registered home"
+            " (存量房), a holder of its ownership in force (BUYER, face)"
+        )
+    )
     async def draft_contract(self, info: Info, input: DraftContractInput) -> DraftContractPayload:
         return await respond(
             DraftContractPayload,
