@@ -8,6 +8,23 @@ from tortoise.migrations import operations as ops
 from domain.enums import ContractKind, FundKind
 
 
+def _on_sqlite(statements: list[str]):
+    async def run(apps, schema_editor) -> None:
+        if schema_editor.client.capabilities.dialect != "sqlite":
+            return
+        for statement in statements:
+            await schema_editor.client.execute_script(statement)
+
+    return run
+
+
+# SQLite alters a column by remaking its table, which drops the table's unique_together:
+# a bank reference is recorded once per kind, so the constraint is put back.
+_RESTORE_UNIQUE = [
+    "CREATE UNIQUE INDEX IF NOT EXISTS uid_fund_deposit_kind_bank_reference ON fund_deposit (kind, bank_reference)"
+]
+
+
 class Migration(migrations.Migration):
     dependencies = [("onewindow", "0011_resale_and_fees")]
 
@@ -94,4 +111,5 @@ class Migration(migrations.Migration):
                 max_length=32,
             ),
         ),
+        ops.RunPython(_on_sqlite(_RESTORE_UNIQUE), _on_sqlite([])),
     ]

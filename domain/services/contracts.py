@@ -322,6 +322,7 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
     terms = await _checked_terms(spec)
     async with use_case.unit_of_work() as uow:
         contract = Contract(
+            kind=ContractKind.NEW_HOME,
             property_id=prop.id,
             seller_id=seller.id,
             price=terms.price,
@@ -337,6 +338,7 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
             {
                 name: getattr(contract, name)
                 for name in (
+                    "kind",
                     "property_id",
                     "seller_id",
                     "price",
