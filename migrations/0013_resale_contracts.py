@@ -1,11 +1,12 @@
-"""Issue 14: resale contracts (存量房买卖): the contract kind, its sellers, an optional escrow."""
+"""Issue 14: resale contracts (存量房买卖): the contract kind, its sellers, an optional escrow;
+a tax record's kind wide enough for INDIVIDUAL_INCOME_TAX."""
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from domain.enums import ContractKind, FundKind
+from domain.enums import ContractKind, FundKind, TaxKind
 
 
 def _on_sqlite(statements: list[str]):
@@ -112,4 +113,15 @@ class Migration(migrations.Migration):
             ),
         ),
         ops.RunPython(_on_sqlite(_RESTORE_UNIQUE), _on_sqlite([])),
+        # INDIVIDUAL_INCOME_TAX is 21 characters: 0011 left the column at 16.
+        ops.AlterField(
+            model_name="TaxRecord",
+            name="kind",
+            field=fields.CharEnumField(
+                default=TaxKind.DEED_TAX,
+                description="DEED_TAX: DEED_TAX\nVAT: VAT\nINDIVIDUAL_INCOME_TAX: INDIVIDUAL_INCOME_TAX",
+                enum_type=TaxKind,
+                max_length=32,
+            ),
+        ),
     ]

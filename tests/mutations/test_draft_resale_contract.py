@@ -20,7 +20,7 @@ async def life(gql):
 @pytest.fixture
 async def home(life):
     """A home 张三 and 李四 own, 60 % and 40 %."""
-    unit, _, transfer = await life.registered_home(
+    unit, _, _ = await life.registered_home(
         buyer_tokens={ids.ZHANG_SAN: life.actors.zhang, ids.LI_SI: life.actors.li},
         buyers=[
             {"idNumber": ids.ZHANG_SAN, "name": "张三", "share": "0.6"},
