@@ -21,6 +21,7 @@ from domain.enums import (
     ContractStatus,
     Decider,
     EventType,
+    PropertyStatus,
     RegistrationKind,
     RegistrationPartyRole,
     RegistrationStatus,
@@ -44,7 +45,6 @@ from domain.rules.transfer import Decision, ResaleTransferFacts, taxes_settled, 
 from domain.services.applications import complete_with_proof, inserted_registration, rule_checks
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
-from domain.services.property_status import property_status_update
 from domain.services.resale import Holder, ownership_holders
 from domain.unit_of_work import UnitOfWork
 
@@ -365,8 +365,10 @@ async def _complete(
         sql.update(Contract, contract.id, {"filed_property_id": None}),
     )
     contract.filed_property_id = None
-    registration.right_status = RightStatus.IN_FORCE
-    await uow.write(*await property_status_update(uow, prop))
+    # The buyers' right is in force with this decision: the home stays registered.
+    if prop.status != PropertyStatus.REGISTERED:
+        prop.status = PropertyStatus.REGISTERED
+        await uow.write(sql.update(Property, prop.id, {"status": prop.status}))
     # The certificate counter is a hot row: taken last.
     certificate = await complete_with_proof(
         uow,
