@@ -234,4 +234,12 @@ async def unmasked_person_ids(viewer: Viewer, party_ids: list[int]) -> set[int]:
             .distinct()
             .values_list("party_id", flat=True)
         )
+        # A resale's sellers are people too: the parties to the contract read each other's numbers.
+        visible.update(
+            await ContractSeller.filter(
+                party_id__in=rest, contract_id__in=Subquery(contracts(viewer, Contract.all()).values("id"))
+            )
+            .distinct()
+            .values_list("party_id", flat=True)
+        )
     return visible
