@@ -15,7 +15,7 @@ from enum import Enum
 
 from domain.enums import TaxStatus
 from domain.rules.advance_notice import Check
-from domain.rules.review import Outcome, outcome
+from domain.rules.review import PERSON_JUDGES, Outcome, outcome
 
 # Rules a payment settles: while only these fail the application waits for the money.
 PAYMENT_RULES = frozenset({"DEED_TAX_PAID", "SELLER_TAXES_PAID", "FEE_PAID"})
@@ -121,10 +121,11 @@ class Decision(str, Enum):
     REJECT = "REJECT"
 
 
-def transfer_decision(checks: Iterable[Check]) -> Decision:
+def transfer_decision(checks: Iterable[Check], approved_by_person: bool = False) -> Decision:
     """REJECT on a hard rule; REVIEW when only person-judged rules (and payments) fail; WAIT when
-    only payments are missing; else APPROVE."""
-    checks = list(checks)
+    only payments are missing; else APPROVE. Once a registrar approved the application, the
+    rules a person judges are theirs: only the hard rules and the payments are asked again."""
+    checks = [c for c in checks if not (approved_by_person and c.rule in PERSON_JUDGES)]
     judged = outcome(c for c in checks if c.rule not in PAYMENT_RULES)
     if judged == Outcome.REJECT:
         return Decision.REJECT

@@ -41,8 +41,15 @@ from domain.models import (
     TaxRecord,
 )
 from domain.rules.ownership import seizure_expired
-from domain.rules.transfer import Decision, ResaleTransferFacts, taxes_settled, transfer_checks, transfer_decision
-from domain.services.applications import complete_with_proof, inserted_registration, rule_checks
+from domain.rules.transfer import (
+    PAYMENT_RULES,
+    Decision,
+    ResaleTransferFacts,
+    taxes_settled,
+    transfer_checks,
+    transfer_decision,
+)
+from domain.services.applications import complete_with_proof, inserted_registration, rule_checks, save_decision
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
 from domain.services.resale import Holder, ownership_holders
@@ -302,15 +309,20 @@ async def decide_transfer(
     locked). With `only_to_complete` (a payment just recorded) it acts only when it can complete."""
     facts, contract, sellers, buyers, holders = await _facts(uow, use_case, registration, unsigned)
     checks = transfer_checks(facts)
-    decision = transfer_decision(checks)
+    by_person = registration.decided_by == Decider.REGISTRAR  # approved in review (decideRegistration)
+    decision = transfer_decision(checks, approved_by_person=by_person)
     now = use_case.now()
     if only_to_complete and decision != Decision.APPROVE:
         return []
+    if by_person and decision == Decision.REJECT:
+        # A person approves what a person may judge, never the hard rules: refuse, change nothing.
+        failed_hard = [c.message for c in checks if not c.passed and c.rule not in PAYMENT_RULES]
+        raise DomainError("INVALID_STATE", "; ".join(failed_hard), ["input", "registrationId"])
     failed = [c.rule for c in checks if not c.passed]
     registration.submitted_at = registration.submitted_at or now
     if decision == Decision.WAIT:
         registration.status = RegistrationStatus.SUBMITTED
-        await uow.write(_save(registration))
+        await uow.write(save_decision(registration) if by_person else _save(registration))
         return [
             eventlog.NewEvent(
                 EventType.REGISTRATION_SUBMITTED,
@@ -318,7 +330,8 @@ async def decide_transfer(
                 {"registrationId": registration.id, "kind": registration.kind, "waitingFor": failed},
             )
         ]
-    await uow.write(*rule_checks(registration.id, checks))
+    if not by_person:  # the checks are recorded once, by the instant decision
+        await uow.write(*rule_checks(registration.id, checks))
     if decision == Decision.REVIEW:
         registration.status = RegistrationStatus.IN_REVIEW
         await uow.write(_save(registration))
@@ -329,7 +342,8 @@ async def decide_transfer(
                 {"registrationId": registration.id, "kind": registration.kind, "failedChecks": failed},
             )
         ]
-    registration.decided_by = Decider.SYSTEM
+    if not by_person:
+        registration.decided_by = Decider.SYSTEM
     if decision == Decision.REJECT:
         registration.status = RegistrationStatus.REJECTED
         await uow.write(_save(registration))

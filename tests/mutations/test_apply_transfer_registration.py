@@ -162,3 +162,17 @@ async def test_who_may_apply_and_sign(life, resale):
     ]
     await life.sign_transfer(registration, life.actors.wang)
     assert error_codes(await life.sign_transfer(registration, life.actors.wang)) == ["DUPLICATE"]
+
+
+async def test_a_registrar_approves_in_review_and_the_transfer_completes(life, resale):
+    registration = (await life.apply_transfer(resale["id"], life.actors.wang))["registration"]
+    await life.sign_transfer(registration, life.actors.wang)
+    await SharedPersonRecord.create(id_number=ids.WANG_WU, name="王小五", marital_status="SINGLE")
+    assert (await life.sign_transfer(registration, life.actors.zhang))["registration"]["status"] == "IN_REVIEW"
+    # Approved while the taxes are unpaid: it waits for them, and the last payment completes it.
+    approved = await life.decide(registration["id"], True, reason="户籍更名, 经人工核实为同一人")
+    assert approved["userErrors"] == [], approved
+    assert (approved["registration"]["status"], approved["registration"]["decidedBy"]) == ("SUBMITTED", "REGISTRAR")
+    await _pay_taxes(life, resale)
+    owners = (await life.client.data(OWNERS, {"u": life.unit["unitCode"]}, bearer=life.actors.registrar))["property"]
+    assert owners["owners"] == [{"idNumber": ids.WANG_WU}]

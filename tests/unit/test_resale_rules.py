@@ -132,3 +132,12 @@ def test_every_check_is_named_and_a_failure_says_why():
 )
 def test_taxes_settled(payers, records, settled):
     assert taxes_settled(payers, records) is settled
+
+
+def test_a_registrars_approval_answers_for_the_rules_a_person_judges_only():
+    mismatch = transfer_checks(replace(READY, identity_mismatches=("王五",)))
+    assert transfer_decision(mismatch, approved_by_person=True) == Decision.APPROVE
+    seized = transfer_checks(replace(READY, identity_mismatches=("王五",), seizure_in_force=True))
+    assert transfer_decision(seized, approved_by_person=True) == Decision.REJECT
+    unpaid = transfer_checks(replace(READY, identity_mismatches=("王五",), deed_tax_settled=False))
+    assert transfer_decision(unpaid, approved_by_person=True) == Decision.WAIT
