@@ -482,11 +482,12 @@ async def _withdraw_pending_registrations(uow: UnitOfWork, contract: Contract, n
 
 
 # A resale (存量房买卖, DESIGN §7): no advance notice, no supervised account nor maintenance fund.
+# The deposits first: PostgreSQL types each column of a UNION from its first branches.
 _RESALE_FACTS_SQL = """
-SELECT 'signer', g.signer_id, NULL FROM signature g WHERE g.contract_id = ? AND g.document_hash = ?
+SELECT 'escrow', CAST(NULL AS INTEGER), d.amount FROM fund_deposit d WHERE d.contract_id = ? AND d.kind = ?
+UNION ALL SELECT 'signer', g.signer_id, NULL FROM signature g WHERE g.contract_id = ? AND g.document_hash = ?
 UNION ALL SELECT 'buyer', b.party_id, NULL FROM contract_buyer b WHERE b.contract_id = ?
 UNION ALL SELECT 'seller', s.party_id, NULL FROM contract_seller s WHERE s.contract_id = ?
-UNION ALL SELECT 'escrow', NULL, d.amount FROM fund_deposit d WHERE d.contract_id = ? AND d.kind = ?
 UNION ALL SELECT 'filed', o.id, NULL FROM contract o
  WHERE o.property_id = ? AND o.status = ? AND o.id <> ?
    AND NOT EXISTS (SELECT 1 FROM registration t WHERE t.contract_id = o.id AND t.kind = ? AND t.status = ?)
@@ -527,11 +528,11 @@ async def _file_resale_locked(uow: UnitOfWork, use_case: UseCase, contract: Cont
         _RESALE_FACTS_SQL,
         [
             contract.id,
+            FundKind.RESALE_ESCROW.value,
+            contract.id,
             contract.document_hash,
             contract.id,
             contract.id,
-            contract.id,
-            FundKind.RESALE_ESCROW.value,
             prop.id,
             ContractStatus.FILED.value,
             contract.id,
