@@ -1,12 +1,13 @@
 """Issue 14: resale contracts (存量房买卖): the contract kind, its sellers, an optional escrow;
-a tax record's kind wide enough for INDIVIDUAL_INCOME_TAX."""
+a tax record's kind wide enough for INDIVIDUAL_INCOME_TAX; a mortgage's consent to a resale
+(带押过户) and its event."""
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from domain.enums import ContractKind, FundKind, TaxKind
+from domain.enums import ContractKind, EventType, FundKind, TaxKind
 
 
 def _on_sqlite(statements: list[str]):
@@ -123,5 +124,38 @@ class Migration(migrations.Migration):
                 enum_type=TaxKind,
                 max_length=32,
             ),
+        ),
+        # 带押过户: a mortgage's lender consents to a resale, and the event that says so.
+        ops.AlterField(
+            model_name="Event",
+            name="type",
+            field=fields.CharEnumField(
+                db_index=True,
+                description="PERMIT_ISSUED: PERMIT_ISSUED\nFUNDS_DEPOSITED: FUNDS_DEPOSITED\nCONTRACT_DRAFTED: CONTRACT_DRAFTED\nCONTRACT_SIGNED: CONTRACT_SIGNED\nCONTRACT_FILED: CONTRACT_FILED\nCONTRACT_CANCELLED: CONTRACT_CANCELLED\nREGISTRATION_SUBMITTED: REGISTRATION_SUBMITTED\nREGISTRATION_COMPLETED: REGISTRATION_COMPLETED\nREGISTRATION_REJECTED: REGISTRATION_REJECTED\nTAX_ASSESSED: TAX_ASSESSED\nTAX_PAID: TAX_PAID\nMORTGAGE_APPROVED: MORTGAGE_APPROVED\nCOMPLETION_ACCEPTED: COMPLETION_ACCEPTED\nCERTIFICATE_ISSUED: CERTIFICATE_ISSUED\nORGANIZATION_REGISTERED: ORGANIZATION_REGISTERED\nMORTGAGE_SIGNED: MORTGAGE_SIGNED\nRIGHT_LAPSED: RIGHT_LAPSED\nREGISTRATION_IN_REVIEW: REGISTRATION_IN_REVIEW\nREGISTRATION_WITHDRAWN: REGISTRATION_WITHDRAWN\nOBJECTION_LAWSUIT_RECORDED: OBJECTION_LAWSUIT_RECORDED\nFUNDS_REFUNDED: FUNDS_REFUNDED\nTRANSFER_CONSENTED: TRANSFER_CONSENTED",
+                enum_type=EventType,
+                max_length=32,
+            ),
+        ),
+        ops.AddField(
+            model_name="Mortgage",
+            name="transfer_consent_contract",
+            field=fields.ForeignKeyField(
+                "onewindow.Contract",
+                source_field="transfer_consent_contract_id",
+                null=True,
+                db_constraint=True,
+                to_field="id",
+                related_name="transfer_consents",
+                on_delete=OnDelete.RESTRICT,
+            ),
+        ),
+        ops.AddField(
+            model_name="Mortgage",
+            name="transfer_consented_at",
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddIndex(
+            model_name="Mortgage",
+            index=Index(fields=["transfer_consent_contract_id"]),
         ),
     ]

@@ -130,6 +130,12 @@ class ApplyTransferRegistrationInput:
 
 
 @strawberry.input
+class ConsentToTransferInput:
+    mortgage_id: strawberry.ID
+    contract_id: strawberry.ID = strawberry.field(description="The resale of the mortgaged home (带押过户)")
+
+
+@strawberry.input
 class RecordTaxPaymentInput:
     tax_record_id: strawberry.ID
     amount: decimal.Decimal
@@ -359,6 +365,7 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     AssessDeedTaxInput: {"contract_id": ID_LENGTH},
     AssessSellerTaxesInput: {"contract_id": ID_LENGTH},
     ApplyTransferRegistrationInput: {"contract_id": ID_LENGTH},
+    ConsentToTransferInput: {"mortgage_id": ID_LENGTH, "contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
     ApproveMortgageInput: {"contract_id": ID_LENGTH},
     SignMortgageInput: {"mortgage_id": ID_LENGTH},

@@ -19,6 +19,7 @@ from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
 from resolvers.mutations.assess_seller_taxes import AssessSellerTaxesMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
+from resolvers.mutations.consent_to_transfer import ConsentToTransferMutation
 from resolvers.mutations.decide_registration import DecideRegistrationMutation
 from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
 from resolvers.mutations.draft_contract import DraftContractMutation
@@ -101,6 +102,7 @@ Mutation = merge_types(
         ApplyCorrectionRegistrationMutation,
         AssessSellerTaxesMutation,
         ApplyTransferRegistrationMutation,
+        ConsentToTransferMutation,
     ),
 )
 

@@ -47,7 +47,7 @@ from domain.rules.property_status import derive_status
 from domain.services import encumbrances
 from domain.services.context import UseCase
 from domain.services.property_status import property_status_update
-from domain.services.resale import ownership_holders
+from domain.services.resale import mortgages_without_consent, ownership_holders
 from domain.unit_of_work import UnitOfWork
 
 
@@ -571,6 +571,7 @@ async def _file_resale_locked(uow: UnitOfWork, use_case: UseCase, contract: Cont
         escrow_required=contract.escrow_amount if contract.escrow_bank_id is not None else None,
         escrow_deposited=escrow,
         mortgage_in_force=bool(ids(RegistrationKind.MORTGAGE.value) | ids(RegistrationKind.ADVANCE_MORTGAGE.value)),
+        mortgage_consented=await mortgages_without_consent(uow.conn, prop.id, contract.id) == 0,
     )
     refusal = resale_filing_refusal(facts)
     if refusal is not None:

@@ -72,3 +72,33 @@ async def ownership_holders(conn: Any, property_id: int) -> list[Holder]:
         )
         for r in rows
     ]
+
+
+_UNCONSENTED_SQL = """
+SELECT r.id FROM registration r LEFT JOIN mortgage m ON m.id = r.mortgage_id
+ WHERE r.property_id = ? AND r.right_status = ? AND r.kind IN (?, ?)
+   AND (r.kind = ? OR m.transfer_consent_contract_id IS NULL OR m.transfer_consent_contract_id <> ?)
+"""
+
+
+class _IdRow(NamedTuple):
+    id: int
+
+
+async def mortgages_without_consent(conn: Any, property_id: int, contract_id: int) -> int:
+    """Mortgages in force on the home whose lender has not consented to this resale (带押过户);
+    an advance mortgage (a new home's, before its transfer) never passes with a resale."""
+    rows = await sql.fetch(
+        conn or connections.get("default"),
+        _UNCONSENTED_SQL,
+        [
+            property_id,
+            RightStatus.IN_FORCE.value,
+            RegistrationKind.MORTGAGE.value,
+            RegistrationKind.ADVANCE_MORTGAGE.value,
+            RegistrationKind.ADVANCE_MORTGAGE.value,
+            contract_id,
+        ],
+        _IdRow,
+    )
+    return len(rows)

@@ -21,6 +21,7 @@ from domain.enums import (
     ContractStatus,
     Decider,
     EventType,
+    MortgageStatus,
     PropertyStatus,
     RegistrationKind,
     RegistrationPartyRole,
@@ -34,10 +35,13 @@ from domain.errors import DomainError
 from domain.models import (
     Contract,
     ContractBuyer,
+    Mortgage,
+    MortgageBorrower,
     Party,
     Property,
     Registration,
     RegistrationParty,
+    Signature,
     TaxRecord,
 )
 from domain.rules.ownership import seizure_expired
@@ -50,9 +54,10 @@ from domain.rules.transfer import (
     transfer_decision,
 )
 from domain.services.applications import complete_with_proof, inserted_registration, rule_checks, save_decision
+from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
-from domain.services.ownership import certificate_event, completed_event
-from domain.services.resale import Holder, ownership_holders
+from domain.services.ownership import certificate_event, completed_event, completed_registration
+from domain.services.resale import Holder, mortgages_without_consent, ownership_holders
 from domain.unit_of_work import UnitOfWork
 
 # Applications still to be decided, one at a time per contract.
@@ -278,8 +283,9 @@ async def _facts(
         sellers_hold_ownership=bool(seller_ids) and set(seller_ids) == {h.party_id for h in holders},
         seizure_in_force=RegistrationKind.SEIZURE in kinds,
         objection_in_force=RegistrationKind.OBJECTION in kinds,
-        # 带押过户 (the lender's consent) is not served yet: every mortgage in force blocks.
-        mortgage_without_consent=bool(kinds & {RegistrationKind.MORTGAGE, RegistrationKind.ADVANCE_MORTGAGE}),
+        # 带押过户: a mortgage in force passes with the home once its lender consented to this resale.
+        mortgage_without_consent=bool(kinds & {RegistrationKind.MORTGAGE, RegistrationKind.ADVANCE_MORTGAGE})
+        and await mortgages_without_consent(uow.conn, registration.property_id, contract.id) > 0,
         identity_mismatches=tuple(
             p.party.name
             for p in (*sellers, *buyers)
@@ -383,7 +389,8 @@ async def _complete(
     if prop.status != PropertyStatus.REGISTERED:
         prop.status = PropertyStatus.REGISTERED
         await uow.write(sql.update(Property, prop.id, {"status": prop.status}))
-    # The certificate counter is a hot row: taken last.
+    # The certificate counters are hot rows, taken last and in the order conversion takes them
+    # (ownership, then proof), so two decisions never wait on each other.
     certificate = await complete_with_proof(
         uow,
         use_case,
@@ -393,6 +400,7 @@ async def _complete(
         {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number, "replaces": ended},
         kind=CertificateKind.OWNERSHIP_CERTIFICATE,
     )
+    loan_events = await _register_buyers_loan(uow, use_case, prop, contract, buyers)
     return [
         completed_event(
             registration,
@@ -403,7 +411,67 @@ async def _complete(
             replaces=ended,
         ),
         certificate_event(registration, certificate),
+        *loan_events,
     ]
+
+
+async def _register_buyers_loan(
+    uow: UnitOfWork, use_case: UseCase, prop: Property, contract: Contract, buyers: list[_Person]
+) -> list[eventlog.NewEvent]:
+    """The buyers' own loan approved on the resale and signed by every borrower is registered in
+    the same decision as the transfer: a MORTGAGE after those in force (带押过户: the old one stays
+    first). A loan not signed by all its borrowers waits for its lender's own application."""
+    mortgage = (
+        await Mortgage.filter(contract_id=contract.id, status=MortgageStatus.APPROVED)
+        .using_db(uow.conn)
+        .order_by("id")
+        .first()
+    )
+    if mortgage is None:
+        return []
+    borrowers = sql.ints(
+        await MortgageBorrower.filter(mortgage_id=mortgage.id)
+        .using_db(uow.conn)
+        .order_by("position")
+        .values_list("party_id", flat=True)
+    )
+    signed = set(
+        sql.ints(await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True))
+    )
+    if not borrowers or not set(borrowers) <= signed:
+        return []
+    lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
+    form = {
+        "registrationType": "抵押权登记(存量房转移同时)",
+        "contractNumber": contract.number,
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+    }
+    [number] = await certificate_numbers(uow, use_case, CertificateKind.REGISTRATION_PROOF, 1)
+    registration = await completed_registration(
+        uow,
+        use_case.now(),
+        RegistrationKind.MORTGAGE,
+        prop.id,
+        [mortgage.lender_id],
+        [mortgage.lender_id, *borrowers],
+        form,
+        contract_id=contract.id,
+        mortgage_id=mortgage.id,
+        number=number,
+    )
+    certificate = signed_certificate(
+        use_case,
+        registration,
+        CertificateKind.REGISTRATION_PROOF,
+        [lender],
+        prop,
+        {"right": "抵押权", "principal": str(mortgage.principal)},
+    )
+    await uow.write(
+        sql.update(Mortgage, mortgage.id, {"status": MortgageStatus.REGISTERED}), *certificate_inserts([certificate])
+    )
+    return [completed_event(registration, withTransferOf=contract.id), certificate_event(registration, certificate)]
 
 
 async def complete_waiting_transfers(
@@ -440,3 +508,65 @@ def _save(registration: Registration) -> sql.Statement:
             "decided_by": registration.decided_by,
         },
     )
+
+
+async def consent_to_transfer(use_case: UseCase, mortgage_id: int, contract_id: int) -> Mortgage:
+    """带押过户 (DESIGN §7): the lender of a mortgage in force consents to a resale of the home;
+    the mortgage stays in force through the transfer (新旧抵押并存)."""
+    viewer = use_case.viewer
+    use_case.require_role(Role.BANK, Role.PROVIDENT_FUND, action="consent to a transfer of a mortgaged home")
+    found = await visibility.mortgages(viewer, Mortgage.filter(id=mortgage_id)).first()
+    if found is None:
+        raise DomainError("NOT_FOUND", "no such mortgage", ["input", "mortgageId"])
+    if found.lender_id != viewer.party_id:
+        raise DomainError("FORBIDDEN", "only the mortgage's lender consents to a transfer")
+    if not viewer.authenticated_by("ca"):
+        raise DomainError("IDENTITY_UNVERIFIED", "a lender consents with its CA certificate")
+    contract = await visibility.contracts(viewer, Contract.filter(id=contract_id)).first()
+    if contract is None:
+        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+    async with use_case.unit_of_work() as uow:
+        prop = await uow.lock(Property, found.property_id)
+        mortgage = await uow.lock(Mortgage, found.id)
+        assert prop is not None and mortgage is not None  # neither is ever deleted
+        in_force = (
+            await Registration.filter(
+                mortgage_id=mortgage.id, kind=RegistrationKind.MORTGAGE, right_status=RightStatus.IN_FORCE
+            )
+            .using_db(uow.conn)
+            .exists()
+        )
+        if not in_force:
+            raise DomainError("INVALID_STATE", "the mortgage is not in force on the register", ["input", "mortgageId"])
+        if contract.property_id != mortgage.property_id or contract.kind != ContractKind.RESALE:
+            raise DomainError(
+                "INVALID_STATE", "the contract is not a resale of the mortgaged home", ["input", "contractId"]
+            )
+        if contract.status == ContractStatus.CANCELLED:
+            raise DomainError("INVALID_STATE", "the contract is cancelled", ["input", "contractId"])
+        if mortgage.transfer_consent_contract_id == contract.id:
+            raise DomainError("DUPLICATE", "you have consented to this resale already", ["input", "contractId"])
+        mortgage.transfer_consent_contract_id, mortgage.transfer_consented_at = contract.id, use_case.now()
+        await uow.write(
+            sql.update(
+                Mortgage,
+                mortgage.id,
+                {"transfer_consent_contract_id": contract.id, "transfer_consented_at": mortgage.transfer_consented_at},
+            )
+        )
+        # Refs name the mortgage, not the contract: the buyers' new lender must not learn this loan.
+        await uow.record(
+            eventlog.NewEvent(
+                EventType.TRANSFER_CONSENTED,
+                eventlog.EventRefs(property_id=prop.id, mortgage_id=mortgage.id),
+                {"mortgageId": mortgage.id, "contractNumber": contract.number, "contractId": contract.id},
+                frozenset(await _contract_parties(uow, contract.id)),
+            )
+        )
+        await uow.commit()
+    return mortgage
+
+
+async def _contract_parties(uow: UnitOfWork, contract_id: int) -> list[int]:
+    sellers, buyers = await _people(uow, contract_id)
+    return [p.party.id for p in (*sellers, *buyers)]
