@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from domain.canonical import canonical_json, sha256_hex
 from domain.models import Contract, Party
@@ -36,7 +37,7 @@ def contract_terms_of(
     )
 
 
-async def resale_terms_of(contract: Contract) -> dict:
+async def resale_terms_of(contract: Contract) -> dict[str, Any]:
     """A resale's sellers and escrow bank, as `contract_terms_of` takes them (nothing for a new home)."""
     from domain.enums import ContractKind
     from domain.models import ContractSeller
