@@ -106,6 +106,10 @@ async def test_with_taxes_paid_the_last_signature_completes_at_once(life, resale
     # The home can be sold again by its new owner.
     again = await life.draft_resale(life.unit["id"], life.actors.wang, buyers=[{"idNumber": ids.LI_SI, "name": "李四"}])
     assert again["userErrors"] == [] and [s["idNumber"] for s in again["contract"]["sellers"]] == [ids.WANG_WU]
+    # Its filing finds the home free: the performed resale gave up the filed slot.
+    for bearer in (life.actors.wang, life.actors.li):
+        assert (await life.sign_resale(again["contract"], bearer))["userErrors"] == []
+    assert (await life.file_resale(again["contract"]["id"], life.actors.wang))["userErrors"] == []
     assert error_codes(await life.draft_resale(life.unit["id"], life.actors.zhang)) == ["FORBIDDEN"]
 
 

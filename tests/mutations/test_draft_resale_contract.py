@@ -121,3 +121,13 @@ async def test_a_home_not_yet_registered_is_not_resold(life):
 async def test_a_developer_does_not_sign_a_resale(life, home):
     drafted = (await life.draft_resale(home["id"], life.actors.zhang))["contract"]
     assert error_codes(await life.sign_resale(drafted, life.actors.developer)) in (["FORBIDDEN"], ["NOT_FOUND"])
+
+
+async def test_the_housing_bureau_files_a_resale_and_a_buyer_does_not(life, home):
+    contract = await life.signed_resale(
+        home["id"], [life.actors.zhang, life.actors.li], {ids.WANG_WU: life.actors.wang}
+    )
+    assert error_codes(await life.file_resale(contract["id"], life.actors.wang)) == ["FORBIDDEN"]
+    assert error_codes(await life.file_resale(contract["id"], life.actors.developer)) in (["FORBIDDEN"], ["NOT_FOUND"])
+    filed = await life.file_resale(contract["id"], life.actors.housing)
+    assert filed["userErrors"] == [] and filed["contract"]["status"] == "FILED"
