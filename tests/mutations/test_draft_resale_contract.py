@@ -55,6 +55,11 @@ async def test_every_seller_and_buyer_signs_and_a_seller_files(life, home):
     assert filed["contract"]["status"] == "FILED" and filed["contract"]["number"]
     assert filed["advanceRegistration"] is None  # a resale has no advance notice
     assert filed["contract"]["property"]["status"] == "REGISTERED"
+    active = await life.client.data(
+        '{ property(unitCode: "%s") { activeContract { number kind } } }' % home["unitCode"],
+        bearer=life.actors.registrar,
+    )
+    assert active["property"]["activeContract"] == {"number": filed["contract"]["number"], "kind": "RESALE"}
 
 
 async def test_filing_waits_for_every_signature(life, home):
