@@ -14,7 +14,10 @@ from resolvers.types.registrations import Registration
 @strawberry.type
 class SignRegistrationMutation:
     @signed_in_mutation(
-        description="An applicant (BUYER face, DEVELOPER ca) signs the application's documentHash; the last signature gets an instant decision"
+        description=(
+            "An applicant (BUYER face, DEVELOPER ca) signs a cancellation's or a resale transfer's documentHash;"
+            " the last signature gets an instant decision"
+        )
     )
     async def sign_registration(self, info: Info, input: SignRegistrationInput) -> SubmitRegistrationPayload:
         return await respond(

@@ -118,3 +118,17 @@ async def test_consent_is_to_a_resale_of_that_home(life, mortgaged_home):
     _, units = await life.permit_with_units(units=1)
     other, _ = await life.pre_registered(units[0]["id"])  # a new home's contract, another unit
     assert error_codes(await consent(life, mortgaged_home["id"], other["id"])) in (["INVALID_STATE"], ["NOT_FOUND"])
+
+
+async def test_neither_lender_sees_the_others_loan(life, mortgaged_home):
+    contract = await _resale(life)
+    await consent(life, mortgaged_home["id"], contract["id"])
+    assert (await life.file_resale(contract["id"], life.actors.zhang))["userErrors"] == []
+    loan = (await life.approve(contract["id"], bearer=life.actors.other_bank))["mortgage"]
+    query = "{ mortgages { edges { node { id principal } } } }"
+    old = await life.client.data(query, bearer=life.actors.bank)
+    new = await life.client.data(query, bearer=life.actors.other_bank)
+    assert [e["node"]["id"] for e in old["mortgages"]["edges"]] == [mortgaged_home["id"]]
+    assert [e["node"]["id"] for e in new["mortgages"]["edges"]] == [loan["id"]]
+    events = await life.client.data("{ events(first: 200) { edges { node { type } } } }", bearer=life.actors.other_bank)
+    assert "TRANSFER_CONSENTED" not in [e["node"]["type"] for e in events["events"]["edges"]]
