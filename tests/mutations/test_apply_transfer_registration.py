@@ -117,11 +117,17 @@ async def test_a_seizure_before_the_last_signature_rejects_it(life, resale):
     await _pay_taxes(life, resale)
     registration = (await life.apply_transfer(resale["id"], life.actors.wang))["registration"]
     await life.sign_transfer(registration, life.actors.wang)
-    assert (await life.seize(life.unit["id"]))["userErrors"] == []
+    seizure = await life.seize(life.unit["id"])
+    assert seizure["userErrors"] == []
     done = (await life.sign_transfer(registration, life.actors.zhang))["registration"]
     assert (done["status"], done["decidedBy"]) == ("REJECTED", "SYSTEM")
     assert [c["rule"] for c in done["checks"] if not c["passed"]] == ["NO_SEIZURE"]
     assert await _homes(life, ids.ZHANG_SAN) == 1
+    # Once the seizure is released the parties apply again, and the new application completes.
+    assert (await life.release(seizure["registration"]["id"]))["userErrors"] == []
+    again = (await life.apply_transfer(resale["id"], life.actors.wang))["registration"]
+    await life.sign_transfer(again, life.actors.wang)
+    assert (await life.sign_transfer(again, life.actors.zhang))["registration"]["status"] == "COMPLETED"
 
 
 async def test_a_name_the_population_record_no_longer_gives_goes_to_review(life, resale):
