@@ -56,7 +56,8 @@ async def test_every_seller_and_buyer_signs_and_a_seller_files(life, home):
     assert filed["advanceRegistration"] is None  # a resale has no advance notice
     assert filed["contract"]["property"]["status"] == "REGISTERED"
     active = await life.client.data(
-        '{ property(unitCode: "%s") { activeContract { number kind } } }' % home["unitCode"],
+        "query($u: String!) { property(unitCode: $u) { activeContract { number kind } } }",
+        {"u": home["unitCode"]},
         bearer=life.actors.registrar,
     )
     assert active["property"]["activeContract"] == {"number": filed["contract"]["number"], "kind": "RESALE"}
