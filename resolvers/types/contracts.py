@@ -165,7 +165,7 @@ class Contract(Node):
                 row,
                 prop.unit_code,
                 seller,
-                [(p, b.share) for p, b in zip(people, buyers)],
+                [(p, b.share) for p, b in zip(people, buyers, strict=True)],
                 lender,
                 **await resale_terms_of(row),
             )
