@@ -75,9 +75,17 @@ class ContractStatus(str, Enum):
     CANCELLED = "CANCELLED"
 
 
+class ContractKind(str, Enum):
+    NEW_HOME = "NEW_HOME"
+    # 存量房买卖: a registered home sold by the holders of its ownership (DESIGN §7).
+    RESALE = "RESALE"
+
+
 class FundKind(str, Enum):
     PRESALE_SUPERVISED = "PRESALE_SUPERVISED"
     MAINTENANCE = "MAINTENANCE"
+    # 存量房交易资金监管: a resale's price held by the escrow bank the contract names.
+    RESALE_ESCROW = "RESALE_ESCROW"
 
 
 class RegistrationKind(str, Enum):
@@ -191,3 +199,5 @@ class EventType(str, Enum):
     REGISTRATION_WITHDRAWN = "REGISTRATION_WITHDRAWN"
     OBJECTION_LAWSUIT_RECORDED = "OBJECTION_LAWSUIT_RECORDED"
     FUNDS_REFUNDED = "FUNDS_REFUNDED"
+    # 带押过户: a mortgage's lender consents to the resale of the home (DESIGN §7).
+    TRANSFER_CONSENTED = "TRANSFER_CONSENTED"

@@ -25,6 +25,7 @@ from domain.models import (
     Contract,
     ContractBuyer,
     ContractLender,
+    ContractSeller,
     Event,
     EventAudience,
     FundDeposit,
@@ -72,6 +73,11 @@ def _own_contract_ids(party: int) -> Subquery:
     return Subquery(ContractBuyer.filter(party_id=party).values("contract_id"))
 
 
+def _sold_contract_ids(party: int) -> Subquery:
+    """A resale's sellers are people too: they see the contracts they sell by (DESIGN §7)."""
+    return Subquery(ContractSeller.filter(party_id=party).values("contract_id"))
+
+
 def permits(viewer: Viewer, query: QuerySet[Permit]) -> QuerySet[Permit]:
     if viewer.sees_everything:
         return query
@@ -105,9 +111,10 @@ def contracts(viewer: Viewer, query: QuerySet[Contract]) -> QuerySet[Contract]:
             | Q(id__in=_lent_contract_ids(party))
             | Q(property_id__in=deep_property_ids(viewer))
             | Q(property__permit__supervising_bank_id=party)
+            | Q(escrow_bank_id=party)
         )
     if viewer.role == Role.BUYER:
-        return query.filter(id__in=_own_contract_ids(party))
+        return query.filter(Q(id__in=_own_contract_ids(party)) | Q(id__in=_sold_contract_ids(party)))
     return nothing(query)
 
 
@@ -124,7 +131,7 @@ def registrations(viewer: Viewer, query: QuerySet[Registration]) -> QuerySet[Reg
         return nothing(query)
     own = Q(id__in=Subquery(RegistrationParty.filter(party_id=party).values("registration_id")))
     if viewer.role == Role.BUYER:
-        own |= Q(contract_id__in=_own_contract_ids(party))
+        own |= Q(contract_id__in=_own_contract_ids(party)) | Q(contract_id__in=_sold_contract_ids(party))
     return _on_visible_properties_or(viewer, query, own)
 
 
@@ -253,4 +260,11 @@ async def unmasked_person_ids(viewer: Viewer, party_ids: list[int]) -> set[int]:
             .values_list("party_id", flat=True)
         )
         visible.update(buyers)
+        # A resale's sellers are people too: the parties to the contract read each other's numbers.
+        sellers: list[Any] = (
+            await ContractSeller.filter(party_id__in=rest, contract_id__in=Subquery(visible_contracts))
+            .distinct()
+            .values_list("party_id", flat=True)
+        )
+        visible.update(sellers)
     return visible

@@ -8,7 +8,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("onewindow", "0011_resale_and_fees")]
+    dependencies = [("onewindow", "0013_resale_contracts")]
 
     initial = False
 

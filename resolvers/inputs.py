@@ -75,6 +75,13 @@ class DraftContractInput:
         description="The lenders' credit codes, the first being `lender`: a COMBINED_LOAN names a bank and a "
         "provident fund centre (组合贷); other loans at most one. Given with lenderIdNumber, that is their first",
     )
+    escrow_bank_id_number: str | None = strawberry.field(
+        default=None,
+        description="A resale's escrow bank (存量房交易资金监管): it records the deposits filing needs",
+    )
+    escrow_amount: decimal.Decimal | None = strawberry.field(
+        default=None, description="What the resale's escrow must hold before filing"
+    )
 
 
 @strawberry.input
@@ -115,6 +122,22 @@ class SubmitAdvanceRegistrationInput:
 @strawberry.input
 class AssessDeedTaxInput:
     contract_id: strawberry.ID
+
+
+@strawberry.input
+class AssessSellerTaxesInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class ApplyTransferRegistrationInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.input
+class ConsentToTransferInput:
+    mortgage_id: strawberry.ID
+    contract_id: strawberry.ID = strawberry.field(description="The resale of the mortgaged home (带押过户)")
 
 
 @strawberry.input
@@ -359,6 +382,7 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
         "property_id": ID_LENGTH,
         "lender_id_number": column(m.Party, "id_number"),
         "lenders": column(m.Party, "id_number"),
+        "escrow_bank_id_number": column(m.Party, "id_number"),
     },
     ReviseContractInput: {
         "contract_id": ID_LENGTH,
@@ -371,6 +395,9 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     CancelContractInput: {"contract_id": ID_LENGTH, "reason": REASON_LENGTH},
     SubmitAdvanceRegistrationInput: {"registration_id": ID_LENGTH},
     AssessDeedTaxInput: {"contract_id": ID_LENGTH},
+    AssessSellerTaxesInput: {"contract_id": ID_LENGTH},
+    ApplyTransferRegistrationInput: {"contract_id": ID_LENGTH},
+    ConsentToTransferInput: {"mortgage_id": ID_LENGTH, "contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
     ApproveMortgageInput: {"contract_id": ID_LENGTH, "property_id": ID_LENGTH, "borrowers": ID_LENGTH},
     ApplyMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},

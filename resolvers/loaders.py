@@ -218,7 +218,8 @@ class Loaders:
     @cached_property
     def property_active_contract(self) -> DataLoader[int, list[Contract]]:
         return grouped(
-            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED),
+            # The latest first: a resold home has its earlier sales filed too (DESIGN §7).
+            lambda ids: Contract.filter(property_id__in=ids, status=ContractStatus.FILED).order_by("-id"),
             "property_id",
             self.viewer,
             visibility.contracts,

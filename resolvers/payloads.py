@@ -95,6 +95,22 @@ class SubmitRegistrationPayload:
 
 
 @strawberry.type
+class AssessSellerTaxesPayload:
+    tax_records: list[TaxRecord] | None = strawberry.field(
+        default=None, description="One VAT and one INDIVIDUAL_INCOME_TAX record per seller"
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ApplyTransferRegistrationPayload:
+    registration: Registration | None = strawberry.field(
+        default=None, description="The TRANSFER application every seller and buyer signs (signRegistration)"
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class AssessDeedTaxPayload:
     tax_records: list[TaxRecord] | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)

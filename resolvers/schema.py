@@ -15,9 +15,12 @@ from resolvers.mutations.apply_cancellation_registration import ApplyCancellatio
 from resolvers.mutations.apply_correction_registration import ApplyCorrectionRegistrationMutation
 from resolvers.mutations.apply_first_registration import ApplyFirstRegistrationMutation
 from resolvers.mutations.apply_mortgage_registration import ApplyMortgageRegistrationMutation
+from resolvers.mutations.apply_transfer_registration import ApplyTransferRegistrationMutation
 from resolvers.mutations.approve_mortgage import ApproveMortgageMutation
 from resolvers.mutations.assess_deed_tax import AssessDeedTaxMutation
+from resolvers.mutations.assess_seller_taxes import AssessSellerTaxesMutation
 from resolvers.mutations.cancel_contract import CancelContractMutation
+from resolvers.mutations.consent_to_transfer import ConsentToTransferMutation
 from resolvers.mutations.decide_registration import DecideRegistrationMutation
 from resolvers.mutations.discharge_mortgage import DischargeMortgageMutation
 from resolvers.mutations.draft_contract import DraftContractMutation
@@ -99,6 +102,9 @@ Mutation = merge_types(
         RecordObjectionLawsuitMutation,
         RecordFundRefundMutation,
         ApplyCorrectionRegistrationMutation,
+        AssessSellerTaxesMutation,
+        ApplyTransferRegistrationMutation,
+        ConsentToTransferMutation,
     ),
 )
 

@@ -12,7 +12,7 @@ from tortoise.expressions import Subquery
 
 from domain import sql, visibility
 from domain.certificates import KeyRing
-from domain.documents.texts import application_text, contract_terms_of, contract_text, text_hash
+from domain.documents.texts import application_text, contract_terms_of, contract_text, resale_terms_of, text_hash
 from domain.enums import CertificateStatus, PartyKind, RegistrationPartyRole
 from domain.masking import mask_id_number, mask_name
 from domain.models import (
@@ -165,7 +165,15 @@ async def visible_contract(viewer: Viewer, contract_id: int) -> ContractRecord |
         seller,
         buyers,
         lender,
-        contract_terms_of(contract, prop.unit_code, seller, list(buyers), lender, [parties[i] for i in lender_ids]),
+        contract_terms_of(
+            contract,
+            prop.unit_code,
+            seller,
+            list(buyers),
+            lender,
+            [parties[i] for i in lender_ids],
+            **await resale_terms_of(contract),
+        ),
     )
 
 

@@ -18,6 +18,8 @@ def contract_terms_of(
     buyers: list[tuple[Party, Decimal | None]],
     lender: Party | None,
     lenders: Sequence[Party] = (),
+    sellers: list[tuple[Party, Decimal | None]] | None = None,
+    escrow_bank: Party | None = None,
 ) -> ContractTerms:
     """The terms as stored: the same `ContractTerms` the draft was hashed from."""
     return ContractTerms(
@@ -32,7 +34,30 @@ def contract_terms_of(
         contract.delivery_with_certificate,
         lender.id_number if lender else None,
         tuple(p.id_number for p in lenders),
+        tuple(BuyerTerms(p.id_number, p.name, share) for p, share in sellers) if sellers is not None else None,
+        escrow_bank.id_number if escrow_bank else None,
+        contract.escrow_amount,
     )
+
+
+async def resale_terms_of(contract: Contract) -> dict[str, Any]:
+    """A resale's sellers and escrow bank, as `contract_terms_of` takes them (nothing for a new home)."""
+    from domain.enums import ContractKind
+    from domain.models import ContractSeller
+
+    if contract.kind != ContractKind.RESALE:
+        return {}
+    rows = await ContractSeller.filter(contract_id=contract.id).order_by("position")
+    parties = {
+        p.id: p
+        for p in await Party.filter(
+            id__in=[*(r.party_id for r in rows), *([contract.escrow_bank_id] if contract.escrow_bank_id else [])]
+        )
+    }
+    return {
+        "sellers": [(parties[r.party_id], r.share) for r in rows],
+        "escrow_bank": parties.get(contract.escrow_bank_id) if contract.escrow_bank_id else None,
+    }
 
 
 def contract_text(terms: ContractTerms) -> str:

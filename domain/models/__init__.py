@@ -1,7 +1,15 @@
 """Tortoise models: one module per area, all in the `onewindow` app."""
 
 from domain.models.access import AccessRecord
-from domain.models.contracts import Contract, ContractBuyer, ContractLender, FundDeposit, FundRefund, Signature
+from domain.models.contracts import (
+    Contract,
+    ContractBuyer,
+    ContractLender,
+    ContractSeller,
+    FundDeposit,
+    FundRefund,
+    Signature,
+)
 from domain.models.events import Event, EventAudience, EventLogHead
 from domain.models.metrics import ApplicationFigures, PermitFigures
 from domain.models.mortgages import Mortgage, MortgageBorrower
@@ -34,6 +42,7 @@ __all__ = [
     "Contract",
     "ContractBuyer",
     "ContractLender",
+    "ContractSeller",
     "Event",
     "EventAudience",
     "EventLogHead",

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.enums import ContractStatus, FundKind, PaymentMethod
+from domain.enums import ContractKind, ContractStatus, FundKind, PaymentMethod
 from domain.models._fields import money
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ class Contract(Model):
 
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=32, unique=True, null=True)
+    kind = fields.CharEnumField(ContractKind, max_length=16, default=ContractKind.NEW_HOME)
     property: fields.ForeignKeyRelation[Property] = fields.ForeignKeyField(
         "onewindow.Property", related_name="contracts", on_delete=fields.RESTRICT
     )
@@ -32,6 +33,12 @@ class Contract(Model):
         "onewindow.Party", related_name="lent_contracts", null=True, on_delete=fields.RESTRICT
     )
     lender_id: int | None  # the column behind `lender`
+    # A resale's escrow (存量房交易资金监管): the bank holding the money, and how much filing needs.
+    escrow_bank: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
+        "onewindow.Party", related_name="escrowed_contracts", null=True, on_delete=fields.RESTRICT
+    )
+    escrow_bank_id: int | None  # the column behind `escrow_bank`
+    escrow_amount = money(null=True)
     price = money()
     down_payment = money()
     payment_method = fields.CharEnumField(PaymentMethod, max_length=32)
@@ -49,7 +56,7 @@ class Contract(Model):
 
     class Meta:
         table = "contract"
-        indexes = (("property_id", "status"), ("seller_id",), ("lender_id",))
+        indexes = (("property_id", "status"), ("seller_id",), ("lender_id",), ("escrow_bank_id",))
 
 
 class ContractBuyer(Model):
@@ -89,6 +96,28 @@ class ContractLender(Model):
 
     class Meta:
         table = "contract_lender"
+        indexes = (("party_id",),)
+        unique_together = (("contract", "party"),)
+
+
+class ContractSeller(Model):
+    """A resale's sellers: the holders of the ownership in force when it was drafted."""
+
+    id = fields.IntField(primary_key=True)
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="sellers", on_delete=fields.CASCADE
+    )
+    contract_id: int  # the column behind `contract`
+    party: fields.ForeignKeyRelation[Party] = fields.ForeignKeyField(
+        "onewindow.Party", related_name="resold_contracts", on_delete=fields.RESTRICT
+    )
+    party_id: int  # the column behind `party`
+    # The seller's fraction of the home (按份共有); NULL when held jointly (共同共有).
+    share = fields.DecimalField(max_digits=7, decimal_places=6, null=True)
+    position = fields.SmallIntField()
+
+    class Meta:
+        table = "contract_seller"
         indexes = (("party_id",),)
         unique_together = (("contract", "party"),)
 

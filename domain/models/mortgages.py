@@ -32,10 +32,16 @@ class Mortgage(Model):
     term_months = fields.IntField()
     status = fields.CharEnumField(MortgageStatus, max_length=32, default=MortgageStatus.APPROVED)
     approved_at = fields.DatetimeField(auto_now_add=True)
+    # 带押过户 (DESIGN §7): the resale this mortgage's lender consented to; it stays in force through it.
+    transfer_consent_contract: fields.ForeignKeyNullableRelation[Contract] = fields.ForeignKeyField(
+        "onewindow.Contract", related_name="transfer_consents", null=True, on_delete=fields.RESTRICT
+    )
+    transfer_consent_contract_id: int | None  # the column behind `transfer_consent_contract`
+    transfer_consented_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "mortgage"
-        indexes = (("contract_id",), ("lender_id",), ("property_id",))
+        indexes = (("contract_id",), ("lender_id",), ("property_id",), ("transfer_consent_contract_id",))
 
 
 class MortgageBorrower(Model):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 class TaxRecord(Model):
     id = fields.IntField(primary_key=True)
-    kind = fields.CharEnumField(TaxKind, max_length=16, default=TaxKind.DEED_TAX)
+    kind = fields.CharEnumField(TaxKind, max_length=32, default=TaxKind.DEED_TAX)
     contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
         "onewindow.Contract", related_name="tax_records", on_delete=fields.RESTRICT
     )

@@ -248,7 +248,7 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
         prop, registration = await locked_registration(uow, found)
         applicants = await party_ids(uow, registration.id, RegistrationPartyRole.APPLICANT)
         method = require_applicant(use_case, applicants)
-        if registration.kind != RegistrationKind.CANCELLATION:
+        if registration.kind not in (RegistrationKind.CANCELLATION, RegistrationKind.TRANSFER):
             raise DomainError(
                 "INVALID_STATE",
                 "this application is signed with its own mutation (submitAdvanceRegistration)",
@@ -303,7 +303,12 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
                 },
             )
         )
-        if all_signed:
+        if all_signed and registration.kind == RegistrationKind.TRANSFER:
+            # A resale's transfer (DESIGN §7): decided at once, or waiting for its payments.
+            from domain.services.transfer import decide_transfer
+
+            events += await decide_transfer(uow, use_case, registration, prop)
+        elif all_signed:
             assert registration.cancels_id is not None  # every cancellation names its target
             target = await uow.lock(Registration, registration.cancels_id)
             assert target is not None  # registrations are never deleted

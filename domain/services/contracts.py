@@ -11,6 +11,7 @@ from tortoise import connections
 
 from domain import eventlog, sql
 from domain.enums import (
+    ContractKind,
     ContractStatus,
     EventType,
     PartyKind,
@@ -20,12 +21,13 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Contract, ContractBuyer, ContractLender, Party, Property, Signature
+from domain.models import Contract, ContractBuyer, ContractLender, ContractSeller, Party, Property, Signature
 from domain.rules import identity, validation
 from domain.rules import lenders as lender_rules
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 from domain.services.context import UseCase
 from domain.services.permits import registered_organization
+from domain.services.resale import Holder, ownership_holders
 from domain.unit_of_work import UnitOfWork
 
 
@@ -46,6 +48,9 @@ class ContractSpec:
     lender_id_number: str | None
     # Issue 14: `lenders` (credit codes); a combined loan names a bank and a provident fund centre.
     lender_id_numbers: tuple[str, ...] = ()
+    # A resale's escrow (存量房交易资金监管): both or neither.
+    escrow_bank_id_number: str | None = None
+    escrow_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,13 @@ async def _sellable_property(use_case: UseCase, property_id: int) -> tuple[Prope
 
 
 async def _terms_writes(
-    uow: UnitOfWork, contract: Contract, terms: CheckedTerms, prop: Property, seller: Party, now: datetime
+    uow: UnitOfWork,
+    contract: Contract,
+    terms: CheckedTerms,
+    prop: Property,
+    seller: Party,
+    now: datetime,
+    resale: _ResaleTerms | None = None,
 ) -> list[sql.Statement]:
     """The statements that store the terms and their document hash, for a contract with no
     buyers or signatures (any earlier ones are deleted first: they no longer apply)."""
@@ -237,6 +248,9 @@ async def _terms_writes(
         terms.delivery_with_certificate,
         terms.lender.id_number if terms.lender else None,
         tuple(p.id_number for p in terms.lenders),
+        tuple(BuyerTerms(h.id_number, h.name, h.share) for h in resale.sellers) if resale else None,
+        resale.escrow_bank.id_number if resale and resale.escrow_bank else None,
+        resale.escrow_amount if resale else None,
     ).document_hash()
     return [
         *sql.insert_many(
@@ -283,13 +297,57 @@ def _snapshot(contract: Contract, terms: CheckedTerms, prop: Property) -> dict[s
     }
 
 
+@dataclass(frozen=True)
+class _ResaleTerms:
+    sellers: list[Holder]
+    escrow_bank: Party | None
+    escrow_amount: Decimal | None
+
+
+async def _resale_terms(use_case: UseCase, property_id: int, spec: ContractSpec) -> tuple[Property, _ResaleTerms]:
+    """A registered home, drafted by one of the holders of its ownership in force (DESIGN §7)."""
+    viewer = use_case.viewer
+    if not viewer.authenticated_by("face"):
+        raise DomainError("IDENTITY_UNVERIFIED", "an owner drafts the resale of their home after face recognition")
+    prop = await Property.get_or_none(id=property_id)
+    if prop is None:
+        raise DomainError("NOT_FOUND", "no such property", ["input", "propertyId"])
+    holders = await ownership_holders(connections.get("default"), prop.id)
+    if viewer.party_id not in {h.party_id for h in holders}:
+        raise DomainError("FORBIDDEN", "only a holder of the home's ownership in force drafts its resale")
+    if prop.status != PropertyStatus.REGISTERED:
+        raise DomainError("INVALID_STATE", "only a registered home is resold", ["input", "propertyId"])
+    sellers = {h.id_number for h in holders}
+    for i, b in enumerate(spec.buyers):
+        if b.id_number.strip().upper() in sellers:
+            raise validation.InvalidInput(
+                "a seller does not buy their own home", ["input", "buyers", str(i), "idNumber"]
+            )
+    if (spec.escrow_bank_id_number is None) != (spec.escrow_amount is None):
+        field = "escrowAmount" if spec.escrow_amount is None else "escrowBankIdNumber"
+        raise validation.InvalidInput("an escrow names both its bank and its amount", ["input", field])
+    bank, amount = None, None
+    if spec.escrow_bank_id_number is not None and spec.escrow_amount is not None:
+        bank = await registered_organization(spec.escrow_bank_id_number, ["input", "escrowBankIdNumber"], "bank")
+        amount = validation.money(spec.escrow_amount, ["input", "escrowAmount"])
+        if amount <= 0:
+            raise validation.InvalidInput("an escrow holds more than nothing", ["input", "escrowAmount"])
+        validation.not_more_than(amount, spec.price, ["input", "escrowAmount"], "the price")
+    return prop, _ResaleTerms(holders, bank, amount)
+
+
 async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec) -> Contract:
-    use_case.require_role(Role.DEVELOPER, action="draft sales contracts")
+    use_case.require_role(Role.DEVELOPER, Role.BUYER, action="draft sales contracts")
     use_case.require_party()
+    if use_case.viewer.role == Role.BUYER:
+        return await _draft_resale(use_case, property_id, spec)
+    if spec.escrow_bank_id_number is not None or spec.escrow_amount is not None:
+        raise validation.InvalidInput("a new home's price goes to the supervised account, not an escrow", ["input"])
     prop, seller = await _sellable_property(use_case, property_id)
     terms = await _checked_terms(spec)
     async with use_case.unit_of_work() as uow:
         contract = Contract(
+            kind=ContractKind.NEW_HOME,
             property_id=prop.id,
             seller_id=seller.id,
             price=terms.price,
@@ -305,6 +363,7 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
             {
                 name: getattr(contract, name)
                 for name in (
+                    "kind",
                     "property_id",
                     "seller_id",
                     "price",
@@ -324,6 +383,69 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
     return contract
 
 
+async def _draft_resale(use_case: UseCase, property_id: int, spec: ContractSpec) -> Contract:
+    prop, resale = await _resale_terms(use_case, property_id, spec)
+    terms = await _checked_terms(spec)
+    first = resale.sellers[0]
+    seller = sql.model_from(Party, id=first.party_id, name=first.name, id_number=first.id_number, kind="PERSON")
+    async with use_case.unit_of_work() as uow:
+        contract = Contract(
+            kind=ContractKind.RESALE,
+            property_id=prop.id,
+            seller_id=seller.id,
+            escrow_bank_id=resale.escrow_bank.id if resale.escrow_bank else None,
+            escrow_amount=resale.escrow_amount,
+            price=terms.price,
+            down_payment=terms.down_payment,
+            payment_method=terms.payment_method,
+            delivery_with_certificate=terms.delivery_with_certificate,
+            status=ContractStatus.DRAFT,
+            document_hash="",
+            created_at=use_case.now(),
+        )
+        contract.id = await uow.insert(
+            Contract,
+            {
+                name: getattr(contract, name)
+                for name in (
+                    "kind",
+                    "property_id",
+                    "seller_id",
+                    "escrow_bank_id",
+                    "escrow_amount",
+                    "price",
+                    "down_payment",
+                    "payment_method",
+                    "delivery_with_certificate",
+                    "status",
+                    "document_hash",
+                    "created_at",
+                )
+            },
+        )
+        await uow.write(
+            *sql.insert_many(
+                ContractSeller,
+                [
+                    {"contract_id": contract.id, "party_id": h.party_id, "share": h.share, "position": i}
+                    for i, h in enumerate(resale.sellers)
+                ],
+            ),
+            *await _terms_writes(uow, contract, terms, prop, seller, use_case.now(), resale),
+        )
+        refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
+        payload = {
+            **_snapshot(contract, terms, prop),
+            "kind": ContractKind.RESALE,
+            "sellers": [h.id_number for h in resale.sellers],
+            "escrowBank": resale.escrow_bank.id_number if resale.escrow_bank else None,
+            "escrowAmount": resale.escrow_amount,
+        }
+        await uow.record(eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload))
+        await uow.commit()
+    return contract
+
+
 async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpec) -> Contract:
     """Change a contract before filing: a new text, so every party signs again."""
     use_case.require_role(Role.DEVELOPER, action="revise sales contracts")
@@ -332,6 +454,8 @@ async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpe
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
     if contract.seller_id != use_case.viewer.party_id:
         raise DomainError("FORBIDDEN", "only the seller revises its contract")
+    if contract.kind == ContractKind.RESALE:  # never reached today: a resale's sellers are people, not developers
+        raise DomainError("INVALID_STATE", "a resale is drafted again, not revised", ["input", "contractId"])
     if contract.status not in (ContractStatus.DRAFT, ContractStatus.SIGNED):
         raise DomainError(
             "INVALID_STATE", f"a {contract.status.value.lower()} contract cannot change", ["input", "contractId"]
@@ -368,10 +492,14 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
         locked = await uow.lock(Contract, contract_id)
         if locked is None:
             raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-        buyers, signed_by = await _buyers_and_signers(uow, locked.id)
-        is_party = viewer.party_id in buyers if viewer.role == Role.BUYER else viewer.party_id == locked.seller_id
+        buyers, sellers, signed_by = await _buyers_and_signers(uow, locked.id)
+        # A resale's sellers are people: they sign as buyers do (face).
+        if viewer.role == Role.BUYER:
+            is_party = viewer.party_id in buyers | sellers
+        else:
+            is_party = locked.kind == ContractKind.NEW_HOME and viewer.party_id == locked.seller_id
         if viewer.party_id is None or not is_party:
-            raise DomainError("FORBIDDEN", "only the contract's buyers and its seller sign it")
+            raise DomainError("FORBIDDEN", "only the contract's buyers and its sellers sign it")
         required_amr, method = SIGNING_METHOD[viewer.role]
         if not viewer.authenticated_by(required_amr):
             raise DomainError(
@@ -406,7 +534,7 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
                 },
             )
         ]
-        complete = (buyers | {locked.seller_id}) <= (signed_by | {viewer.party_id})
+        complete = (buyers | sellers | {locked.seller_id}) <= (signed_by | {viewer.party_id})
         if complete:
             locked.status = ContractStatus.SIGNED
             writes.append(sql.update(Contract, locked.id, {"status": locked.status}))
@@ -429,11 +557,17 @@ class _RoleRow(NamedTuple):
     party_id: int
 
 
-async def _buyers_and_signers(uow: UnitOfWork, contract_id: int) -> tuple[set[int], set[int]]:
+async def _buyers_and_signers(uow: UnitOfWork, contract_id: int) -> tuple[set[int], set[int], set[int]]:
+    """The buyers, a resale's sellers (none for a new home), and who signed."""
     rows = await uow.fetch(
         "SELECT 'buyer', party_id FROM contract_buyer WHERE contract_id = ? "
+        "UNION ALL SELECT 'seller', party_id FROM contract_seller WHERE contract_id = ? "
         "UNION ALL SELECT 'signer', signer_id FROM signature WHERE contract_id = ?",
-        [contract_id, contract_id],
+        [contract_id, contract_id, contract_id],
         _RoleRow,
     )
-    return {r.party_id for r in rows if r.role == "buyer"}, {r.party_id for r in rows if r.role == "signer"}
+
+    def of(role: str) -> set[int]:
+        return {r.party_id for r in rows if r.role == role}
+
+    return of("buyer"), of("seller"), of("signer")

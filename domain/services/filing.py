@@ -16,6 +16,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain import eventlog, sql
 from domain.enums import (
+    ContractKind,
     ContractStatus,
     EventType,
     FundKind,
@@ -29,6 +30,7 @@ from domain.errors import DomainError, violates_unique
 from domain.models import (
     Contract,
     ContractBuyer,
+    ContractSeller,
     FundDeposit,
     Party,
     Permit,
@@ -39,12 +41,13 @@ from domain.models import (
     SharedPersonRecord,
 )
 from domain.rules import funds, validation
-from domain.rules.filing import FilingFacts, filing_refusal
+from domain.rules.filing import FilingFacts, ResaleFilingFacts, filing_refusal, resale_filing_refusal
 from domain.rules.numbering import contract_number, contract_sequence_name
 from domain.rules.property_status import derive_status
 from domain.services import encumbrances
 from domain.services.context import UseCase
 from domain.services.property_status import property_status_update
+from domain.services.resale import mortgages_without_consent, ownership_holders
 from domain.unit_of_work import UnitOfWork
 
 
@@ -262,8 +265,10 @@ def application_form(contract: Contract, prop: Property, buyers: list[_Buyer], s
     }
 
 
-async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, Registration]:
-    use_case.require_role(Role.DEVELOPER, Role.HOUSING, action="file sales contracts")
+async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, Registration | None]:
+    use_case.require_role(Role.DEVELOPER, Role.HOUSING, Role.BUYER, action="file sales contracts")
+    if use_case.viewer.role == Role.BUYER:
+        return await file_resale(use_case, contract_id), None
     try:
         async with use_case.unit_of_work() as uow:
             # The property first: filings (and cancellations) of one home queue here.
@@ -273,6 +278,10 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
                 raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
             if use_case.viewer.role == Role.DEVELOPER and contract.seller_id != use_case.viewer.party_id:
                 raise DomainError("FORBIDDEN", "only the seller or the housing bureau files a contract")
+            if contract.kind == ContractKind.RESALE:
+                await _file_resale_locked(uow, use_case, contract, prop)
+                await uow.commit()
+                return contract, None
             # Read after both locks, so the facts include whatever a filing before this one wrote.
             facts = await _read_facts(uow, use_case, contract, prop)
             refusal = filing_refusal(facts.rules)
@@ -470,3 +479,134 @@ async def _withdraw_pending_registrations(uow: UnitOfWork, contract: Contract, n
         ),
     )
     return ids
+
+
+# A resale (存量房买卖, DESIGN §7): no advance notice, no supervised account nor maintenance fund.
+# The deposits first: PostgreSQL types each column of a UNION from its first branches.
+_RESALE_FACTS_SQL = """
+SELECT 'escrow', CAST(NULL AS INTEGER), d.amount FROM fund_deposit d WHERE d.contract_id = ? AND d.kind = ?
+UNION ALL SELECT 'signer', g.signer_id, NULL FROM signature g WHERE g.contract_id = ? AND g.document_hash = ?
+UNION ALL SELECT 'buyer', b.party_id, NULL FROM contract_buyer b WHERE b.contract_id = ?
+UNION ALL SELECT 'seller', s.party_id, NULL FROM contract_seller s WHERE s.contract_id = ?
+UNION ALL SELECT 'filed', o.id, NULL FROM contract o
+ WHERE o.property_id = ? AND o.status = ? AND o.id <> ?
+   AND NOT EXISTS (SELECT 1 FROM registration t WHERE t.contract_id = o.id AND t.kind = ? AND t.status = ?)
+UNION ALL SELECT r.kind, r.id, NULL FROM registration r
+ WHERE r.property_id = ? AND r.right_status = ? AND r.kind IN (?, ?, ?, ?, ?)
+   AND (r.effective_until IS NULL OR r.effective_until >= ?)
+"""
+
+
+class _ResaleFactRow(NamedTuple):
+    source: str
+    id: int | None
+    amount: Any
+
+
+async def file_resale(use_case: UseCase, contract_id: int) -> Contract:
+    """fileContract by a seller of a resale (a person, amr face)."""
+    try:
+        async with use_case.unit_of_work() as uow:
+            prop = await _lock_property_of(uow, contract_id)
+            contract = await uow.lock(Contract, contract_id) if prop is not None else None
+            if prop is None or contract is None:
+                raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+            sellers = {s.party_id for s in await ContractSeller.filter(contract_id=contract.id).using_db(uow.conn)}
+            if contract.kind != ContractKind.RESALE or use_case.viewer.party_id not in sellers:
+                raise DomainError("FORBIDDEN", "only a seller of a resale, or the housing bureau, files it")
+            await _file_resale_locked(uow, use_case, contract, prop)
+            await uow.commit()
+    except IntegrityError as exc:
+        if violates_unique(exc, "contract", "filed_property_id"):
+            raise already_sold() from exc
+        raise
+    return contract
+
+
+async def _file_resale_locked(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Property) -> None:
+    rows = await uow.fetch(
+        _RESALE_FACTS_SQL,
+        [
+            contract.id,
+            FundKind.RESALE_ESCROW.value,
+            contract.id,
+            contract.document_hash,
+            contract.id,
+            contract.id,
+            prop.id,
+            ContractStatus.FILED.value,
+            contract.id,
+            RegistrationKind.TRANSFER.value,
+            RegistrationStatus.COMPLETED.value,
+            prop.id,
+            RightStatus.IN_FORCE.value,
+            RegistrationKind.ADVANCE_NOTICE.value,
+            RegistrationKind.SEIZURE.value,
+            RegistrationKind.OBJECTION.value,
+            RegistrationKind.MORTGAGE.value,
+            RegistrationKind.ADVANCE_MORTGAGE.value,
+            use_case.today(),
+        ],
+        _ResaleFactRow,
+    )
+
+    def ids(source: str) -> frozenset[int]:
+        return frozenset(r.id for r in rows if r.source == source and r.id is not None)
+
+    holders = await ownership_holders(uow.conn, prop.id)
+    sellers, buyers = ids("seller"), ids("buyer")
+    escrow = sum(
+        (sql.model_from(FundDeposit, amount=r.amount).amount for r in rows if r.source == "escrow"), Decimal("0.00")
+    )
+    facts = ResaleFilingFacts(
+        status=contract.status,
+        required_signers=sellers | buyers,
+        signers_of_current_text=ids("signer"),
+        sellers=sellers,
+        holders_in_force=frozenset(h.party_id for h in holders),
+        another_contract_filed=bool(ids("filed")),
+        rights_of_others_in_force=bool(ids(RegistrationKind.ADVANCE_NOTICE.value)),
+        seizure_in_force=bool(ids(RegistrationKind.SEIZURE.value)),
+        objection_in_force=bool(ids(RegistrationKind.OBJECTION.value)),
+        escrow_required=contract.escrow_amount if contract.escrow_bank_id is not None else None,
+        escrow_deposited=escrow,
+        mortgage_in_force=bool(ids(RegistrationKind.MORTGAGE.value) | ids(RegistrationKind.ADVANCE_MORTGAGE.value)),
+        mortgage_consented=await mortgages_without_consent(uow.conn, prop.id, contract.id) == 0,
+    )
+    refusal = resale_filing_refusal(facts)
+    if refusal is not None:
+        raise refusal
+    now, year = use_case.now(), use_case.today().year
+    # The earlier sales of this home are performed (transferred): they give up its filed slot,
+    # which the unique column keeps for the one sale in progress.
+    await uow.execute(
+        sql.Statement(
+            "UPDATE contract SET filed_property_id = NULL WHERE filed_property_id = ? AND id <> ?",
+            [prop.id, contract.id],
+        )
+    )
+    [value] = await uow.next_values(contract_sequence_name(year))
+    contract.number = contract_number(use_case.policy, year, value)
+    contract.status, contract.filed_at, contract.filed_property_id = ContractStatus.FILED, now, prop.id
+    await uow.write(
+        sql.update(
+            Contract,
+            contract.id,
+            {"status": contract.status, "filed_at": now, "filed_property_id": prop.id, "number": contract.number},
+        )
+    )
+    parties = {p.id: p for p in await Party.filter(id__in=list(sellers | buyers)).using_db(uow.conn)}
+    payload = {
+        "contractId": contract.id,
+        "kind": ContractKind.RESALE,
+        "number": contract.number,
+        "unitCode": prop.unit_code,
+        "price": contract.price,
+        "buyers": sorted(parties[b].id_number for b in buyers),
+        "sellers": sorted(parties[s].id_number for s in sellers),
+        "seller": parties[contract.seller_id].id_number if contract.seller_id in parties else None,
+        "lenderId": contract.lender_id,
+        "escrowDeposited": escrow,
+    }
+    refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
+    await uow.record(eventlog.NewEvent(EventType.CONTRACT_FILED, refs, payload))

@@ -30,9 +30,13 @@ class _Bank(NamedTuple):
     supervising_bank_id: int | None
 
 
-def _may_record(use_case: UseCase, supervising_bank_id: int | None, kind: FundKind) -> None:
+def _may_record(use_case: UseCase, supervising_bank_id: int | None, kind: FundKind, contract: Contract) -> None:
     viewer = use_case.viewer
-    if kind == FundKind.PRESALE_SUPERVISED:
+    if kind == FundKind.RESALE_ESCROW:
+        # 存量房交易资金监管: the escrow bank the resale names, and only it.
+        if viewer.role != Role.BANK or contract.escrow_bank_id is None or contract.escrow_bank_id != viewer.party_id:
+            raise DomainError("FORBIDDEN", "only the escrow bank the resale names records its escrow deposits")
+    elif kind == FundKind.PRESALE_SUPERVISED:
         if viewer.role != Role.BANK or supervising_bank_id is None or supervising_bank_id != viewer.party_id:
             raise DomainError(
                 "FORBIDDEN", "only the permit's supervising bank records payments into the supervised account"
@@ -54,7 +58,7 @@ async def record_fund_deposit(
     if not rows:
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
     [(contract, bank)] = rows
-    _may_record(use_case, bank.supervising_bank_id, kind)
+    _may_record(use_case, bank.supervising_bank_id, kind, contract)
     if contract.status == ContractStatus.CANCELLED:
         raise DomainError("INVALID_STATE", "the contract is cancelled", ["input", "contractId"])
     amount = validation.money(amount, ["input", "amount"])

@@ -18,6 +18,7 @@ from typing import Any
 from domain import eventlog, sql
 from domain.enums import (
     CertificateKind,
+    ContractKind,
     ContractStatus,
     Decider,
     EventType,
@@ -190,7 +191,9 @@ class _Sale:
 async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
     """Each property's filed contract with everything a transfer reads, in six queries for all."""
     by_id = {p.id: p for p in props}
-    contracts = await Contract.filter(property_id__in=list(by_id), status=ContractStatus.FILED).using_db(uow.conn)
+    contracts = await Contract.filter(
+        property_id__in=list(by_id), status=ContractStatus.FILED, kind=ContractKind.NEW_HOME
+    ).using_db(uow.conn)
     if not contracts:
         return []
     contract_ids = [c.id for c in contracts]
@@ -257,7 +260,14 @@ async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list
 
 
 async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
-    """Transfer every one of these properties whose sale nothing blocks; returns the events."""
+    """Transfer every one of these properties whose sale nothing blocks; returns the events.
+    A resale's transfer waiting for its last payment completes here too (DESIGN §7)."""
+    from domain.services.transfer import complete_waiting_transfers  # it builds on this module
+
+    return await _convert_new_homes(uow, use_case, props) + await complete_waiting_transfers(uow, use_case, props)
+
+
+async def _convert_new_homes(uow: UnitOfWork, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
     sales = await _sales(uow, props)
     ready = await _ready(uow, use_case, sales) if sales else []
     if not ready:

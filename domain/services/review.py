@@ -63,7 +63,11 @@ async def decide_registration(use_case: UseCase, registration_id: int, approve: 
                 f"the application is {registration.status.value.lower()}, not in review",
                 ["input", "registrationId"],
             )
-        if approve and registration.kind not in (RegistrationKind.ADVANCE_NOTICE, RegistrationKind.CORRECTION):
+        if approve and registration.kind not in (
+            RegistrationKind.ADVANCE_NOTICE,
+            RegistrationKind.CORRECTION,
+            RegistrationKind.TRANSFER,
+        ):
             raise DomainError(
                 "INVALID_STATE",
                 f"a {registration.kind.value.lower()} is not decided by a person",
@@ -82,6 +86,11 @@ async def decide_registration(use_case: UseCase, registration_id: int, approve: 
             ]
         elif registration.kind == RegistrationKind.ADVANCE_NOTICE:
             events = await _approve_advance_notice(uow, use_case, registration, prop)
+        elif registration.kind == RegistrationKind.TRANSFER:
+            # A resale's transfer (DESIGN §7): completes now, or waits for its payments.
+            from domain.services.transfer import decide_transfer
+
+            events = await decide_transfer(uow, use_case, registration, prop)
         else:
             events = await approve_correction(uow, use_case, registration, prop)
         await uow.record(*events)

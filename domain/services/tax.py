@@ -7,13 +7,18 @@ from decimal import Decimal
 from tortoise.exceptions import IntegrityError
 
 from domain import eventlog, sql
-from domain.enums import ContractStatus, EventType, HomesScope, Role, TaxKind, TaxStatus
+from domain.enums import ContractKind, ContractStatus, EventType, HomesScope, Role, TaxKind, TaxStatus
 from domain.errors import DomainError, violates_unique
-from domain.models import Contract, ContractBuyer, Party, Property, TaxRecord
+from domain.models import Contract, ContractBuyer, ContractSeller, Party, Property, TaxRecord
 from domain.rules import deed_tax, validation
+from domain.rules.seller_taxes import seller_taxes
 from domain.services.context import UseCase
 from domain.services.homes import homes_owned
 from domain.services.ownership import convert_if_ready
+from domain.services.resale import ownership_holders
+from domain.timeutil import business_date
+
+SELLER_TAX_KINDS = (TaxKind.VAT, TaxKind.INDIVIDUAL_INCOME_TAX)
 
 
 async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
@@ -43,8 +48,11 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
         tax_rate = deed_tax.rate(use_case.policy, prop.usage, prop.building_area, family.count)
         drafts.append((buyer.party_id, family.count, deed_tax.deed_tax(contract.price, fraction, tax_rate)))
     async with use_case.unit_of_work() as uow:
+        # A resale's seller taxes are the sellers' own records: deed tax leaves them alone.
         earlier = await uow.lock_where(
-            TaxRecord, "contract_id = ? AND status <> ?", [contract.id, TaxStatus.CANCELLED.value]
+            TaxRecord,
+            "contract_id = ? AND status <> ? AND kind = ?",
+            [contract.id, TaxStatus.CANCELLED.value, TaxKind.DEED_TAX.value],
         )
         if any(r.status == TaxStatus.PAID for r in earlier):
             raise DomainError(
@@ -91,6 +99,89 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
         )
         await uow.commit()
     return records
+
+
+async def assess_seller_taxes(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
+    """A resale's VAT and individual income tax, one of each per seller (DESIGN §7)."""
+    viewer = use_case.viewer
+    use_case.require_role(Role.TAX, Role.BUYER, action="assess a seller's taxes")
+    contract = await Contract.get_or_none(id=contract_id)
+    if contract is None:
+        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
+    sellers = await ContractSeller.filter(contract_id=contract.id).order_by("position")
+    if viewer.role == Role.BUYER and viewer.party_id not in {s.party_id for s in sellers}:
+        raise DomainError("FORBIDDEN", "a seller declares the seller's taxes only for their own contract")
+    if contract.kind != ContractKind.RESALE:
+        raise DomainError("INVALID_STATE", "a new home's seller pays no resale taxes", ["input", "contractId"])
+    if contract.status != ContractStatus.FILED:
+        raise DomainError("INVALID_STATE", "a seller's taxes are assessed on a filed contract", ["input", "contractId"])
+    prop = await Property.get(id=contract.property_id)
+    held = {h.party_id: h for h in await ownership_holders(None, prop.id)}
+    if any(s.party_id not in held for s in sellers):
+        raise DomainError("INVALID_STATE", "the sellers no longer hold this home", ["input", "contractId"])
+    parties = {p.id: p for p in await Party.filter(id__in=[s.party_id for s in sellers])}
+    fractions = deed_tax.shares(len(sellers), [s.share for s in sellers])
+    today = use_case.today()
+    drafts = []
+    for seller, fraction in zip(sellers, fractions, strict=True):
+        family = await homes_owned(parties[seller.party_id].id_number, HomesScope.FAMILY, use_case.now(), today)
+        registered_at = held[seller.party_id].registered_at
+        since = business_date(registered_at, use_case.policy) if registered_at else today
+        for tax in seller_taxes(use_case.policy.seller_taxes, contract.price, fraction, since, today, family.count):
+            drafts.append((seller.party_id, family.count, tax))
+    async with use_case.unit_of_work() as uow:
+        earlier = await uow.lock_where(
+            TaxRecord,
+            "contract_id = ? AND status <> ? AND kind IN (?, ?)",
+            [contract.id, TaxStatus.CANCELLED.value, *(k.value for k in SELLER_TAX_KINDS)],
+        )
+        if any(r.status == TaxStatus.PAID for r in earlier):
+            raise DomainError(
+                "INVALID_STATE",
+                "a seller's tax on this contract is paid already; they are not assessed again",
+                ["input", "contractId"],
+            )
+        await uow.write(*sql.update_where(TaxRecord, [r.id for r in earlier], {"status": TaxStatus.CANCELLED}))
+        records = []
+        for party_id, homes, tax in drafts:
+            values = {
+                "kind": tax.kind,
+                "contract_id": contract.id,
+                "property_id": prop.id,
+                "taxpayer_id": party_id,
+                "family_homes_before": homes,
+                "taxable_amount": tax.taxable_amount,
+                "rate": tax.rate,
+                "amount": tax.amount,
+                "status": TaxStatus.ASSESSED,
+                "assessed_at": use_case.now(),
+            }
+            record = TaxRecord(**values)
+            record.id = await uow.insert(TaxRecord, values)
+            records.append((record, tax.exemption))
+        await uow.record(
+            *[
+                eventlog.NewEvent(
+                    EventType.TAX_ASSESSED,
+                    eventlog.EventRefs(property_id=prop.id, contract_id=contract.id, tax_record_id=r.id),
+                    {
+                        "taxRecordId": r.id,
+                        "kind": r.kind,
+                        "taxpayer": parties[r.taxpayer_id].id_number,
+                        "familyHomes": r.family_homes_before,
+                        "taxableAmount": r.taxable_amount,
+                        "rate": r.rate,
+                        "amount": r.amount,
+                        "exemption": exemption,
+                        "replaces": [e.id for e in earlier],
+                        "declaredBy": viewer.role,
+                    },
+                )
+                for r, exemption in records
+            ]
+        )
+        await uow.commit()
+    return [r for r, _ in records]
 
 
 async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Decimal, voucher_number: str) -> TaxRecord:

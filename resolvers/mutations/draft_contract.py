@@ -20,12 +20,19 @@ def contract_spec(input) -> ContractSpec:
         delivery_with_certificate=input.delivery_with_certificate,
         lender_id_number=input.lender_id_number,
         lender_id_numbers=tuple(input.lenders or ()),
+        escrow_bank_id_number=getattr(input, "escrow_bank_id_number", None),
+        escrow_amount=getattr(input, "escrow_amount", None),
     )
 
 
 @strawberry.type
 class DraftContractMutation:
-    @signed_in_mutation(description="The developer holding the property's permit drafts an e-contract")
+    @signed_in_mutation(
+        description=(
+            "The developer holding the property's permit drafts an e-contract; for a registered home"
+            " (存量房), a holder of its ownership in force (BUYER, face)"
+        )
+    )
     async def draft_contract(self, info: Info, input: DraftContractInput) -> DraftContractPayload:
         return await respond(
             DraftContractPayload,

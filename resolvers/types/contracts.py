@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from domain import models as m
-from domain.documents.texts import contract_terms_of, contract_text
+from domain.documents.texts import contract_terms_of, contract_text, resale_terms_of
 from domain.rules import funds
 from domain.services.refunds import due_for
 from resolvers.context import Info
-from resolvers.enums import ContractStatus, FundKind, PaymentMethod
+from resolvers.enums import ContractKind, ContractStatus, FundKind, PaymentMethod
 from resolvers.ids import to_global_id
 from resolvers.types.node import Node
 from resolvers.types.parties import Party, load_parties, load_party
@@ -105,7 +105,14 @@ class Contract(Node):
     property_id: strawberry.Private[int]
     seller_id: strawberry.Private[int]
     lender_id: strawberry.Private[int | None]
+    escrow_bank_id: strawberry.Private[int | None]
     number: str | None = strawberry.field(description="网签备案号, set when filed")
+    kind: ContractKind = strawberry.field(
+        description="NEW_HOME: a developer's sale; RESALE (存量房买卖): the owners of a registered home sell it"
+    )
+    escrow_amount: decimal.Decimal | None = strawberry.field(
+        description="A resale's escrow (存量房交易资金监管): what the escrow bank must hold before filing"
+    )
     price: decimal.Decimal
     down_payment: decimal.Decimal = strawberry.field(
         description="What the buyers pay themselves; it must be in the supervised account before filing"
@@ -126,7 +133,10 @@ class Contract(Node):
             property_id=row.property_id,
             seller_id=row.seller_id,
             lender_id=row.lender_id,
+            escrow_bank_id=row.escrow_bank_id,
             number=row.number,
+            kind=row.kind,
+            escrow_amount=row.escrow_amount,
             price=row.price,
             down_payment=row.down_payment,
             payment_method=row.payment_method,
@@ -163,6 +173,7 @@ class Contract(Node):
                 [(p, b.share) for p, b in zip(people, buyers, strict=True)],
                 lender,
                 lenders,
+                **await resale_terms_of(row),
             )
         )
 
@@ -172,9 +183,25 @@ class Contract(Node):
             ids.insert(0, self.lender_id)
         return ids
 
-    @strawberry.field
+    @strawberry.field(description="The first of the sellers: the developer of a new home")
     async def seller(self, info: Info) -> Party:
         return await load_party(info, self.seller_id)
+
+    @strawberry.field(
+        description="Who sells: the developer of a new home; a resale's holders of the ownership in force"
+    )
+    async def sellers(self, info: Info) -> list[Party]:
+        ids = (
+            await m.ContractSeller.filter(contract_id=self.db_id)
+            .order_by("position")
+            .values_list("party_id", flat=True)
+        )
+        parties = [await load_party(info, int(i)) for i in (ids or [self.seller_id])]
+        return [p for p in parties if p is not None]
+
+    @strawberry.field(description="A resale's escrow bank, if the parties chose one; it may read this contract")
+    async def escrow_bank(self, info: Info) -> Party | None:
+        return await load_party(info, self.escrow_bank_id)
 
     @strawberry.field
     async def buyers(self, info: Info) -> list[ContractBuyer]:
