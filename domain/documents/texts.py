@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from domain.canonical import canonical_json, sha256_hex
-from domain.models import Contract, Party
+from domain.enums import ContractKind
+from domain.models import Contract, ContractSeller, Party
 from domain.rules.contract_text import BuyerTerms, ContractTerms
 
 
@@ -42,9 +43,6 @@ def contract_terms_of(
 
 async def resale_terms_of(contract: Contract) -> dict[str, Any]:
     """A resale's sellers and escrow bank, as `contract_terms_of` takes them (nothing for a new home)."""
-    from domain.enums import ContractKind
-    from domain.models import ContractSeller
-
     if contract.kind != ContractKind.RESALE:
         return {}
     rows = await ContractSeller.filter(contract_id=contract.id).order_by("position")

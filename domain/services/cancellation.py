@@ -39,9 +39,11 @@ from domain.services.applications import (
     rule_checks,
     visible_registration,
 )
+from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
-from domain.services.ownership import certificate_event, completed_event, convert_if_ready, end_right
+from domain.services.ownership import certificate_event, completed_event, end_right
 from domain.services.property_status import property_status_update
+from domain.services.transfer import decide_transfer
 from domain.unit_of_work import UnitOfWork
 
 # Rights a cancellation can aim at; the registrations that record an act (a discharge, a
@@ -223,7 +225,7 @@ async def _complete(
     # An objection or seizure gone may be the last thing a waiting transfer waited for; a
     # cancelled advance notice is a sale withdrawn, never the start of a transfer.
     blocking = target.kind in (RegistrationKind.OBJECTION, RegistrationKind.SEIZURE)
-    transferred = await convert_if_ready(uow, use_case, prop) if blocking else []
+    transferred = await complete_if_ready(uow, use_case, prop) if blocking else []
     await uow.write(*await property_status_update(uow, prop))
     certificate = await complete_with_proof(
         uow,
@@ -305,8 +307,6 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
         )
         if all_signed and registration.kind == RegistrationKind.TRANSFER:
             # A resale's transfer (DESIGN §7): decided at once, or waiting for its payments.
-            from domain.services.transfer import decide_transfer
-
             events += await decide_transfer(uow, use_case, registration, prop)
         elif all_signed:
             assert registration.cancels_id is not None  # every cancellation names its target

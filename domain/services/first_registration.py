@@ -14,8 +14,9 @@ from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKi
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
 from domain.rules import validation
+from domain.services.completion import complete_ready
 from domain.services.context import UseCase
-from domain.services.ownership import Writes, completed_event, completed_registration, convert_ready
+from domain.services.ownership import Writes, completed_event, completed_registration
 
 CHUNK = 50
 
@@ -119,6 +120,6 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
             )
         )
         await writes.flush(uow)
-        transfers = await convert_ready(uow, use_case, properties)
+        transfers = await complete_ready(uow, use_case, properties)
         await uow.record(*writes.events, *transfers)
         await uow.commit()

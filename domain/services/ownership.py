@@ -260,14 +260,8 @@ async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list
 
 
 async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
-    """Transfer every one of these properties whose sale nothing blocks; returns the events.
-    A resale's transfer waiting for its last payment completes here too (DESIGN §7)."""
-    from domain.services.transfer import complete_waiting_transfers  # it builds on this module
-
-    return await _convert_new_homes(uow, use_case, props) + await complete_waiting_transfers(uow, use_case, props)
-
-
-async def _convert_new_homes(uow: UnitOfWork, use_case: UseCase, props: list[Property]) -> list[eventlog.NewEvent]:
+    """Transfer every one of these new homes whose sale nothing blocks; returns the events.
+    Callers go through `domain/services/completion.py`, which also completes resale transfers."""
     sales = await _sales(uow, props)
     ready = await _ready(uow, use_case, sales) if sales else []
     if not ready:
@@ -296,10 +290,6 @@ async def _convert_new_homes(uow: UnitOfWork, use_case: UseCase, props: list[Pro
             await _register_mortgage(uow, use_case, sale, mortgage, advance, parties, next(proof_numbers), writes)
     await writes.flush(uow)
     return writes.events
-
-
-async def convert_if_ready(uow: UnitOfWork, use_case: UseCase, prop: Property) -> list[eventlog.NewEvent]:
-    return await convert_ready(uow, use_case, [prop])
 
 
 async def _transfer(

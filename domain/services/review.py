@@ -39,6 +39,7 @@ from domain.services.applications import (
 from domain.services.context import UseCase
 from domain.services.correction import approve_correction
 from domain.services.ownership import certificate_event, completed_event
+from domain.services.transfer import decide_transfer
 from domain.unit_of_work import UnitOfWork
 
 
@@ -88,8 +89,6 @@ async def decide_registration(use_case: UseCase, registration_id: int, approve: 
             events = await _approve_advance_notice(uow, use_case, registration, prop)
         elif registration.kind == RegistrationKind.TRANSFER:
             # A resale's transfer (DESIGN §7): completes now, or waits for its payments.
-            from domain.services.transfer import decide_transfer
-
             events = await decide_transfer(uow, use_case, registration, prop)
         else:
             events = await approve_correction(uow, use_case, registration, prop)

@@ -8,8 +8,9 @@ from domain.enums import Decider, RegistrationKind, RightStatus, Role
 from domain.errors import DomainError
 from domain.models import Property, Registration
 from domain.rules import validation
+from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
-from domain.services.ownership import completed_event, completed_registration, convert_if_ready, end_right
+from domain.services.ownership import completed_event, completed_registration, end_right
 from domain.services.property_status import property_status_update
 
 
@@ -64,7 +65,7 @@ async def release_seizure(use_case: UseCase, registration_id: int, document_numb
         release = await completed_registration(
             uow, use_case.now(), RegistrationKind.SEIZURE_RELEASE, prop.id, [], [], form, decided_by=Decider.REGISTRAR
         )
-        transferred = await convert_if_ready(uow, use_case, prop)
+        transferred = await complete_if_ready(uow, use_case, prop)
         await uow.write(*await property_status_update(uow, prop))
         await uow.record(completed_event(release, releases=seizure.id, documentNumber=document), *transferred)
         await uow.commit()

@@ -12,9 +12,9 @@ from domain.errors import DomainError, violates_unique
 from domain.models import Contract, ContractBuyer, ContractSeller, Party, Property, TaxRecord
 from domain.rules import deed_tax, validation
 from domain.rules.seller_taxes import seller_taxes
+from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
 from domain.services.homes import homes_owned
-from domain.services.ownership import convert_if_ready
 from domain.services.resale import ownership_holders
 from domain.timeutil import business_date
 
@@ -225,7 +225,7 @@ async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Deci
                 property_id=record.property_id, contract_id=record.contract_id, tax_record_id=record.id
             )
             payload = {"taxRecordId": record.id, "amount": record.amount, "voucherNumber": voucher}
-            transferred = await convert_if_ready(uow, use_case, prop)
+            transferred = await complete_if_ready(uow, use_case, prop)
             await uow.record(eventlog.NewEvent(EventType.TAX_PAID, refs, payload), *transferred)
             await uow.commit()
     except IntegrityError as exc:

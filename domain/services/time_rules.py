@@ -14,8 +14,9 @@ from domain.enums import EventType, RegistrationKind, RightStatus
 from domain.models import Property, Registration
 from domain.rules.objection import OBJECTION_LAPSE_DAYS, objection_lapsed
 from domain.rules.ownership import advance_notice_lapsed, seizure_expired
+from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
-from domain.services.ownership import convert_if_ready, end_right
+from domain.services.ownership import end_right
 from domain.services.property_status import property_status_update
 
 
@@ -81,7 +82,7 @@ async def _lapse(
         refs = eventlog.EventRefs(
             property_id=prop.id, contract_id=registration.contract_id, registration_id=registration.id
         )
-        transferred = await convert_if_ready(uow, use_case, prop) if check_transfer else []
+        transferred = await complete_if_ready(uow, use_case, prop) if check_transfer else []
         await uow.write(*await property_status_update(uow, prop))
         await uow.record(
             eventlog.NewEvent(
