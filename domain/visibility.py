@@ -226,6 +226,59 @@ def filtered(viewer: Viewer | None, query: QuerySet[M]) -> QuerySet[M]:
     return rule(viewer, query) if rule is not None else query
 
 
+# Rows that are visible exactly when the row they belong to is (their rule above is that row's):
+# model -> (its column holding the other row's pk, the other row's model).
+BELONGS_TO: dict[type[Model], tuple[str, type[Model]]] = {
+    FundDeposit: ("contract_id", Contract),
+    FundRefund: ("contract_id", Contract),
+}
+
+
+def seen_by_its_columns(viewer: Viewer | None, row: Model) -> bool:
+    """True when the row's own columns already show that the rule above lets the viewer see
+    it (a public model, a department, or the rule's first condition: the seller's contract, the
+    lender's contract or mortgage, the developer's or supervising bank's permit, the taxpayer's
+    record), with no query; False means only the database can tell (`visible_pks`).
+
+    Payloads show the object a mutation just wrote mostly to the viewer who wrote it, so this
+    spares most of them the query (bench/README.md, sale_pipeline: issue 11's payload rule
+    cost ten queries a sale). Each condition here is one disjunct of that model's rule, so it
+    never shows more than the rule (tests/unit/test_visibility_columns.py checks each)."""
+    if viewer is None:
+        return False
+    model = type(row)
+    if rule_for(model) is None or viewer.sees_everything:
+        return True
+    party = viewer.party_id
+    if party is None:
+        return False
+    if model is Contract:
+        return (viewer.role == Role.DEVELOPER and row.seller_id == party) or (
+            viewer.is_lender and row.lender_id == party
+        )
+    if model is Mortgage:
+        return row.lender_id == party
+    if model is TaxRecord:
+        return row.taxpayer_id == party
+    if model is Permit:
+        return (viewer.role == Role.DEVELOPER and row.developer_id == party) or (
+            viewer.is_lender and row.supervising_bank_id == party
+        )
+    return False
+
+
+async def visible_rows(viewer: Viewer | None, rows: Iterable[Model]) -> list[Model]:
+    """Those of `rows` (one model) the viewer may see, in order: `seen_by_its_columns` first,
+    one query (`visible_pks`) for the rest."""
+    rows = list(rows)
+    unknown = [r for r in rows if not seen_by_its_columns(viewer, r)]
+    if not unknown:
+        return rows
+    visible = await visible_pks(viewer, type(unknown[0]), [r.pk for r in unknown])
+    known = {id(r) for r in rows} - {id(r) for r in unknown if r.pk not in visible}
+    return [r for r in rows if id(r) in known]
+
+
 async def visible_pks(viewer: Viewer | None, model: type[Model], pks: Iterable[int]) -> set[int]:
     """Of these primary keys, those the viewer may see (one query; none for public models)."""
     wanted = list(set(pks))

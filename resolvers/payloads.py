@@ -151,23 +151,31 @@ def user_errors(error: DomainError) -> list[UserError]:
 
 
 N = TypeVar("N")
+OWNER = TypeVar("OWNER")
 
 
 async def shown(info: Info, row: Any, node_type: type[N]) -> N | None:
     """The payload's object if the viewer may see it, else null (the one rule of DESIGN §1)."""
     if row is None:
         return None
-    visible = await visibility.visible_pks(info.context.viewer, type(row), [row.pk])
-    return node_type.from_row(row) if row.pk in visible else None
+    return node_type.from_row(row) if await visibility.visible_rows(info.context.viewer, [row]) else None
 
 
 async def shown_all(info: Info, rows: Iterable[Any], node_type: type[N]) -> list[N]:
     """Those of the payload's objects the viewer may see, in order."""
-    rows = list(rows)
-    if not rows:
-        return []
-    visible = await visibility.visible_pks(info.context.viewer, type(rows[0]), [r.pk for r in rows])
-    return [node_type.from_row(r) for r in rows if r.pk in visible]
+    return [node_type.from_row(r) for r in await visibility.visible_rows(info.context.viewer, rows)]
+
+
+async def shown_with_owner(
+    info: Info, row: Any, node_type: type[N], owner: Any, owner_type: type[OWNER]
+) -> tuple[N | None, OWNER | None]:
+    """A payload's object and the object it belongs to (a deposit and its contract): one
+    check, as the first is visible exactly when the second is (`visibility.BELONGS_TO`)."""
+    column, owner_model = visibility.BELONGS_TO[type(row)]
+    assert type(owner) is owner_model and getattr(row, column) == owner.pk, "the row belongs to another object"
+    if not await visibility.visible_rows(info.context.viewer, [owner]):
+        return None, None
+    return node_type.from_row(row), owner_type.from_row(owner)
 
 
 @strawberry.type

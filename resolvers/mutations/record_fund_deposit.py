@@ -6,7 +6,7 @@ from domain.services.funds import record_fund_deposit
 from resolvers.context import Info
 from resolvers.inputs import RecordFundDepositInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import RecordFundDepositPayload, shown
+from resolvers.payloads import RecordFundDepositPayload, shown_with_owner
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract, FundDeposit
 
@@ -27,6 +27,5 @@ class RecordFundDepositMutation:
 
 async def _built(info: Info, deposit, contract) -> RecordFundDepositPayload:
     # MAINTENANCE is open to any bank: one that may not see the contract learns nothing of it.
-    return RecordFundDepositPayload(
-        deposit=await shown(info, deposit, FundDeposit), contract=await shown(info, contract, Contract)
-    )
+    shown_deposit, shown_contract = await shown_with_owner(info, deposit, FundDeposit, contract, Contract)
+    return RecordFundDepositPayload(deposit=shown_deposit, contract=shown_contract)

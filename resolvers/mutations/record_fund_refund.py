@@ -6,7 +6,7 @@ from domain.services.refunds import record_fund_refund
 from resolvers.context import Info
 from resolvers.inputs import RecordFundRefundInput
 from resolvers.mutations.common import Target, respond
-from resolvers.payloads import RecordFundRefundPayload, shown
+from resolvers.payloads import RecordFundRefundPayload, shown_with_owner
 from resolvers.permissions import signed_in_mutation
 from resolvers.types.contracts import Contract, FundRefund
 
@@ -31,6 +31,5 @@ class RecordFundRefundMutation:
 
 
 async def _built(info: Info, refund, contract) -> RecordFundRefundPayload:
-    return RecordFundRefundPayload(
-        refund=await shown(info, refund, FundRefund), contract=await shown(info, contract, Contract)
-    )
+    shown_refund, shown_contract = await shown_with_owner(info, refund, FundRefund, contract, Contract)
+    return RecordFundRefundPayload(refund=shown_refund, contract=shown_contract)
