@@ -252,15 +252,15 @@ def seen_by_its_columns(viewer: Viewer | None, row: Model) -> bool:
     party = viewer.party_id
     if party is None:
         return False
-    if model is Contract:
+    if isinstance(row, Contract):
         return (viewer.role == Role.DEVELOPER and row.seller_id == party) or (
             viewer.is_lender and row.lender_id == party
         )
-    if model is Mortgage:
-        return row.lender_id == party
-    if model is TaxRecord:
-        return row.taxpayer_id == party
-    if model is Permit:
+    if isinstance(row, Mortgage):
+        return bool(row.lender_id == party)
+    if isinstance(row, TaxRecord):
+        return bool(row.taxpayer_id == party)
+    if isinstance(row, Permit):
         return (viewer.role == Role.DEVELOPER and row.developer_id == party) or (
             viewer.is_lender and row.supervising_bank_id == party
         )
