@@ -2,12 +2,14 @@
 
 Every row comes from the same GraphQL mutations the county's actors send (in-process, each with
 its actor's token), and the population records from the shared-data import, so the demo is
-exactly what the rules would have produced. Two developers and two banks; permit 101 is
-completed and first-registered (homes registered to their buyers, some mortgaged, two seized),
-permit 102 is still selling (homes available, sold, pre-registered, mortgaged in advance,
-seized). Then the stories (STORIES, one function each) play what a registration centre sees
-besides the happy path: an application in review, a sale withdrawn and the home resold,
-objections, a correction. Loading twice changes nothing: a county already there is left as it is.
+exactly what the rules would have produced. Two developers, two banks and the provident fund
+centre; permit 101 is completed and first-registered (homes registered to their buyers, some
+mortgaged, one with a combined loan, two seized), permit 102 is still selling (homes available,
+sold, pre-registered, mortgaged in advance, seized). Then the stories (STORIES, one function each)
+play what a registration centre sees besides the happy path: an application in review, a sale
+withdrawn and the home resold, objections, a correction, a registered home resold, a registered
+home mortgaged twice, a mortgaged home resold with its lender's consent (带押过户). Loading twice
+changes nothing: a county already there is left as it is.
 """
 
 from __future__ import annotations
@@ -44,12 +46,15 @@ DEVELOPER = _credit_code("91411528MA90D3M01")
 OTHER_DEVELOPER = _credit_code("91411528MA90D3M02")
 BANK = _credit_code("91411500MA90D3M03")
 OTHER_BANK = _credit_code("91411500MA90D3M04")
+PROVIDENT_FUND = _credit_code("12411500MA90D3M05")
 ORGANIZATIONS = [
     (DEVELOPER, "息县新园置业有限公司"),
     (OTHER_DEVELOPER, "淮河房地产开发有限公司"),
     (BANK, "息县农村商业银行"),
     (OTHER_BANK, "中国建设银行息县支行"),
+    (PROVIDENT_FUND, "信阳市住房公积金管理中心"),
 ]
+ROLES = {BANK: Role.BANK, OTHER_BANK: Role.BANK, PROVIDENT_FUND: Role.PROVIDENT_FUND}
 PERMITS = [
     ("息预售字(2026)第101号", DEVELOPER, "新园小区", 24),
     ("息预售字(2026)第102号", OTHER_DEVELOPER, "淮河花园", 26),
@@ -76,7 +81,7 @@ GIVEN = [
 ]
 AREAS = [Decimal("89.50"), Decimal("112.30"), Decimal("128.00"), Decimal("143.60")]
 PRICE_PER_M2 = Decimal("5200")
-PEOPLE = 40  # buyers listed, before their spouses are added
+PEOPLE = 43  # buyers listed, before their spouses are added
 # The first households buy on permits 101 and 102; the rest are the stories' (STORIES).
 BASE_HOUSEHOLDS = 36
 
@@ -166,7 +171,7 @@ class County:
         return self.token("TAX", Role.TAX)
 
     def organization(self, id_number: str) -> str:
-        role = Role.BANK if id_number in (BANK, OTHER_BANK) else Role.DEVELOPER
+        role = ROLES.get(id_number, Role.DEVELOPER)
         return self.token(f"{role.value} {dict(ORGANIZATIONS)[id_number]}", role, id_number, ["ca"])
 
     def person(self, buyer: Buyer) -> str:
@@ -255,9 +260,11 @@ class County:
         lender: str | None,
         submit: bool = True,
         refusing: Buyer | None = None,
+        lenders: list[str] | None = None,
     ) -> tuple[dict, dict]:
         """Draft, sign, fund and file a contract; each buyer then answers the inquiry and signs the
-        advance notice application (`refusing` answers "no" to delivery with the certificate)."""
+        advance notice application (`refusing` answers "no" to delivery with the certificate).
+        `lenders` (a bank, then the provident fund centre) makes it a combined loan (组合贷)."""
         price = (Decimal(home["buildingArea"]) * PRICE_PER_M2).quantize(Decimal("1.00"))
         down = (price * Decimal("0.30")).quantize(Decimal("1.00"))
         drafted = await self.mutate(
@@ -268,8 +275,9 @@ class County:
                 "price": str(price),
                 "downPayment": str(down),
                 "deliveryWithCertificate": True,
-                "paymentMethod": "COMMERCIAL_LOAN" if lender else "FULL_PAYMENT",
+                "paymentMethod": "COMBINED_LOAN" if lenders else "COMMERCIAL_LOAN" if lender else "FULL_PAYMENT",
                 "lenderIdNumber": lender,
+                "lenders": lenders,
             },
             f"contract {{ {CONTRACT} }}",
             self.organization(developer),
@@ -340,17 +348,78 @@ class County:
             self.organization(lender),
         )
 
-    async def pay_tax(self, contract: dict) -> None:
-        assessed = await self.mutate(
-            "assessDeedTax", {"contractId": contract["id"]}, "taxRecords { id amount }", self.tax
-        )
+    async def pay_tax(self, contract: dict, assessment: str = "assessDeedTax") -> None:
+        assessed = await self.mutate(assessment, {"contractId": contract["id"]}, "taxRecords { id amount }", self.tax)
         for record in assessed["taxRecords"]:
+            if record["amount"] == "0.00":
+                continue  # nothing to pay (an exemption)
             await self.mutate(
                 "recordTaxPayment",
                 {"taxRecordId": record["id"], "amount": record["amount"], "voucherNumber": f"税票{record['id'][-6:]}"},
                 "taxRecord { status }",
                 self.tax,
             )
+
+    async def resale(
+        self, home: dict, sellers: list[Buyer], people: list[Buyer], price: Decimal, lender: str | None = None
+    ) -> dict:
+        """A resale (存量房买卖) drafted by the first seller and signed by every seller and buyer."""
+        down = price if lender is None else (price * Decimal("0.30")).quantize(Decimal("1.00"))
+        drafted = await self.mutate(
+            "draftContract",
+            {
+                "propertyId": home["id"],
+                "buyers": [{"idNumber": p.id_number, "name": p.name} for p in people],
+                "price": str(price),
+                "downPayment": str(down),
+                "deliveryWithCertificate": True,
+                "paymentMethod": "COMMERCIAL_LOAN" if lender else "FULL_PAYMENT",
+                "lenderIdNumber": lender,
+            },
+            f"contract {{ {CONTRACT} }}",
+            self.person(sellers[0]),
+        )
+        contract = drafted["contract"]
+        for person in [*sellers, *people]:
+            await self.mutate(
+                "signContract",
+                {"contractId": contract["id"], "documentHash": contract["documentHash"]},
+                "contract { id }",
+                self.person(person),
+            )
+        return contract
+
+    async def transfer(self, contract: dict, sellers: list[Buyer], people: list[Buyer]) -> dict:
+        """The buyer's deed tax and the sellers' taxes paid, then the transfer registration (转移登记)
+        applied for by the first buyer and signed by every buyer and seller: completed at once."""
+        await self.pay_tax(contract)
+        await self.pay_tax(contract, "assessSellerTaxes")
+        applied = await self.mutate(
+            "applyTransferRegistration",
+            {"contractId": contract["id"]},
+            "registration { id documentHash }",
+            self.person(people[0]),
+        )
+        registration = applied["registration"]
+        for person in [*people, *sellers]:
+            signed = await self.mutate(
+                "signRegistration",
+                {"registrationId": registration["id"], "documentHash": registration["documentHash"]},
+                "registration { id status }",
+                self.person(person),
+            )
+        if signed["registration"]["status"] != "COMPLETED":
+            raise DemoError(f"transfer of {contract['id']}: {signed['registration']['status']}")
+        return signed["registration"]
+
+    async def owners(self, home: dict) -> list[str]:
+        """The Party IDs of the home's owners, as the registrar reads them."""
+        data = await self.query(
+            "query($id: ID!) { node(id: $id) { ... on Property { owners { id } } } }",
+            {"id": home["id"]},
+            self.registrar,
+        )
+        return [owner["id"] for owner in data["node"]["owners"]]
 
     async def seize(self, home: dict, number: int) -> None:
         await self.mutate(
@@ -391,6 +460,7 @@ async def build(county: County) -> dict[str, int]:
     second = await county.permit(second_number, second_dev, second_project, second_units, 1 + first_units)
     buyers_of = iter(households[:BASE_HOUSEHOLDS])
     seizures = itertools.count(201)
+    demo = Demo(first, second, households, first_dev, second_dev, seizures)
 
     # Permit 101: twenty homes sold, taxed and pre-registered (eight with a loan), then completed
     # and first-registered, which transfers each to its buyers; two of them are seized later.
@@ -401,6 +471,8 @@ async def build(county: County) -> dict[str, int]:
         if lender:
             await county.mortgage(contract, household, lender, Decimal(home["buildingArea"]) * PRICE_PER_M2)
         await county.pay_tax(contract)
+    for story in BEFORE_COMPLETION:
+        await story(county, demo)
     await county.mutate(
         "recordCompletionAcceptance",
         {"permitId": first[0]["permit"], "acceptanceNumber": "息竣备2026-101"},
@@ -424,7 +496,6 @@ async def build(county: County) -> dict[str, int]:
     for home in second[24:26]:
         await county.seize(home, next(seizures))
 
-    demo = Demo(first, second, households, first_dev, second_dev, seizures)
     for story in STORIES:
         await story(county, demo)
     return {"homes": first_units + second_units, "organizations": len(ORGANIZATIONS), "people": len(people)}
@@ -438,6 +509,7 @@ class Demo:
     """What the stories play on: the homes of each permit, in order, and the households."""
 
     first: list[dict]  # permit 101: 0-19 registered to buyers (0-7 mortgaged, 18-19 seized), 20-23 the developer's
+    # (until a story sells one: BEFORE_COMPLETION stories play before the first registration)
     second: list[dict]  # permit 102: 0-9 available, 10-15 sold, 16-25 pre-registered (16-19 advance mortgage)
     households: list[list[Buyer]]
     first_developer: str
@@ -563,14 +635,120 @@ async def correction_story(county: County, demo: Demo) -> None:
     )
 
 
-# Issue 13's stories (DESIGN §7). Issue 14's (a resale of a registered home, a mortgage of a
-# registered home, a combined loan) are added here, one function each, taking
-# demo.household(4) onwards (raise PEOPLE for more) and homes no story above uses.
-STORIES: list[Callable[[County, Demo], Awaitable[None]]] = [
+async def combined_loan_story(county: County, demo: Demo) -> None:
+    """组合贷: a household buys home 101-21 with a combined loan, the bank's part first and the
+    provident fund centre's after it; both advance mortgages become mortgages in force (priority
+    1 and 2) at the first registration, which transfers the home to its buyers."""
+    home, household = demo.first[20], demo.household(5)
+    contract, _ = await county.sale(home, demo.first_developer, household, None, lenders=[BANK, PROVIDENT_FUND])
+    price = Decimal(home["buildingArea"]) * PRICE_PER_M2
+    mortgages = []
+    for lender, part in ((BANK, Decimal("0.40")), (PROVIDENT_FUND, Decimal("0.30"))):
+        approved = await county.mutate(
+            "approveMortgage",
+            {
+                "contractId": contract["id"],
+                "principal": str((price * part).quantize(Decimal("1.00"))),
+                "termMonths": 360,
+            },
+            "mortgage { id }",
+            county.organization(lender),
+        )
+        mortgages.append((approved["mortgage"]["id"], lender))
+    for mortgage, _ in mortgages:
+        for person in household:
+            await county.mutate("signMortgage", {"mortgageId": mortgage}, "mortgage { id }", county.person(person))
+    for mortgage, lender in mortgages:
+        await county.mutate(
+            "applyAdvanceMortgageRegistration",
+            {"mortgageId": mortgage},
+            "registration { id }",
+            county.organization(lender),
+        )
+    await county.pay_tax(contract)
+
+
+async def resale_story(county: County, demo: Demo) -> None:
+    """存量房转移登记: the owners of home 101-9 resell it to another household for full payment; the
+    buyer's deed tax and the sellers' taxes are paid and the transfer completes: the buyers own
+    the home, the sellers' ownership is HISTORIC and its certificate SUPERSEDED."""
+    home, sellers, household = demo.first[8], demo.households[8], demo.household(4)
+    price = (Decimal(home["buildingArea"]) * PRICE_PER_M2 * Decimal("1.15")).quantize(Decimal("1.00"))
+    contract = await county.resale(home, sellers, household, price)
+    await county.mutate("fileContract", {"contractId": contract["id"]}, "contract { id }", county.person(sellers[0]))
+    await county.transfer(contract, sellers, household)
+
+
+async def registered_home_mortgage_story(county: County, demo: Demo) -> None:
+    """抵押权登记: the owners of home 101-14 mortgage it to the bank (priority 1), then borrow again
+    from the other bank on the same home (priority 2); each registration is decided at once."""
+    home, owners = demo.first[13], demo.households[13]
+    borrowers = await county.owners(home)
+    for lender, principal in ((BANK, "300000.00"), (OTHER_BANK, "120000.00")):
+        approved = await county.mutate(
+            "approveMortgage",
+            {"propertyId": home["id"], "borrowers": borrowers, "principal": principal, "termMonths": 120},
+            "mortgage { id }",
+            county.organization(lender),
+        )
+        mortgage = approved["mortgage"]["id"]
+        for person in owners:
+            await county.mutate("signMortgage", {"mortgageId": mortgage}, "mortgage { id }", county.person(person))
+        await county.mutate(
+            "applyMortgageRegistration", {"mortgageId": mortgage}, "registration { id }", county.organization(lender)
+        )
+
+
+async def transfer_with_mortgage_story(county: County, demo: Demo) -> None:
+    """带押过户: the owners of home 101-1, mortgaged to the bank, resell it; the bank consents to the
+    transfer, the buyer borrows from the other bank, and the transfer completes with the bank's
+    mortgage still in force (priority 1) and the buyer's registered after it (priority 2)."""
+    home, sellers, household = demo.first[0], demo.households[0], demo.household(6)
+    data = await county.query(
+        "query($id: ID!) { node(id: $id) { ... on Property { mortgages { edges { node { id status } } } } } }",
+        {"id": home["id"]},
+        county.organization(BANK),
+    )
+    [old] = [e["node"]["id"] for e in data["node"]["mortgages"]["edges"] if e["node"]["status"] == "REGISTERED"]
+    price = (Decimal(home["buildingArea"]) * PRICE_PER_M2 * Decimal("1.10")).quantize(Decimal("1.00"))
+    contract = await county.resale(home, sellers, household, price, lender=OTHER_BANK)
+    await county.mutate(
+        "consentToTransfer",
+        {"mortgageId": old, "contractId": contract["id"]},
+        "mortgage { id }",
+        county.organization(BANK),
+    )
+    await county.mutate("fileContract", {"contractId": contract["id"]}, "contract { id }", county.person(sellers[0]))
+    approved = await county.mutate(
+        "approveMortgage",
+        {
+            "contractId": contract["id"],
+            "principal": str((price * Decimal("0.70")).quantize(Decimal("1.00"))),
+            "termMonths": 240,
+        },
+        "mortgage { id }",
+        county.organization(OTHER_BANK),
+    )
+    for person in household:
+        await county.mutate(
+            "signMortgage", {"mortgageId": approved["mortgage"]["id"]}, "mortgage { id }", county.person(person)
+        )
+    await county.transfer(contract, sellers, household)
+
+
+Story = Callable[[County, Demo], Awaitable[None]]
+# Sales of permit 101 still to be made when its building is completed and first-registered.
+BEFORE_COMPLETION: list[Story] = [combined_loan_story]
+# Issue 13's stories (DESIGN §7), then issue 14's. A new story takes the next demo.household(n)
+# (now 7; raise PEOPLE for more) and homes no story above uses.
+STORIES: list[Story] = [
     in_review_story,
     withdrawal_story,
     objection_stories,
     correction_story,
+    resale_story,
+    registered_home_mortgage_story,
+    transfer_with_mortgage_story,
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from tortoise import Tortoise, connections
 
 from api.app import create_app
-from api.demo import ORGANIZATIONS, PERMITS, County, DemoError, load
+from api.demo import BANK, ORGANIZATIONS, OTHER_BANK, PERMITS, PROVIDENT_FUND, County, DemoError, load
 from domain.models import APP_LABEL
 
 
@@ -34,17 +34,20 @@ async def test_the_demo_county_has_every_state_and_a_second_run_changes_nothing(
     assert homes == {"AVAILABLE": 8, "SOLD": 7, "PRE_REGISTERED": 11, "REGISTERED": 24}
     assert sum(homes.values()) == sum(units for *_, units in PERMITS) == 50
     in_force = await _count("SELECT kind, COUNT(*) FROM registration WHERE right_status = 'IN_FORCE' GROUP BY kind")
-    assert in_force["MORTGAGE"] == 8 and in_force["ADVANCE_MORTGAGE"] == 4  # mortgaged: registered and in advance
-    assert in_force["SEIZURE"] == 4 and in_force["TRANSFER"] == 20 and in_force["ADVANCE_NOTICE"] == 11
+    # Mortgaged: 8 new homes, a combined loan's 2, a registered home's 2, a resale's new loan; 4 in advance.
+    assert in_force["MORTGAGE"] == 13 and in_force["ADVANCE_MORTGAGE"] == 4
+    assert in_force["SEIZURE"] == 4 and in_force["TRANSFER"] == 21 and in_force["ADVANCE_NOTICE"] == 11
     people = await _count("SELECT marital_status, COUNT(*) FROM shared_person GROUP BY marital_status")
     assert people["MARRIED"] > 0 and people["SINGLE"] > 0
 
     await _issue_13_states_as_their_users_see_them(gql, county)
+    await _issue_14_states_as_their_users_see_them(gql, county)
 
     # A token for each actor, each accepted by the API as that actor.
     labels = set(county.tokens)
     assert {"REGISTRAR", "HOUSING", "TAX"} <= labels
     assert sum(label.startswith("BANK ") for label in labels) == 2
+    assert sum(label.startswith("PROVIDENT_FUND ") for label in labels) == 1
     assert sum(label.startswith("DEVELOPER ") for label in labels) == 2
     assert sum(label.startswith("BUYER ") for label in labels) > 30
     for label, bearer in county.tokens.items():
@@ -136,13 +139,115 @@ async def _issue_13_states_as_their_users_see_them(gql, county) -> None:
     # A corrected home: the correction approved, the old ownership HISTORIC and its certificate SUPERSEDED.
     [correction] = await _registrations(gql, county, kind="CORRECTION")
     assert correction["status"] == "COMPLETED"
-    [old] = [t for t in await _registrations(gql, county, kind="TRANSFER") if t["rightStatus"] == "HISTORIC"]
+    [old] = [
+        t
+        for t in await _registrations(gql, county, kind="TRANSFER")
+        if t["rightStatus"] == "HISTORIC" and t["property"]["id"] == correction["property"]["id"]
+    ]
     assert old["certificate"]["status"] == "SUPERSEDED" and old["convertedTo"]["rightStatus"] == "IN_FORCE"
     anonymous = await _verify(gql, old["certificate"])
     assert (anonymous["valid"], anonymous["status"]) == (True, "SUPERSEDED")
     assert (await _verify(gql, old["certificate"], bearer=county.registrar))["supersededBy"] == {
         "number": old["convertedTo"]["certificate"]["number"]
     }
+
+
+HOME = """query($id: ID!) { node(id: $id) { ... on Property { status owners { idNumber }
+  registrations(first: 50) { edges { node { kind status rightStatus priority certificate { status } } } } } } }"""
+MORTGAGES = """{ mortgages(first: 100) { edges { node {
+  id status priority principal property { id } contract { id kind paymentMethod }
+  registrations { kind rightStatus priority } } } } }"""
+
+
+async def _mortgages(gql, bearer: str) -> list[dict]:
+    """A lender's own loans, as its staff list them."""
+    return [e["node"] for e in (await gql.data(MORTGAGES, bearer=bearer))["mortgages"]["edges"]]
+
+
+async def _home(gql, county, property_id: str) -> dict:
+    return (await gql.data(HOME, {"id": property_id}, bearer=county.registrar))["node"]
+
+
+def _rights(home: dict, kind: str) -> list[tuple]:
+    return sorted(
+        (r["rightStatus"], r["status"], r["priority"], (r["certificate"] or {}).get("status"))
+        for r in (e["node"] for e in home["registrations"]["edges"])
+        if r["kind"] == kind
+    )
+
+
+async def _issue_14_states_as_their_users_see_them(gql, county) -> None:
+    bank, other_bank = county.organization(BANK), county.organization(OTHER_BANK)
+    fund = county.organization(PROVIDENT_FUND)
+
+    # Two resales filed and transferred, each with the buyer's deed tax and the sellers' taxes paid.
+    filed = await gql.data(
+        """{ contracts(first: 100, filter: {status: FILED}) { edges { node {
+             id kind paymentMethod buyers { party { idNumber } } property { id }
+             taxRecords { kind amount status } } } } }""",
+        bearer=county.housing,
+    )
+    resales = [e["node"] for e in filed["contracts"]["edges"] if e["node"]["kind"] == "RESALE"]
+    assert sorted(r["paymentMethod"] for r in resales) == ["COMMERCIAL_LOAN", "FULL_PAYMENT"]
+    for resale in resales:
+        kinds = {t["kind"] for t in resale["taxRecords"]}
+        assert "DEED_TAX" in kinds and len(kinds) > 1  # the buyer's deed tax and the sellers' taxes
+        assert all(t["status"] == "PAID" or t["amount"] == "0.00" for t in resale["taxRecords"])
+        home = await _home(gql, county, resale["property"]["id"])
+        assert home["status"] == "REGISTERED"
+        assert sorted(o["idNumber"] for o in home["owners"]) == sorted(b["party"]["idNumber"] for b in resale["buyers"])
+        # The buyers' transfer completed and in force; the sellers' HISTORIC, its certificate SUPERSEDED.
+        assert _rights(home, "TRANSFER") == [
+            ("HISTORIC", "COMPLETED", None, "SUPERSEDED"),
+            ("IN_FORCE", "COMPLETED", None, "CURRENT"),
+        ]
+    [plain] = [r for r in resales if r["paymentMethod"] == "FULL_PAYMENT"]
+    assert _rights(await _home(gql, county, plain["property"]["id"]), "MORTGAGE") == []
+
+    # 带押过户: the bank consented, its mortgage stays first; the buyer's loan from the other bank is second.
+    [with_loan] = [r for r in resales if r["paymentMethod"] == "COMMERCIAL_LOAN"]
+    on_it = with_loan["property"]["id"]
+    [kept] = [m for m in await _mortgages(gql, bank) if m["property"]["id"] == on_it]
+    [new] = [m for m in await _mortgages(gql, other_bank) if m["property"]["id"] == on_it]
+    assert (kept["status"], kept["priority"], kept["contract"]["kind"]) == ("REGISTERED", 1, "NEW_HOME")
+    assert (new["status"], new["priority"], new["contract"]["id"]) == ("REGISTERED", 2, with_loan["id"])
+    assert [(r["kind"], r["rightStatus"], r["priority"]) for r in new["registrations"]] == [("MORTGAGE", "IN_FORCE", 2)]
+    assert [s[:3] for s in _rights(await _home(gql, county, on_it), "MORTGAGE")] == [
+        ("IN_FORCE", "COMPLETED", 1),
+        ("IN_FORCE", "COMPLETED", 2),
+    ]
+
+    # A registered home mortgaged by its owners (no contract): the bank's first, the other bank's second.
+    [first] = [m for m in await _mortgages(gql, bank) if m["contract"] is None]
+    [second] = [m for m in await _mortgages(gql, other_bank) if m["contract"] is None]
+    assert first["property"]["id"] == second["property"]["id"]
+    assert (first["status"], first["priority"], second["status"], second["priority"]) == (
+        "REGISTERED",
+        1,
+        "REGISTERED",
+        2,
+    )
+    for mortgage in (first, second):
+        assert [(r["kind"], r["rightStatus"]) for r in mortgage["registrations"]] == [("MORTGAGE", "IN_FORCE")]
+
+    # A combined loan: the fund centre's part after the bank's, both advance mortgages converted.
+    [fund_part] = await _mortgages(gql, fund)
+    assert fund_part["contract"]["paymentMethod"] == "COMBINED_LOAN"
+    [bank_part] = [
+        m for m in await _mortgages(gql, bank) if (m["contract"] or {}).get("id") == fund_part["contract"]["id"]
+    ]
+    for mortgage, priority in ((bank_part, 1), (fund_part, 2)):
+        assert (mortgage["status"], mortgage["priority"]) == ("REGISTERED", priority)
+        assert sorted((r["kind"], r["rightStatus"]) for r in mortgage["registrations"]) == [
+            ("ADVANCE_MORTGAGE", "HISTORIC"),
+            ("MORTGAGE", "IN_FORCE"),
+        ]
+    combined = await _home(gql, county, fund_part["property"]["id"])
+    assert combined["status"] == "REGISTERED" and len(combined["owners"]) >= 1
+    assert [s[:3] for s in _rights(combined, "MORTGAGE")] == [
+        ("IN_FORCE", "COMPLETED", 1),
+        ("IN_FORCE", "COMPLETED", 2),
+    ]
 
 
 async def test_the_demo_refuses_a_database_with_only_part_of_it(db, settings):
