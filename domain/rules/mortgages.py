@@ -104,3 +104,28 @@ def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainErr
     if facts.objection_in_force:
         return DomainError("ENCUMBERED", "an objection (异议登记) is in force on the property")
     return None
+
+
+@dataclass(frozen=True)
+class BuyersLoan:
+    """A loan approved on a resale contract (status APPROVED), as the transfer's decision reads it."""
+
+    mortgage_id: int
+    lender_id: int
+    borrowers: tuple[int, ...]
+    signers: frozenset[int]
+
+    @property
+    def fully_signed(self) -> bool:
+        return bool(self.borrowers) and set(self.borrowers) <= self.signers
+
+
+def loans_registered_with_transfer(loans: Iterable[BuyersLoan], lenders: Sequence[int]) -> list[BuyersLoan]:
+    """The buyers' loans a resale transfer registers in its own decision (带押过户, 组合贷), in the
+    order they are registered and so rank: every approved loan signed by all its borrowers, in
+    the order of the contract's lenders (`Contract.lenders`: the bank, then the provident fund
+    of a combined loan), then by approval. The order is the contract's, not the race between
+    the lenders' approvals. A loan not fully signed is left APPROVED."""
+    position = {lender: i for i, lender in enumerate(lenders)}
+    chosen = [loan for loan in loans if loan.fully_signed]
+    return sorted(chosen, key=lambda loan: (position.get(loan.lender_id, len(position)), loan.mortgage_id))
