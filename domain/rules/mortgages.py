@@ -74,12 +74,15 @@ def borrowers_refusal(borrowers: Sequence[int], holders: Sequence[int]) -> Domai
 @dataclass(frozen=True)
 class MortgageRegistrationFacts:
     status: MortgageStatus
-    on_contract: bool
+    on_contract: bool  # a loan on a NEW_HOME contract (it registers as an advance mortgage)
     borrowers: frozenset[int]
     signers: frozenset[int]
     holders: frozenset[int]
     seizure_in_force: bool
     objection_in_force: bool
+    # A buyers' loan on a RESALE contract: registered with the transfer when signed in time, else
+    # by its lender once the buyers hold the home.
+    on_resale: bool = False
 
 
 def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainError | None:
@@ -95,6 +98,12 @@ def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainErr
     missing = facts.borrowers - facts.signers
     if missing:
         return DomainError("SIGNATURES_MISSING", f"{len(missing)} borrower(s) have not signed the mortgage")
+    if facts.on_resale and not (facts.holders and facts.borrowers <= facts.holders):
+        return DomainError(
+            "INVALID_STATE",
+            "a loan on a resale registers with its transfer, or once the buyers hold the home",
+            ["input", "mortgageId"],
+        )
     if not facts.holders or not facts.borrowers <= facts.holders:
         return DomainError(
             "INVALID_STATE", "the borrowers no longer hold the ownership in force", ["input", "mortgageId"]

@@ -423,7 +423,8 @@ async def _register_buyers_loans(
     """The buyers' own loans approved on the resale and signed by every borrower are registered
     in the same decision as the transfer: MORTGAGE rights after those in force (带押过户: the old
     one stays first), every one of a combined loan (组合贷) in the order of the contract's lenders
-    (domain/rules/mortgages.py). A loan not signed by all its borrowers stays APPROVED."""
+    (domain/rules/mortgages.py). A loan not signed by all its borrowers stays APPROVED: its lender
+    registers it with applyMortgageRegistration once they sign."""
     approved = (
         await Mortgage.filter(contract_id=contract.id, status=MortgageStatus.APPROVED).using_db(uow.conn).order_by("id")
     )

@@ -114,6 +114,9 @@ async def test_a_loan_not_signed_by_every_borrower_stays_approved(life):
         life.unit["id"], [life.actors.zhang], {ids.WANG_WU: life.actors.wang}, **COMBINED
     )
     bank, fund = await _approved(life, contract, sign=(True, False))  # the fund, approved first, unsigned
+    # Before the transfer a resale's loan does not register on its own: the sellers still hold the home.
+    early = await life.register_home_mortgage(bank["id"], life.actors.other_bank)
+    assert [(e["code"], e["field"]) for e in early["userErrors"]] == [("INVALID_STATE", ["input", "mortgageId"])]
 
     await _transferred(life, contract)
     registered = await life.mortgage(bank["id"], life.actors.other_bank)
@@ -122,3 +125,26 @@ async def test_a_loan_not_signed_by_every_borrower_stays_approved(life):
     assert (unsigned["status"], unsigned["registrations"]) == ("APPROVED", [])
     assert unsigned["priority"] == 2  # the rank it would take if registered now
     assert (await Mortgage.get(id=_db_id(fund["id"]))).status == "APPROVED"
+
+    # Signed later, the fund registers it itself: after the bank's, second.
+    assert [e["code"] for e in (await life.register_home_mortgage(fund["id"], life.fund))["userErrors"]] == [
+        "SIGNATURES_MISSING"
+    ]
+    assert (await life.sign_mortgage(fund["id"], life.actors.wang))["userErrors"] == []
+    assert [
+        e["code"] for e in (await life.register_home_mortgage(fund["id"], life.actors.other_bank))["userErrors"]
+    ] in (
+        ["FORBIDDEN"],
+        ["NOT_FOUND"],
+    )
+    applied = await life.register_home_mortgage(fund["id"], life.fund)
+    assert applied["userErrors"] == [], applied
+    right = applied["registration"]
+    assert (right["kind"], right["status"], right["rightStatus"], right["priority"]) == (
+        "MORTGAGE",
+        "COMPLETED",
+        "IN_FORCE",
+        2,
+    )
+    assert right["mortgage"]["status"] == "REGISTERED" and right["certificate"]["kind"] == "REGISTRATION_PROOF"
+    assert (await life.mortgage(bank["id"], life.actors.other_bank))["priority"] == 1

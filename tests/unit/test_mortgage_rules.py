@@ -96,6 +96,16 @@ def test_a_signed_loan_on_a_free_home_registers():
     assert mortgage_registration_refusal(_facts()) is None
 
 
+def test_a_buyers_loan_on_a_resale_registers_once_the_buyers_hold_the_home():
+    # Left out of the transfer's decision (not signed then), it registers afterwards like a home loan.
+    assert mortgage_registration_refusal(_facts(on_resale=True)) is None
+    before = mortgage_registration_refusal(_facts(on_resale=True, holders=frozenset({7})))
+    assert before is not None and (before.code, before.field) == ("INVALID_STATE", ["input", "mortgageId"])
+    assert "with its transfer" in before.message
+    unsigned = mortgage_registration_refusal(_facts(on_resale=True, signers=frozenset({1})))
+    assert unsigned is not None and unsigned.code == "SIGNATURES_MISSING"
+
+
 # ---- the buyers' loans a resale transfer registers with it (combined loans, 带押过户)
 
 BANK, FUND, OTHER = 901, 902, 903
