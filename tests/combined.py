@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from tests import ids
+from tests.changes import ERRORS
+from tests.resale import Resale
 from tests.story import CONTRACT_FIELDS, Actors, Life
 from tests.support import GraphQLClient, token
 
 PROVIDENT_FUND_NAME = "信阳市住房公积金管理中心"
 LENDERS = [ids.BANK, ids.PROVIDENT_FUND]
+HOME_MORTGAGE_FIELDS = (
+    "id status principal termMonths priority lender { idNumber } borrowers { idNumber } "
+    "registrations { kind rightStatus number priority certificate { kind number contentHash } }"
+)
 
 
 class CombinedLife(Life):
@@ -75,3 +81,72 @@ class CombinedLife(Life):
             applied = await self.advance_mortgage(mortgage["id"], bearer=bearer)
             assert applied["userErrors"] == [], applied
         return bank["mortgage"], fund["mortgage"]
+
+
+class CombinedResale(Resale):
+    """`Resale` with the provident fund centre registered, its token, and the lender's steps of a
+    mortgaged home's resale: a loan to the owners of a registered home, its registration, and the
+    consent to a transfer with the mortgage (带押过户)."""
+
+    def __init__(self, client: GraphQLClient, actors: Actors | None = None) -> None:
+        super().__init__(client, actors)
+        self.fund = token("PROVIDENT_FUND", ids.PROVIDENT_FUND, ["ca"])
+
+    async def register_organizations(self) -> None:
+        await super().register_organizations()
+        payload = await self.call(
+            "mutation($input: RegisterOrganizationInput!) {"
+            " registerOrganization(input: $input) { userErrors { code } } }",
+            "registerOrganization",
+            {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
+            self.actors.registrar,
+        )
+        assert payload["userErrors"] == [], payload
+
+    async def approve_home_loan(
+        self, property_id: str, borrowers: list[str], principal: str, bearer: str, term: int = 120
+    ) -> dict:
+        return await self.call(
+            f"""mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{
+                 mortgage {{ {HOME_MORTGAGE_FIELDS} }} {ERRORS} }} }}""",
+            "approveMortgage",
+            {"propertyId": property_id, "borrowers": borrowers, "principal": principal, "termMonths": term},
+            bearer,
+        )
+
+    async def approve_resale_loan(self, contract_id: str, principal: str, bearer: str, term: int = 240) -> dict:
+        return await self.call(
+            f"""mutation($input: ApproveMortgageInput!) {{ approveMortgage(input: $input) {{
+                 mortgage {{ {HOME_MORTGAGE_FIELDS} }} {ERRORS} }} }}""",
+            "approveMortgage",
+            {"contractId": contract_id, "principal": principal, "termMonths": term},
+            bearer,
+        )
+
+    async def register_home_mortgage(self, mortgage_id: str, bearer: str) -> dict:
+        return await self.call(
+            f"""mutation($input: ApplyMortgageRegistrationInput!) {{ applyMortgageRegistration(input: $input) {{
+                 registration {{ id kind status rightStatus number priority
+                   certificate {{ kind number contentHash }} mortgage {{ id status priority }} }} {ERRORS} }} }}""",
+            "applyMortgageRegistration",
+            {"mortgageId": mortgage_id},
+            bearer,
+        )
+
+    async def consent(self, mortgage_id: str, contract_id: str, bearer: str) -> dict:
+        return await self.call(
+            f"""mutation($input: ConsentToTransferInput!) {{ consentToTransfer(input: $input) {{
+                 mortgage {{ id status priority }} {ERRORS} }} }}""",
+            "consentToTransfer",
+            {"mortgageId": mortgage_id, "contractId": contract_id},
+            bearer,
+        )
+
+    async def mortgage(self, mortgage_id: str, bearer: str) -> dict | None:
+        """The mortgage as `bearer` may read it (None: not theirs to see)."""
+        data = await self.client.data(
+            f"query($id: ID!) {{ node(id: $id) {{ ... on Mortgage {{ {HOME_MORTGAGE_FIELDS} }} }} }}",
+            {"id": mortgage_id},
+            bearer=bearer,
+        )
+        return data["node"]

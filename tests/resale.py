@@ -55,6 +55,7 @@ class Resale(Changes):
         escrow: tuple[str, str] | None = None,
         payment_method: str = "FULL_PAYMENT",
         lender: str | None = None,
+        lenders: list[str] | None = None,
     ) -> dict:
         input = {
             "propertyId": property_id,
@@ -67,6 +68,8 @@ class Resale(Changes):
         }
         if escrow is not None:
             input["escrowBankIdNumber"], input["escrowAmount"] = escrow
+        if lenders is not None:  # a combined loan (组合贷): the bank and the provident fund centre
+            input["lenders"] = lenders
         return await self.call(
             f"""mutation($input: DraftContractInput!) {{ draftContract(input: $input) {{
                  contract {{ {RESALE_FIELDS} }} {ERRORS} }} }}""",
@@ -122,10 +125,19 @@ class Resale(Changes):
 
     # ------------------------------------------------------------ composite steps
 
-    async def signed_resale(self, property_id: str, sellers: list[str], buyers: dict[str, str], **draft) -> dict:
-        """Drafted by the first seller, signed by every seller and buyer (face)."""
+    async def signed_resale(
+        self,
+        property_id: str,
+        sellers: list[str],
+        buyers: dict[str, str],
+        names: dict[str, str] | None = None,
+        **draft,
+    ) -> dict:
+        """Drafted by the first seller, signed by every seller and buyer (face); `names` gives the
+        buyers' names where tests.story.BUYERS does not."""
+        names = {**BUYERS, **(names or {})}
         drafted = await self.draft_resale(
-            property_id, sellers[0], buyers=[{"idNumber": n, "name": BUYERS[n]} for n in buyers], **draft
+            property_id, sellers[0], buyers=[{"idNumber": n, "name": names[n]} for n in buyers], **draft
         )
         assert drafted["userErrors"] == [], drafted
         contract = drafted["contract"]

@@ -74,12 +74,15 @@ def borrowers_refusal(borrowers: Sequence[int], holders: Sequence[int]) -> Domai
 @dataclass(frozen=True)
 class MortgageRegistrationFacts:
     status: MortgageStatus
-    on_contract: bool
+    on_contract: bool  # a loan on a NEW_HOME contract (it registers as an advance mortgage)
     borrowers: frozenset[int]
     signers: frozenset[int]
     holders: frozenset[int]
     seizure_in_force: bool
     objection_in_force: bool
+    # A buyers' loan on a RESALE contract: registered with the transfer when signed in time, else
+    # by its lender once the buyers hold the home.
+    on_resale: bool = False
 
 
 def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainError | None:
@@ -95,6 +98,12 @@ def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainErr
     missing = facts.borrowers - facts.signers
     if missing:
         return DomainError("SIGNATURES_MISSING", f"{len(missing)} borrower(s) have not signed the mortgage")
+    if facts.on_resale and not (facts.holders and facts.borrowers <= facts.holders):
+        return DomainError(
+            "INVALID_STATE",
+            "a loan on a resale registers with its transfer, or once the buyers hold the home",
+            ["input", "mortgageId"],
+        )
     if not facts.holders or not facts.borrowers <= facts.holders:
         return DomainError(
             "INVALID_STATE", "the borrowers no longer hold the ownership in force", ["input", "mortgageId"]
@@ -104,3 +113,28 @@ def mortgage_registration_refusal(facts: MortgageRegistrationFacts) -> DomainErr
     if facts.objection_in_force:
         return DomainError("ENCUMBERED", "an objection (异议登记) is in force on the property")
     return None
+
+
+@dataclass(frozen=True)
+class BuyersLoan:
+    """A loan approved on a resale contract (status APPROVED), as the transfer's decision reads it."""
+
+    mortgage_id: int
+    lender_id: int
+    borrowers: tuple[int, ...]
+    signers: frozenset[int]
+
+    @property
+    def fully_signed(self) -> bool:
+        return bool(self.borrowers) and set(self.borrowers) <= self.signers
+
+
+def loans_registered_with_transfer(loans: Iterable[BuyersLoan], lenders: Sequence[int]) -> list[BuyersLoan]:
+    """The buyers' loans a resale transfer registers in its own decision (带押过户, 组合贷), in the
+    order they are registered and so rank: every approved loan signed by all its borrowers, in
+    the order of the contract's lenders (`Contract.lenders`: the bank, then the provident fund
+    of a combined loan), then by approval. The order is the contract's, not the race between
+    the lenders' approvals. A loan not fully signed is left APPROVED."""
+    position = {lender: i for i, lender in enumerate(lenders)}
+    chosen = [loan for loan in loans if loan.fully_signed]
+    return sorted(chosen, key=lambda loan: (position.get(loan.lender_id, len(position)), loan.mortgage_id))

@@ -17,6 +17,7 @@ from domain import eventlog, sql
 from domain.canonical import canonical_hash
 from domain.enums import (
     CertificateKind,
+    ContractKind,
     ContractStatus,
     EventType,
     MortgageStatus,
@@ -456,9 +457,16 @@ async def apply_mortgage_registration(use_case: UseCase, mortgage_id: int) -> Re
             await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
         )
         holders = await ownership_holders(uow.conn, prop.id)
+        contract = (
+            None
+            if mortgage.contract_id is None
+            else await Contract.filter(id=mortgage.contract_id).using_db(uow.conn).first()
+        )
+        kind = contract.kind if contract is not None else None
         facts = MortgageRegistrationFacts(
             status=mortgage.status,
-            on_contract=mortgage.contract_id is not None,
+            on_contract=kind == ContractKind.NEW_HOME,
+            on_resale=kind == ContractKind.RESALE,
             borrowers=frozenset(borrowers),
             signers=frozenset(signed),
             holders=frozenset(holders),

@@ -35,6 +35,7 @@ from domain.errors import DomainError
 from domain.models import (
     Contract,
     ContractBuyer,
+    ContractLender,
     Mortgage,
     MortgageBorrower,
     Party,
@@ -44,6 +45,7 @@ from domain.models import (
     Signature,
     TaxRecord,
 )
+from domain.rules.mortgages import BuyersLoan, loans_registered_with_transfer
 from domain.rules.ownership import seizure_expired
 from domain.rules.transfer import (
     PAYMENT_RULES,
@@ -400,7 +402,7 @@ async def _complete(
         {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number, "replaces": ended},
         kind=CertificateKind.OWNERSHIP_CERTIFICATE,
     )
-    loan_events = await _register_buyers_loan(uow, use_case, prop, contract, buyers)
+    loan_events = await _register_buyers_loans(uow, use_case, prop, contract, buyers)
     return [
         completed_event(
             registration,
@@ -415,63 +417,92 @@ async def _complete(
     ]
 
 
-async def _register_buyers_loan(
+async def _register_buyers_loans(
     uow: UnitOfWork, use_case: UseCase, prop: Property, contract: Contract, buyers: list[_Person]
 ) -> list[eventlog.NewEvent]:
-    """The buyers' own loan approved on the resale and signed by every borrower is registered in
-    the same decision as the transfer: a MORTGAGE after those in force (带押过户: the old one stays
-    first). A loan not signed by all its borrowers waits for its lender's own application."""
-    mortgage = (
-        await Mortgage.filter(contract_id=contract.id, status=MortgageStatus.APPROVED)
-        .using_db(uow.conn)
-        .order_by("id")
-        .first()
+    """The buyers' own loans approved on the resale and signed by every borrower are registered
+    in the same decision as the transfer: MORTGAGE rights after those in force (带押过户: the old
+    one stays first), every one of a combined loan (组合贷) in the order of the contract's lenders
+    (domain/rules/mortgages.py). A loan not signed by all its borrowers stays APPROVED: its lender
+    registers it with applyMortgageRegistration once they sign."""
+    approved = (
+        await Mortgage.filter(contract_id=contract.id, status=MortgageStatus.APPROVED).using_db(uow.conn).order_by("id")
     )
-    if mortgage is None:
+    if not approved:
         return []
-    borrowers = sql.ints(
-        await MortgageBorrower.filter(mortgage_id=mortgage.id)
+    by_id = {m.id: m for m in approved}
+    borrowers: dict[int, list[int]] = {m.id: [] for m in approved}
+    for mortgage_id, party_id in (
+        await MortgageBorrower.filter(mortgage_id__in=list(by_id))
+        .using_db(uow.conn)
+        .order_by("mortgage_id", "position")
+        .values_list("mortgage_id", "party_id")
+    ):
+        borrowers[int(mortgage_id)].append(int(party_id))
+    signers: dict[int, set[int]] = {m.id: set() for m in approved}
+    for mortgage_id, signer_id in (
+        await Signature.filter(mortgage_id__in=list(by_id)).using_db(uow.conn).values_list("mortgage_id", "signer_id")
+    ):
+        signers[int(mortgage_id)].add(int(signer_id))
+    lenders = sql.ints(
+        await ContractLender.filter(contract_id=contract.id)
         .using_db(uow.conn)
         .order_by("position")
         .values_list("party_id", flat=True)
     )
-    signed = set(
-        sql.ints(await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True))
+    if contract.lender_id is not None and contract.lender_id not in lenders:  # drafted without lender rows
+        lenders.insert(0, contract.lender_id)
+    chosen = loans_registered_with_transfer(
+        [BuyersLoan(m.id, m.lender_id, tuple(borrowers[m.id]), frozenset(signers[m.id])) for m in approved],
+        lenders,
     )
-    if not borrowers or not set(borrowers) <= signed:
+    if not chosen:
         return []
-    lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
-    form = {
-        "registrationType": "抵押权登记(存量房转移同时)",
-        "contractNumber": contract.number,
-        "principal": str(mortgage.principal),
-        "termMonths": mortgage.term_months,
-    }
-    [number] = await certificate_numbers(uow, use_case, CertificateKind.REGISTRATION_PROOF, 1)
-    registration = await completed_registration(
-        uow,
-        use_case.now(),
-        RegistrationKind.MORTGAGE,
-        prop.id,
-        [mortgage.lender_id],
-        [mortgage.lender_id, *borrowers],
-        form,
-        contract_id=contract.id,
-        mortgage_id=mortgage.id,
-        number=number,
-    )
-    certificate = signed_certificate(
-        use_case,
-        registration,
-        CertificateKind.REGISTRATION_PROOF,
-        [lender],
-        prop,
-        {"right": "抵押权", "principal": str(mortgage.principal)},
-    )
+    parties = {p.id: p for p in await Party.filter(id__in=list({loan.lender_id for loan in chosen})).using_db(uow.conn)}
+    # The proof numbers are taken at once, after the ownership certificate's (the counters' order).
+    numbers = await certificate_numbers(uow, use_case, CertificateKind.REGISTRATION_PROOF, len(chosen))
+    events: list[eventlog.NewEvent] = []
+    certificates = []
+    for loan, number in zip(chosen, numbers, strict=True):
+        mortgage = by_id[loan.mortgage_id]
+        form = {
+            "registrationType": "抵押权登记(存量房转移同时)",
+            "contractNumber": contract.number,
+            "principal": str(mortgage.principal),
+            "termMonths": mortgage.term_months,
+        }
+        # Written one after another behind the property's lock: their ids, so their ranks, follow `chosen`.
+        registration = await completed_registration(
+            uow,
+            use_case.now(),
+            RegistrationKind.MORTGAGE,
+            prop.id,
+            [mortgage.lender_id],
+            [mortgage.lender_id, *loan.borrowers],
+            form,
+            contract_id=contract.id,
+            mortgage_id=mortgage.id,
+            number=number,
+        )
+        certificate = signed_certificate(
+            use_case,
+            registration,
+            CertificateKind.REGISTRATION_PROOF,
+            [parties[mortgage.lender_id]],
+            prop,
+            {"right": "抵押权", "principal": str(mortgage.principal)},
+        )
+        certificates.append(certificate)
+        mortgage.status = MortgageStatus.REGISTERED
+        events += [
+            completed_event(registration, withTransferOf=contract.id),
+            certificate_event(registration, certificate),
+        ]
     await uow.write(
-        sql.update(Mortgage, mortgage.id, {"status": MortgageStatus.REGISTERED}), *certificate_inserts([certificate])
+        *sql.update_where(Mortgage, [loan.mortgage_id for loan in chosen], {"status": MortgageStatus.REGISTERED}),
+        *certificate_inserts(certificates),
     )
-    return [completed_event(registration, withTransferOf=contract.id), certificate_event(registration, certificate)]
+    return events
 
 
 async def complete_waiting_transfers(

@@ -285,3 +285,41 @@ async def test_the_contract_pdf_lays_out_the_signed_text_for_its_parties_only(se
     ):
         assert expected in text, expected
     assert contract["documentHash"] in text.replace("\n", "")
+
+
+async def test_the_sellers_ownership_certificate_verifies_superseded_after_a_resale_transfer(server, server_gql):
+    """Issue 16: SUPERSEDED after a transfer. 张三's ownership certificate of the first registration,
+    scanned after 张三 resold the home to 王五 and the transfer was registered; 王五's is CURRENT."""
+    from tests.resale import Resale
+
+    life = await Resale(server_gql).setup()
+    actors = life.actors
+    unit, _, first = await life.registered_home()
+    sellers = first["certificate"]
+    sellers_url = verification_url(server.url, sellers["number"], sellers["contentHash"])
+    seen = await in_browser(sellers_url)
+    assert seen["verdict"].startswith("有效") and seen["status"] == "CURRENT"
+
+    contract = await life.filed_resale(unit["id"], [actors.zhang], {ids.WANG_WU: actors.wang})
+    await life.pay_records(await life.assess(contract["id"]))
+    await life.pay_records((await life.seller_taxes(contract["id"]))["taxRecords"])
+    registration = (await life.apply_transfer(contract["id"], actors.wang))["registration"]
+    assert (await life.sign_transfer(registration, actors.wang))["userErrors"] == []
+    done = (await life.sign_transfer(registration, actors.zhang))["registration"]
+    assert done["status"] == "COMPLETED", done
+    buyers = done["certificate"]
+
+    seen = await in_browser(sellers_url)
+    # Issued by the authority and unaltered (valid), replaced by the transfer (SUPERSEDED).
+    assert seen["verdict"].startswith("有效") and seen["status"] == "SUPERSEDED"
+    assert seen["number"] == sellers["number"] and seen["unit-code"] == unit["unitCode"]
+    assert seen["kind"] == "不动产权证书 OWNERSHIP_CERTIFICATE"
+    assert seen["holders"] == "张*（4115**********" + ids.ZHANG_SAN[-4:] + "）"
+    assert seen["rows"] == PUBLIC_ROWS
+    for private in (contract["number"], "1000000", "1,000,000", "王五", ids.WANG_WU, ids.ZHANG_SAN, buyers["number"]):
+        assert private not in seen["body"], private
+    assert all(r.startswith(server.url) for r in seen["requests"])
+
+    current = await in_browser(verification_url(server.url, buyers["number"], buyers["contentHash"]))
+    assert current["verdict"].startswith("有效") and current["status"] == "CURRENT"
+    assert current["holders"] == "王*（4130**********" + ids.WANG_WU[-4:] + "）"

@@ -7,9 +7,11 @@ import pytest
 
 from domain.enums import MortgageStatus
 from domain.rules.mortgages import (
+    BuyersLoan,
     MortgageRegistrationFacts,
     MortgageRight,
     borrowers_refusal,
+    loans_registered_with_transfer,
     mortgage_priority,
     mortgage_registration_refusal,
     ranks,
@@ -92,3 +94,51 @@ def test_mortgage_registration_refusals(change, code):
 
 def test_a_signed_loan_on_a_free_home_registers():
     assert mortgage_registration_refusal(_facts()) is None
+
+
+def test_a_buyers_loan_on_a_resale_registers_once_the_buyers_hold_the_home():
+    # Left out of the transfer's decision (not signed then), it registers afterwards like a home loan.
+    assert mortgage_registration_refusal(_facts(on_resale=True)) is None
+    before = mortgage_registration_refusal(_facts(on_resale=True, holders=frozenset({7})))
+    assert before is not None and (before.code, before.field) == ("INVALID_STATE", ["input", "mortgageId"])
+    assert "with its transfer" in before.message
+    unsigned = mortgage_registration_refusal(_facts(on_resale=True, signers=frozenset({1})))
+    assert unsigned is not None and unsigned.code == "SIGNATURES_MISSING"
+
+
+# ---- the buyers' loans a resale transfer registers with it (combined loans, 带押过户)
+
+BANK, FUND, OTHER = 901, 902, 903
+HUSBAND, WIFE = 11, 12
+
+
+def _loan(mortgage_id: int, lender: int, signers: tuple[int, ...] = (HUSBAND, WIFE)) -> BuyersLoan:
+    return BuyersLoan(mortgage_id, lender, (HUSBAND, WIFE), frozenset(signers))
+
+
+def test_every_fully_signed_loan_registers_in_the_contracts_lender_order():
+    fund_first = [_loan(5, FUND), _loan(6, BANK)]  # the fund approved first
+    chosen = loans_registered_with_transfer(fund_first, [BANK, FUND])
+    assert [loan.mortgage_id for loan in chosen] == [6, 5]  # the bank ranks first, as the contract names it
+
+
+def test_the_order_does_not_depend_on_the_approvals_order():
+    loans = [_loan(5, FUND), _loan(6, BANK)]
+    assert loans_registered_with_transfer(loans, [BANK, FUND]) == loans_registered_with_transfer(
+        list(reversed(loans)), [BANK, FUND]
+    )
+    assert [loan.mortgage_id for loan in loans_registered_with_transfer(loans, [FUND, BANK])] == [5, 6]
+
+
+def test_a_loan_not_signed_by_every_borrower_is_left_out():
+    loans = [_loan(5, BANK, signers=(HUSBAND,)), _loan(6, FUND)]
+    assert [loan.mortgage_id for loan in loans_registered_with_transfer(loans, [BANK, FUND])] == [6]
+    assert loans_registered_with_transfer([_loan(7, BANK, signers=())], [BANK]) == []
+    no_borrowers = BuyersLoan(8, BANK, (), frozenset({HUSBAND}))
+    assert loans_registered_with_transfer([no_borrowers], [BANK]) == []
+
+
+def test_a_lender_the_contract_does_not_name_comes_last_then_by_approval():
+    loans = [_loan(9, OTHER), _loan(4, OTHER), _loan(10, BANK)]
+    assert [loan.mortgage_id for loan in loans_registered_with_transfer(loans, [BANK])] == [10, 4, 9]
+    assert [loan.mortgage_id for loan in loans_registered_with_transfer(loans, [])] == [4, 9, 10]
