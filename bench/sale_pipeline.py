@@ -104,7 +104,8 @@ async def prepare(http: GraphQLClient, units: int) -> list[str]:
         after = conn["pageInfo"]["endCursor"]
 
 
-async def one_sale(http: GraphQLClient, property_id: str, n: int, timings: dict[str, dict[str, list[float]]]) -> None:
+async def one_sale(http: GraphQLClient, property_id: str, n: int, timings: dict[str, dict[str, list[float]]]) -> str:
+    """One sale, decided; the contract's id (bench/resale.py sells the home again)."""
     buyer_id = resident_id("411528", f"2000{1 + n // 28 % 12:02d}{1 + n % 28:02d}", f"{n % 1000:03d}")
     buyer = bearer(Role.BUYER, buyer_id, ["face"])
     developer = bearer(Role.DEVELOPER, DEVELOPER, ["ca"])
@@ -179,6 +180,7 @@ async def one_sale(http: GraphQLClient, property_id: str, n: int, timings: dict[
         timings["submitAdvanceRegistration"],
     )
     assert decided["registration"]["status"] == "COMPLETED", decided
+    return contract["id"]
 
 
 async def run_sales(http: GraphQLClient, sales: list[tuple[int, str]], clients: int) -> tuple[dict, float]:
