@@ -96,6 +96,7 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
                 "property_id",
                 "seller_id",
                 "lender_id",
+                "kind",
             ],
             records=[
                 (
@@ -113,6 +114,7 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
                     i,
                     1,
                     2,
+                    "NEW_HOME",
                 )
                 for i in range(1, sold + 1)
             ],
