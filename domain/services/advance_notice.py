@@ -28,10 +28,11 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Party, Property, Registration, RegistrationParty, RuleCheck, Signature
+from domain.models import Party, Property, Registration, RegistrationParty, Signature
 from domain.rules.advance_notice import AdvanceNoticeFacts, advance_notice_checks
 from domain.rules.property_status import derive_status
 from domain.rules.review import Outcome, outcome
+from domain.services.applications import rule_checks
 from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event
@@ -290,19 +291,7 @@ async def _decide(
             shared_record_required=use_case.policy.shared_record_required,
         )
     )
-    recorded = sql.insert_many(
-        RuleCheck,
-        [
-            {
-                "registration_id": registration.id,
-                "rule": c.rule,
-                "passed": c.passed,
-                "message": c.message,
-                "position": i,
-            }
-            for i, c in enumerate(checks)
-        ],
-    )
+    recorded = rule_checks(registration.id, checks)
     registration.submitted_at = now
     decision = outcome(checks)
     if decision == Outcome.REVIEW:

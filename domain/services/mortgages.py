@@ -38,7 +38,6 @@ from domain.models import (
     Property,
     Registration,
     RegistrationParty,
-    RuleCheck,
     Signature,
 )
 from domain.rules import lenders as lender_rules
@@ -46,6 +45,7 @@ from domain.rules import validation
 from domain.rules.advance_notice import Check
 from domain.rules.mortgages import MortgageRegistrationFacts, borrowers_refusal, mortgage_registration_refusal
 from domain.services import encumbrances
+from domain.services.applications import rule_checks
 from domain.services.certificates import issue_certificate
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event, completed_registration, end_right
@@ -350,21 +350,7 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             contract_id=mortgage.contract_id,
             mortgage_id=mortgage.id,
         )
-        await uow.write(
-            *sql.insert_many(
-                RuleCheck,
-                [
-                    {
-                        "registration_id": registration.id,
-                        "rule": c.rule,
-                        "passed": c.passed,
-                        "message": c.message,
-                        "position": i,
-                    }
-                    for i, c in enumerate(checks)
-                ],
-            )
-        )
+        await uow.write(*rule_checks(registration.id, checks))
         lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
         certificate = await issue_certificate(
             uow,
@@ -416,21 +402,7 @@ async def register_mortgage(
         contract_id=mortgage.contract_id,
         mortgage_id=mortgage.id,
     )
-    await uow.write(
-        *sql.insert_many(
-            RuleCheck,
-            [
-                {
-                    "registration_id": registration.id,
-                    "rule": c.rule,
-                    "passed": c.passed,
-                    "message": c.message,
-                    "position": i,
-                }
-                for i, c in enumerate(checks)
-            ],
-        )
-    )
+    await uow.write(*rule_checks(registration.id, checks))
     lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
     certificate = await issue_certificate(
         uow,

@@ -11,12 +11,13 @@ from domain.enums import ContractKind, ContractStatus, EventType, HomesScope, Ro
 from domain.errors import DomainError, violates_unique
 from domain.models import Contract, ContractBuyer, ContractSeller, Party, Property, TaxRecord
 from domain.rules import deed_tax, validation
-from domain.rules.seller_taxes import seller_taxes
+from domain.rules.seller_taxes import SellerTax, seller_taxes
 from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
 from domain.services.homes import homes_owned
 from domain.services.resale import ownership_holders
 from domain.timeutil import business_date
+from domain.unit_of_work import UnitOfWork
 
 SELLER_TAX_KINDS = (TaxKind.VAT, TaxKind.INDIVIDUAL_INCOME_TAX)
 
@@ -49,35 +50,13 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
         drafts.append((buyer.party_id, family.count, deed_tax.deed_tax(contract.price, fraction, tax_rate)))
     async with use_case.unit_of_work() as uow:
         # A resale's seller taxes are the sellers' own records: deed tax leaves them alone.
-        earlier = await uow.lock_where(
-            TaxRecord,
-            "contract_id = ? AND status <> ? AND kind = ?",
-            [contract.id, TaxStatus.CANCELLED.value, TaxKind.DEED_TAX.value],
+        replaced = await _cancel_earlier(
+            uow, contract.id, [TaxKind.DEED_TAX], "deed tax on this contract is paid already; it is not assessed again"
         )
-        if any(r.status == TaxStatus.PAID for r in earlier):
-            raise DomainError(
-                "INVALID_STATE",
-                "deed tax on this contract is paid already; it is not assessed again",
-                ["input", "contractId"],
-            )
-        await uow.write(*sql.update_where(TaxRecord, [r.id for r in earlier], {"status": TaxStatus.CANCELLED}))
-        records = []
-        for party_id, homes, tax in drafts:
-            values = {
-                "kind": TaxKind.DEED_TAX,
-                "contract_id": contract.id,
-                "property_id": prop.id,
-                "taxpayer_id": party_id,
-                "family_homes_before": homes,
-                "taxable_amount": tax.taxable_amount,
-                "rate": tax.rate,
-                "amount": tax.amount,
-                "status": TaxStatus.ASSESSED,
-                "assessed_at": use_case.now(),
-            }
-            record = TaxRecord(**values)
-            record.id = await uow.insert(TaxRecord, values)
-            records.append(record)
+        records = [
+            await _assessed(uow, use_case, contract.id, prop.id, party_id, homes, TaxKind.DEED_TAX, tax)
+            for party_id, homes, tax in drafts
+        ]
         await uow.record(
             *[
                 eventlog.NewEvent(
@@ -90,7 +69,7 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
                         "taxableAmount": r.taxable_amount,
                         "rate": r.rate,
                         "amount": r.amount,
-                        "replaces": [e.id for e in earlier],
+                        "replaces": replaced,
                         "declaredBy": viewer.role,
                     },
                 )
@@ -130,35 +109,16 @@ async def assess_seller_taxes(use_case: UseCase, contract_id: int) -> list[TaxRe
         for tax in seller_taxes(use_case.policy.seller_taxes, contract.price, fraction, since, today, family.count):
             drafts.append((seller.party_id, family.count, tax))
     async with use_case.unit_of_work() as uow:
-        earlier = await uow.lock_where(
-            TaxRecord,
-            "contract_id = ? AND status <> ? AND kind IN (?, ?)",
-            [contract.id, TaxStatus.CANCELLED.value, *(k.value for k in SELLER_TAX_KINDS)],
+        replaced = await _cancel_earlier(
+            uow,
+            contract.id,
+            list(SELLER_TAX_KINDS),
+            "a seller's tax on this contract is paid already; they are not assessed again",
         )
-        if any(r.status == TaxStatus.PAID for r in earlier):
-            raise DomainError(
-                "INVALID_STATE",
-                "a seller's tax on this contract is paid already; they are not assessed again",
-                ["input", "contractId"],
-            )
-        await uow.write(*sql.update_where(TaxRecord, [r.id for r in earlier], {"status": TaxStatus.CANCELLED}))
-        records = []
-        for party_id, homes, tax in drafts:
-            values = {
-                "kind": tax.kind,
-                "contract_id": contract.id,
-                "property_id": prop.id,
-                "taxpayer_id": party_id,
-                "family_homes_before": homes,
-                "taxable_amount": tax.taxable_amount,
-                "rate": tax.rate,
-                "amount": tax.amount,
-                "status": TaxStatus.ASSESSED,
-                "assessed_at": use_case.now(),
-            }
-            record = TaxRecord(**values)
-            record.id = await uow.insert(TaxRecord, values)
-            records.append((record, tax.exemption))
+        records = [
+            (await _assessed(uow, use_case, contract.id, prop.id, party_id, homes, tax.kind, tax), tax.exemption)
+            for party_id, homes, tax in drafts
+        ]
         await uow.record(
             *[
                 eventlog.NewEvent(
@@ -173,7 +133,7 @@ async def assess_seller_taxes(use_case: UseCase, contract_id: int) -> list[TaxRe
                         "rate": r.rate,
                         "amount": r.amount,
                         "exemption": exemption,
-                        "replaces": [e.id for e in earlier],
+                        "replaces": replaced,
                         "declaredBy": viewer.role,
                     },
                 )
@@ -232,4 +192,45 @@ async def record_tax_payment(use_case: UseCase, tax_record_id: int, amount: Deci
         if violates_unique(exc, "tax_record", "voucher_number"):
             raise duplicate() from exc
         raise
+    return record
+
+
+async def _cancel_earlier(uow: UnitOfWork, contract_id: int, kinds: list[TaxKind], paid_already: str) -> list[int]:
+    """A new assessment replaces the earlier ones of these kinds, unless one of them is paid; their ids."""
+    earlier = await uow.lock_where(
+        TaxRecord,
+        f"contract_id = ? AND status <> ? AND kind IN ({', '.join('?' * len(kinds))})",
+        [contract_id, TaxStatus.CANCELLED.value, *(k.value for k in kinds)],
+    )
+    if any(r.status == TaxStatus.PAID for r in earlier):
+        raise DomainError("INVALID_STATE", paid_already, ["input", "contractId"])
+    await uow.write(*sql.update_where(TaxRecord, [r.id for r in earlier], {"status": TaxStatus.CANCELLED}))
+    return [r.id for r in earlier]
+
+
+async def _assessed(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    contract_id: int,
+    property_id: int,
+    taxpayer_id: int,
+    family_homes_before: int,
+    kind: TaxKind,
+    tax: deed_tax.DeedTax | SellerTax,
+) -> TaxRecord:
+    """One ASSESSED record of `tax` (a deed tax or a seller's tax: amount, rate, taxable amount)."""
+    values = {
+        "kind": kind,
+        "contract_id": contract_id,
+        "property_id": property_id,
+        "taxpayer_id": taxpayer_id,
+        "family_homes_before": family_homes_before,
+        "taxable_amount": tax.taxable_amount,
+        "rate": tax.rate,
+        "amount": tax.amount,
+        "status": TaxStatus.ASSESSED,
+        "assessed_at": use_case.now(),
+    }
+    record = TaxRecord(**values)
+    record.id = await uow.insert(TaxRecord, values)
     return record
