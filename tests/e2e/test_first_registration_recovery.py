@@ -27,14 +27,34 @@ APPLY = (
 async def _counts(dsn: str) -> dict[str, int]:
     conn = await asyncpg.connect(dsn)
     try:
-        rows = await conn.fetch("SELECT kind, count(*) FROM registration GROUP BY kind")
-        counts = {r["kind"]: r["count"] for r in rows}
-        counts["first_parties"] = await conn.fetchval(
-            "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = "
-            "rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'"
-        )
-        counts["certificates"] = await conn.fetchval("SELECT count(*) FROM certificate")
+        # One snapshot: a chunk committing between two counts would look like half a chunk.
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            rows = await conn.fetch("SELECT kind, count(*) FROM registration GROUP BY kind")
+            counts = {r["kind"]: r["count"] for r in rows}
+            counts["first_parties"] = await conn.fetchval(
+                "SELECT count(*) FROM registration_party rp JOIN registration r ON r.id = "
+                "rp.registration_id WHERE r.kind = 'FIRST_OWNERSHIP'"
+            )
+            counts["certificates"] = await conn.fetchval("SELECT count(*) FROM certificate")
         return counts
+    finally:
+        await conn.close()
+
+
+async def _killed_server_backends_gone(dsn: str) -> None:
+    """A killed client's backend finishes (commits or rolls back) its statement on its own time;
+    idle sessions (this test's own pool) hold no work."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        for _ in range(600):
+            others = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if others == 0:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the killed server's database sessions did not end")
     finally:
         await conn.close()
 
@@ -66,6 +86,7 @@ async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path,
     finally:
         first.stop()
 
+    await _killed_server_backends_gone(dsn)
     halfway = await _counts(dsn)
     done = halfway["FIRST_OWNERSHIP"]
     assert 0 < done < UNITS, "the kill should land midway"
