@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from tortoise import connections
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.enums import (
     ContractKind,
     ContractStatus,
@@ -549,7 +549,7 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
         await uow.write(*writes)
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload))
         await uow.commit()
-    return locked
+    return visibility.vouch(locked, visibility.Vouched(persons=frozenset(buyers | sellers)))
 
 
 class _RoleRow(NamedTuple):
