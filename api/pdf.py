@@ -160,6 +160,34 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
                 canvas.rect(x + c * module, y + size - (r + 1) * module, module, module, stroke=0, fill=1)
 
 
+class _Styles:
+    """The paragraph styles of the documents laid out as flowing text (contract, application)."""
+
+    def __init__(self) -> None:
+        self.title = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
+        self.chapter = ParagraphStyle("chapter", fontName=FONT, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
+        self.body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
+        self.small = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWrap="CJK")
+
+
+STYLES = _Styles()
+
+
+def _document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
+    """An A4 document with the margins of the printed forms; `invariant` makes its bytes
+    depend on its content only (no creation date), so a document can be compared."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        invariant=True,
+    )
+
+
 # --- the contract ----------------------------------------------------------------------------
 
 
@@ -169,20 +197,8 @@ def contract_pdf(record: ContractRecord) -> bytes:
     terms = json.loads(record.text)  # what is signed, not the rows: the layout shows the signed terms
     contract, prop = record.contract, record.property
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="商品房买卖合同",
-        invariant=True,
-    )
-    title = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
-    chapter = ParagraphStyle("chapter", fontName=FONT, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
-    small = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWrap="CJK")
+    doc = _document(buffer, "商品房买卖合同")
+    title, chapter, body, small = STYLES.title, STYLES.chapter, STYLES.body, STYLES.small
     story = [
         Paragraph("商品房买卖合同（预售）", title),
         Paragraph("示范文本 GF—2014—0171", ParagraphStyle("sub", parent=body, alignment=1)),
@@ -345,21 +361,9 @@ def application_pdf(record: ApplicationRecord) -> bytes:
     _register_font()
     registration, prop = record.registration, record.property
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="不动产登记申请书",
-        invariant=True,
-    )
-    title = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
-    chapter = ParagraphStyle("chapter", fontName=FONT, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
+    doc = _document(buffer, "不动产登记申请书")
+    title, chapter, body, small = STYLES.title, STYLES.chapter, STYLES.body, STYLES.small
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=10, leading=14, wordWrap="CJK")
-    small = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWrap="CJK")
 
     def table(rows: list[tuple[str, str]]) -> Table:
         grid = Table([[Paragraph(k, cell), Paragraph(v, cell)] for k, v in rows], colWidths=[40 * mm, 126 * mm])
