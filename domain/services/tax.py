@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from tortoise.exceptions import IntegrityError
 
@@ -22,18 +23,32 @@ from domain.unit_of_work import UnitOfWork
 SELLER_TAX_KINDS = (TaxKind.VAT, TaxKind.INDIVIDUAL_INCOME_TAX)
 
 
-async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
-    """One record per buyer, from the contract and the buyer's family home count."""
-    viewer = use_case.viewer
-    use_case.require_role(Role.TAX, Role.BUYER, action="assess deed tax")
+PartyOfContract = TypeVar("PartyOfContract", ContractBuyer, ContractSeller)
+
+
+async def _filed_contract_declared_by(
+    use_case: UseCase, contract_id: int, side: type[PartyOfContract], forbidden: str
+) -> tuple[Contract, list[PartyOfContract]]:
+    """The filed contract a tax is assessed on and its taxpayers (its buyers or its sellers, in
+    order); a BUYER-role declarant must be one of them."""
     contract = await Contract.get_or_none(id=contract_id)
     if contract is None:
         raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    buyers = await ContractBuyer.filter(contract_id=contract.id).order_by("position")
-    if viewer.role == Role.BUYER and viewer.party_id not in {b.party_id for b in buyers}:
-        raise DomainError("FORBIDDEN", "a buyer declares deed tax only for their own contract")
+    taxpayers = list(await side.filter(contract_id=contract.id).order_by("position"))
+    viewer = use_case.viewer
+    if viewer.role == Role.BUYER and viewer.party_id not in {t.party_id for t in taxpayers}:
+        raise DomainError("FORBIDDEN", forbidden)
     if contract.status != ContractStatus.FILED:
-        raise DomainError("INVALID_STATE", "deed tax is assessed on a filed contract", ["input", "contractId"])
+        raise DomainError("INVALID_STATE", "taxes are assessed on a filed contract", ["input", "contractId"])
+    return contract, taxpayers
+
+
+async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
+    """One record per buyer, from the contract and the buyer's family home count."""
+    use_case.require_role(Role.TAX, Role.BUYER, action="assess deed tax")
+    contract, buyers = await _filed_contract_declared_by(
+        use_case, contract_id, ContractBuyer, "a buyer declares deed tax only for their own contract"
+    )
     prop = await Property.get(id=contract.property_id)
     parties = {p.id: p for p in await Party.filter(id__in=[b.party_id for b in buyers])}
     fractions = deed_tax.shares(len(buyers), [b.share for b in buyers])
@@ -70,7 +85,7 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
                         "rate": r.rate,
                         "amount": r.amount,
                         "replaces": replaced,
-                        "declaredBy": viewer.role,
+                        "declaredBy": use_case.viewer.role,
                     },
                 )
                 for r in records
@@ -82,18 +97,12 @@ async def assess_deed_tax(use_case: UseCase, contract_id: int) -> list[TaxRecord
 
 async def assess_seller_taxes(use_case: UseCase, contract_id: int) -> list[TaxRecord]:
     """A resale's VAT and individual income tax, one of each per seller (DESIGN §7)."""
-    viewer = use_case.viewer
     use_case.require_role(Role.TAX, Role.BUYER, action="assess a seller's taxes")
-    contract = await Contract.get_or_none(id=contract_id)
-    if contract is None:
-        raise DomainError("NOT_FOUND", "no such contract", ["input", "contractId"])
-    sellers = await ContractSeller.filter(contract_id=contract.id).order_by("position")
-    if viewer.role == Role.BUYER and viewer.party_id not in {s.party_id for s in sellers}:
-        raise DomainError("FORBIDDEN", "a seller declares the seller's taxes only for their own contract")
+    contract, sellers = await _filed_contract_declared_by(
+        use_case, contract_id, ContractSeller, "a seller declares the seller's taxes only for their own contract"
+    )
     if contract.kind != ContractKind.RESALE:
         raise DomainError("INVALID_STATE", "a new home's seller pays no resale taxes", ["input", "contractId"])
-    if contract.status != ContractStatus.FILED:
-        raise DomainError("INVALID_STATE", "a seller's taxes are assessed on a filed contract", ["input", "contractId"])
     prop = await Property.get(id=contract.property_id)
     held = {h.party_id: h for h in await ownership_holders(None, prop.id)}
     if any(s.party_id not in held for s in sellers):
@@ -134,7 +143,7 @@ async def assess_seller_taxes(use_case: UseCase, contract_id: int) -> list[TaxRe
                         "amount": r.amount,
                         "exemption": exemption,
                         "replaces": replaced,
-                        "declaredBy": viewer.role,
+                        "declaredBy": use_case.viewer.role,
                     },
                 )
                 for r, exemption in records
