@@ -19,6 +19,13 @@ body is read, so the body limit is known: ONEWINDOW_MAX_BODY_BYTES signed in,
 ONEWINDOW_MAX_ANONYMOUS_BODY_BYTES without a valid token. A declared length over it is
 refused at once, a streamed body as soon as it passes it: HTTP 413, REQUEST_TOO_LARGE.
 
+Refusals cost (DESIGN §8): a request refused by a limit (QUERY_TOO_COMPLEX, REQUEST_TOO_LARGE)
+still took parsing or reading, on the loop every other request needs, and a client sending them
+in a loop would keep the loop busy at no cost to itself. So each subject has a refusal budget
+(`RefusalBudget`: ONEWINDOW_REFUSAL_BURST at once, then ONEWINDOW_REFUSALS_PER_SECOND): a
+subject over it waits, asleep, before its next request is looked at, for as long as it is over
+(at most the request deadline). An ordinary user is never refused in bursts and never waits.
+
 Only POST and GET on /graphql are limited: subscriptions over WebSocket are long-lived and
 mostly idle, and the health checks must answer while the worker is busy. A request's body is
 read before it waits for a slot, so a client sending slowly holds none.
@@ -27,6 +34,7 @@ read before it waits for a slot, so a client sending slowly holds none.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,9 +42,12 @@ from dataclasses import dataclass
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import logs
 from api.metrics import ADMISSION_WAITING
 
 REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"  # resolvers/limits.py TOO_COMPLEX (api may not import it back)
+REFUSALS = frozenset({REQUEST_TOO_LARGE, QUERY_TOO_COMPLEX})
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,37 @@ class FairSlots:
             future.set_result(None)
 
 
+class RefusalBudget:
+    """Per subject, `burst` refusals at once and then `rate` a second (a generic cell rate
+    algorithm: one instant per subject, the time its debt is paid off); `wait` says how long a
+    subject in debt sleeps before its next request, at most `max_wait`."""
+
+    def __init__(self, rate: float, burst: int, max_wait: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / rate
+        self.tolerance = burst * self.interval
+        self.max_wait = max_wait
+        self.clock = clock
+        self.paid_off_at: dict[str, float] = {}
+
+    def wait(self, subject: str) -> float:
+        paid_off_at = self.paid_off_at.get(subject)
+        if paid_off_at is None:
+            return 0.0
+        now = self.clock()
+        if paid_off_at <= now:
+            del self.paid_off_at[subject]
+            return 0.0
+        return min(max(0.0, paid_off_at - self.tolerance - now), self.max_wait)
+
+    def refused(self, subject: str) -> None:
+        now = self.clock()
+        if len(self.paid_off_at) >= 10_000:  # subjects that paid off their debt are forgotten
+            self.paid_off_at = {s: t for s, t in self.paid_off_at.items() if t > now}
+        debt = max(self.paid_off_at.get(subject, now), now) + self.interval
+        # Bounded: a subject never owes more than the burst and the longest wait.
+        self.paid_off_at[subject] = min(debt, now + self.tolerance + self.max_wait)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -122,6 +164,7 @@ class AdmissionLimit:
         identify: Callable[[Scope], Identity] = anonymous,
         max_body_bytes: int = 0,
         max_anonymous_body_bytes: int = 0,
+        refusals: RefusalBudget | None = None,
     ) -> None:
         self.app = app
         self.path = path
@@ -129,33 +172,46 @@ class AdmissionLimit:
         self.max_body_bytes = max_body_bytes
         self.max_anonymous_body_bytes = max_anonymous_body_bytes
         self.slots = FairSlots(limit) if limit > 0 else None
+        self.refusals = refusals
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
         identity = self.identify(scope)
+        if self.refusals is not None and (wait := self.refusals.wait(identity.subject)):
+            await asyncio.sleep(wait)
         limit = self.max_body_bytes if identity.signed_in else self.max_anonymous_body_bytes
         if limit and _declared_length(scope) > limit:
-            await _too_large(send, limit, identity.signed_in)
+            await self._too_large(send, limit, identity)
             return
         try:
             receive = await _body_read_first(receive, limit)
         except BodyTooLarge:
-            await _too_large(send, limit, identity.signed_in)
+            await self._too_large(send, limit, identity)
             return
-        if self.slots is None:
-            await self.app(scope, receive, send)
-            return
-        ADMISSION_WAITING.inc()
         try:
-            await self.slots.acquire(identity.subject)
+            if self.slots is None:
+                await self.app(scope, receive, send)
+                return
+            ADMISSION_WAITING.inc()
+            try:
+                await self.slots.acquire(identity.subject)
+            finally:
+                ADMISSION_WAITING.dec()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.slots.release(identity.subject)
         finally:
-            ADMISSION_WAITING.dec()
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.slots.release(identity.subject)
+            note = logs.current_note()
+            if self.refusals is not None and note is not None and REFUSALS.intersection(note.codes):
+                self.refusals.refused(identity.subject)
+
+    async def _too_large(self, send: Send, limit: int, identity: Identity) -> None:
+        if self.refusals is not None:
+            self.refusals.refused(identity.subject)
+        await _too_large(send, limit, identity.signed_in)
 
 
 def _declared_length(scope: Scope) -> int:

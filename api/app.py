@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise, connections
 
 from api import graphiql, logs, metrics
-from api.admission import AdmissionLimit
+from api.admission import AdmissionLimit, RefusalBudget
 from api.auth import TokenVerifier, request_identity
 from api.db import init_orm
 from api.documents import DocumentRoutes
@@ -137,8 +137,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 identify=request_identity(verifier),
                 max_body_bytes=settings.max_body_bytes,
                 max_anonymous_body_bytes=settings.max_anonymous_body_bytes,
+                refusals=refusal_budget(settings),
             ),
         ],
+    )
+
+
+def refusal_budget(settings: Settings) -> RefusalBudget | None:
+    if not (settings.refusal_burst and settings.refusals_per_minute):
+        return None
+    return RefusalBudget(
+        settings.refusals_per_minute / 60, settings.refusal_burst, max_wait=settings.request_deadline_seconds
     )
 
 

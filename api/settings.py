@@ -130,6 +130,10 @@ class Settings:
     max_cost: int = DEFAULT_MAX_COST
     max_body_bytes: int = 1_048_576
     max_anonymous_body_bytes: int = 8192
+    # A subject's refusals by a limit: this many at once, then this many a minute; beyond, its
+    # requests wait (api/admission.py RefusalBudget). 0: no budget.
+    refusal_burst: int = 10
+    refusals_per_minute: int = 60
     request_deadline_seconds: float = 10.0
     statement_timeout_seconds: float | None = None  # default: 80 % of the deadline
     ws_init_timeout_seconds: float = 5.0
@@ -189,6 +193,8 @@ class Settings:
             max_cost=_count("ONEWINDOW_MAX_COST", str(DEFAULT_MAX_COST)),
             max_body_bytes=_count("ONEWINDOW_MAX_BODY_BYTES", "1048576"),
             max_anonymous_body_bytes=_count("ONEWINDOW_MAX_ANONYMOUS_BODY_BYTES", "8192"),
+            refusal_burst=_count("ONEWINDOW_REFUSAL_BURST", "10"),
+            refusals_per_minute=_count("ONEWINDOW_REFUSALS_PER_MINUTE", "60"),
             request_deadline_seconds=_seconds("ONEWINDOW_REQUEST_DEADLINE_SECONDS", "10"),
             statement_timeout_seconds=_seconds("ONEWINDOW_STATEMENT_TIMEOUT_SECONDS", "") or None,
             ws_init_timeout_seconds=_seconds("ONEWINDOW_WS_INIT_TIMEOUT_SECONDS", "5"),

@@ -209,7 +209,7 @@ def abusers(url: str, count: int, stop, sent, pause: float = 0.0) -> None:
     run(all_of_them())
 
 
-async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: int, pause: float = 0.0) -> None:
+async def costs(base: str, pid: int, count: int) -> None:
     url = base + "/graphql"
     requests = Requests()
     print(f"server CPU per request ({count} each, 4 at a time):")
@@ -230,6 +230,10 @@ async def bench(base: str, pid: int, seconds: float, count: int, abuser_count: i
         f"{'met' if worst <= 3 * yardstick else 'NOT met'} (worst {worst / yardstick:.2f}×)"
     )
 
+
+async def probed(base: str, pid: int, seconds: float, abuser_count: int, pause: float = 0.0) -> None:
+    url = base + "/graphql"
+    requests = Requests()
     quiet = await probes(base, requests, seconds)
     spawn = multiprocessing.get_context("spawn")
     stop, sent = spawn.Event(), spawn.Value("q", 0)
@@ -275,9 +279,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="0: a free one")
     args = parser.parse_args()
     database_url = run(fresh_database(args.postgres, "onewindow_bench_abuse"))
-    with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
-        print(f"server: 1 uvicorn worker (pid {server.pid}) on {database_url}")
-        run(bench(server.url, server.pid, args.seconds, args.count, args.abusers, args.abuse_pause))
+    # First without the refusal budget (api/admission.py RefusalBudget): what a refusal costs
+    # the loop, and what the others see when every abusive request is looked at; then with
+    # the budget as it ships, where an abusive subject waits once over it.
+    for budget in ("off", "on"):
+        os.environ.pop("ONEWINDOW_REFUSAL_BURST", None)
+        if budget == "off":
+            os.environ["ONEWINDOW_REFUSAL_BURST"] = "0"
+        with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
+            print(f"\n== refusal budget {budget}: 1 uvicorn worker (pid {server.pid}) on {database_url}")
+            if budget == "off":
+                run(costs(server.url, server.pid, args.count))
+            run(probed(server.url, server.pid, args.seconds, args.abusers, args.abuse_pause))
+    os.environ.pop("ONEWINDOW_REFUSAL_BURST", None)
 
 
 if __name__ == "__main__":
