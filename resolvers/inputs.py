@@ -120,6 +120,13 @@ class RecordTaxPaymentInput:
 
 
 @strawberry.input
+class RecordFeePaymentInput:
+    registration_id: strawberry.ID
+    amount: decimal.Decimal
+    voucher_number: str
+
+
+@strawberry.input
 class ApproveMortgageInput:
     contract_id: strawberry.ID
     principal: decimal.Decimal
@@ -337,6 +344,7 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     SubmitAdvanceRegistrationInput: {"registration_id": ID_LENGTH},
     AssessDeedTaxInput: {"contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
+    RecordFeePaymentInput: {"registration_id": ID_LENGTH, "voucher_number": column(m.FeePayment, "voucher_number")},
     ApproveMortgageInput: {"contract_id": ID_LENGTH},
     SignMortgageInput: {"mortgage_id": ID_LENGTH},
     ApplyAdvanceMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},

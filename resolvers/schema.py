@@ -24,6 +24,7 @@ from resolvers.mutations.file_contract import FileContractMutation
 from resolvers.mutations.issue_presale_permit import IssuePresalePermitMutation
 from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
 from resolvers.mutations.record_completion_acceptance import RecordCompletionAcceptanceMutation
+from resolvers.mutations.record_fee_payment import RecordFeePaymentMutation
 from resolvers.mutations.record_fund_deposit import RecordFundDepositMutation
 from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
 from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
@@ -97,6 +98,7 @@ Mutation = merge_types(
         RecordObjectionLawsuitMutation,
         RecordFundRefundMutation,
         ApplyCorrectionRegistrationMutation,
+        RecordFeePaymentMutation,
     ),
 )
 
