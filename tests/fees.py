@@ -14,9 +14,9 @@ async def outstanding_fees() -> list[tuple[int, Decimal]]:
     if not pending:
         return []
     paid: dict[int, Decimal] = {}
-    for registration_id, amount in await FeePayment.filter(
-        registration_id__in=[r.id for r in pending]
-    ).values_list("registration_id", "amount"):
+    for registration_id, amount in await FeePayment.filter(registration_id__in=[r.id for r in pending]).values_list(
+        "registration_id", "amount"
+    ):
         paid[registration_id] = paid.get(registration_id, Decimal(0)) + Decimal(amount)
     due = [(r.id, Decimal(r.fee) - paid.get(r.id, Decimal(0))) for r in pending]
     return [(pk, amount) for pk, amount in due if amount > 0]
