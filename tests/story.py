@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from resolvers.ids import to_global_id
 from tests import ids
-from tests.fees import outstanding_fees
 from tests.support import GraphQLClient, token
 
 _units = itertools.count(1)
@@ -308,13 +307,35 @@ class Life(Sale):
             bearer or self.actors.registrar,
         )
 
+    async def outstanding_fees(self) -> list[tuple[str, str]]:
+        """(registration ID, amount) of every undecided registration with a fee left, oldest first,
+        as the registrar sees them (over the API: the e2e stories run the server apart)."""
+        due, after = [], None
+        while True:
+            data = await self.client.data(
+                """query($after: String) { registrations(first: 100, after: $after) {
+                     edges { node { id status feeOutstanding } } pageInfo { hasNextPage endCursor } } }""",
+                {"after": after},
+                bearer=self.actors.registrar,
+            )
+            page = data["registrations"]
+            due += [
+                (e["node"]["id"], e["node"]["feeOutstanding"])
+                for e in page["edges"]
+                if e["node"]["status"] not in ("COMPLETED", "REJECTED", "WITHDRAWN")
+                and Decimal(e["node"]["feeOutstanding"]) > 0
+            ]
+            if not page["pageInfo"]["hasNextPage"]:
+                return due
+            after = page["pageInfo"]["endCursor"]
+
     async def pay_fees(self) -> list[dict]:
         """REGISTRAR records every fee (登记费) still to pay, until none is left: a payment that
         completes one registration may apply for the next (first registration → transfer → mortgage)."""
         paid = []
-        while due := await outstanding_fees():
-            for pk, amount in due:
-                result = await self.pay_fee(to_global_id("Registration", pk), str(amount))
+        while due := await self.outstanding_fees():
+            for registration_id, amount in due:
+                result = await self.pay_fee(registration_id, amount)
                 assert result["userErrors"] == [], result
                 paid.append(result)
         return paid
