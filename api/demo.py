@@ -208,6 +208,44 @@ class County:
             raise DemoError(f"{name}: {payload['userErrors'][0]}")
         return payload
 
+    async def pay_fees(self) -> int:
+        """The registrar records every fee (登记费) still to pay, until none is left: a payment that
+        completes a registration may apply for the next (first registration, transfer, mortgage)."""
+        paid = 0
+        while True:
+            due, after = [], None
+            while True:
+                data = await self.query(
+                    """query($after: String) { registrations(first: 100, after: $after) {
+                         edges { node { id status feeOutstanding } } pageInfo { hasNextPage endCursor } } }""",
+                    {"after": after},
+                    self.registrar,
+                )
+                page = data["registrations"]
+                due += [
+                    (e["node"]["id"], e["node"]["feeOutstanding"])
+                    for e in page["edges"]
+                    if e["node"]["status"] not in ("COMPLETED", "REJECTED", "WITHDRAWN")
+                    and Decimal(e["node"]["feeOutstanding"]) > 0
+                ]
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            if not due:
+                return paid
+            for registration_id, amount in due:
+                await self.mutate(
+                    "recordFeePayment",
+                    {
+                        "registrationId": registration_id,
+                        "amount": amount,
+                        "voucherNumber": f"DEMO-FEE-{registration_id}",
+                    },
+                    "registration { status }",
+                    self.registrar,
+                )
+                paid += 1
+
     async def loaded(self) -> bool | None:
         """True: the whole demo is there; None: nothing of it; False: only part of it."""
         present = [
@@ -482,6 +520,7 @@ async def build(county: County) -> dict[str, int]:
     await county.mutate(
         "applyFirstRegistration", {"permitId": first[0]["permit"]}, "transfers { id }", county.organization(first_dev)
     )
+    await county.pay_fees()  # the developer's first registrations, then the buyers' transfers and mortgages
     for home in first[18:20]:
         await county.seize(home, next(seizures))
 
