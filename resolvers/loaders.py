@@ -20,6 +20,7 @@ from domain.models import (
     ContractBuyer,
     ContractLender,
     Event,
+    FeePayment,
     FundDeposit,
     Mortgage,
     MortgageBorrower,
@@ -252,6 +253,13 @@ class Loaders:
             lambda ids: RegistrationParty.filter(registration_id__in=ids).order_by("position", "id"),
             "registration_id",
             self.viewer,
+        )
+
+    @cached_property
+    def fee_payments(self) -> DataLoader[int, list[FeePayment]]:
+        """A registration's fee payments, oldest first (its fee fields read them; one query a page)."""
+        return grouped(
+            lambda ids: FeePayment.filter(registration_id__in=ids).order_by("id"), "registration_id", self.viewer
         )
 
     @cached_property

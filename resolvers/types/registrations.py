@@ -11,7 +11,7 @@ from domain import models as m
 from domain.documents.records import form_as_seen
 from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
-from domain.rules.fees import fee_outstanding
+from domain.rules.fees import NO_FEE, fee_outstanding
 from domain.services.certificates import certificate_standing
 from resolvers.context import Info
 from resolvers.enums import (
@@ -101,16 +101,16 @@ class Registration(Node):
     )
 
     @strawberry.field(description="The payments of the fee recorded so far, oldest first")
-    async def fee_payments(self) -> list[FeePayment]:
-        rows = await m.FeePayment.filter(registration_id=self.db_id).order_by("id")
+    async def fee_payments(self, info: Info) -> list[FeePayment]:
+        rows = await info.context.loaders.fee_payments.load(self.db_id) if self.fee else []
         return [FeePayment(amount=r.amount, voucher_number=r.voucher_number, paid_at=r.paid_at) for r in rows]
 
     @strawberry.field(description="What is still to pay of the fee (0 once paid, or for a free registration)")
-    async def fee_outstanding(self) -> decimal.Decimal:
+    async def fee_outstanding(self, info: Info) -> decimal.Decimal:
         if not self.fee:
-            return decimal.Decimal("0.00")
-        paid = await m.FeePayment.filter(registration_id=self.db_id).values_list("amount", flat=True)
-        return fee_outstanding(self.fee, [decimal.Decimal(a) for a in paid])
+            return NO_FEE
+        rows = await info.context.loaders.fee_payments.load(self.db_id)
+        return fee_outstanding(self.fee, [r.amount for r in rows])
 
     @strawberry.field(
         description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash"
