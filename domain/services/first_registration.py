@@ -10,7 +10,15 @@ twice.
 from __future__ import annotations
 
 from domain import eventlog, sql
-from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, RightStatus, Role
+from domain.enums import (
+    EventType,
+    PermitStatus,
+    PropertyStatus,
+    RegistrationKind,
+    RegistrationStatus,
+    RightStatus,
+    Role,
+)
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
 from domain.rules import validation
@@ -93,6 +101,8 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
         done = set(
             sql.ints(
                 await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+                # One withdrawn while it waited for its fee is applied for again.
+                .exclude(status=RegistrationStatus.WITHDRAWN)
                 .using_db(uow.conn)
                 .values_list("property_id", flat=True)
             )

@@ -223,3 +223,20 @@ async def test_another_bank_may_not_pay_the_lenders_mortgage_fee(life, permit):
     converted = gid(await Registration.get(kind="MORTGAGE"))
     assert error_codes(await life.pay_fee(converted, "80.00", bearer=life.actors.other_bank)) == ["NOT_FOUND"]
     assert (await Registration.get(kind="MORTGAGE")).status == "SUBMITTED"
+
+
+async def test_a_first_registration_withdrawn_while_it_waits_for_its_fee_is_applied_for_again(life, permit):
+    home, _ = life.units
+    await _applied(life, permit)
+    withdrawn = await life.call(
+        """mutation($input: WithdrawRegistrationInput!) { withdrawRegistration(input: $input) {
+             registration { status } userErrors { code field message } } }""",
+        "withdrawRegistration",
+        {"registrationId": gid(await _first(life, home)), "reason": "申请人撤回"},
+        life.actors.developer,
+    )
+    assert withdrawn["userErrors"] == [] and withdrawn["registration"]["status"] == "WITHDRAWN"
+    await _applied(life, permit)
+    firsts = await Registration.filter(kind="FIRST_OWNERSHIP", property__unit_code=home["unitCode"]).order_by("id")
+    assert [r.status for r in firsts] == ["WITHDRAWN", "SUBMITTED"]
+    assert (await life.pay_fee(gid(firsts[1]), "80.00"))["registration"]["status"] == "COMPLETED"
