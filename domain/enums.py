@@ -102,6 +102,22 @@ class RegistrationKind(str, Enum):
     CORRECTION = "CORRECTION"
 
 
+# The kinds whose registration is a right on the register (a notice, an ownership, a mortgage,
+# a seizure, an objection). The others record an act on a right (a discharge, a release, a
+# cancellation, a correction): complete, their record stands, but no right is in force by them.
+RIGHT_KINDS = frozenset(
+    {
+        RegistrationKind.ADVANCE_NOTICE,
+        RegistrationKind.ADVANCE_MORTGAGE,
+        RegistrationKind.FIRST_OWNERSHIP,
+        RegistrationKind.TRANSFER,
+        RegistrationKind.MORTGAGE,
+        RegistrationKind.SEIZURE,
+        RegistrationKind.OBJECTION,
+    }
+)
+
+
 class RegistrationStatus(str, Enum):
     AWAITING_SIGNATURE = "AWAITING_SIGNATURE"
     SUBMITTED = "SUBMITTED"

@@ -13,6 +13,7 @@ ask it, so an object is visible in the same cases wherever it is returned. Witho
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from tortoise.expressions import Q, Subquery
@@ -234,11 +235,59 @@ BELONGS_TO: dict[type[Model], tuple[str, type[Model]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Vouched:
+    """Facts about a row that the use case returning it read in its own transaction, each one a
+    subquery of the row's rule answered already: the payload's check reads them instead of
+    asking the database again (`vouch`). Absent facts decide nothing.
+
+    - `persons`: a Contract's buyers and sellers (`_own_contract_ids`, `_sold_contract_ids`);
+      a Registration's parties (its `RegistrationParty` rows);
+    - `developer_id`: the developer holding the permit over the row's property
+      (`deep_property_ids` of a developer);
+    - `supervising_bank_id`: the bank supervising that permit (a Contract's
+      `property__permit__supervising_bank_id`)."""
+
+    persons: frozenset[int] = frozenset()
+    developer_id: int | None = None
+    supervising_bank_id: int | None = None
+
+
+_VOUCHED = "_onewindow_vouched"
+
+
+def vouch(row: M, facts: Vouched) -> M:
+    """Pin what the use case read about `row` on it, for `seen_by_its_columns`."""
+    setattr(row, _VOUCHED, facts)
+    return row
+
+
+def _vouched(row: Model) -> Vouched | None:
+    facts = getattr(row, _VOUCHED, None)
+    return facts if isinstance(facts, Vouched) else None
+
+
+def _seen_by_vouched_facts(viewer: Viewer, party: int, row: Model) -> bool:
+    facts = _vouched(row)
+    if facts is None:
+        return False
+    if isinstance(row, Contract):
+        return (
+            (viewer.role == Role.BUYER and party in facts.persons)
+            or (viewer.role == Role.DEVELOPER and facts.developer_id == party)
+            or (viewer.is_lender and facts.supervising_bank_id == party)
+        )
+    if isinstance(row, Registration):
+        return party in facts.persons or (viewer.role == Role.DEVELOPER and facts.developer_id == party)
+    return False
+
+
 def seen_by_its_columns(viewer: Viewer | None, row: Model) -> bool:
     """True when the row's own columns already show that the rule above lets the viewer see
     it (a public model, a department, or the rule's first condition: the seller's contract, the
     lender's contract or mortgage, the developer's or supervising bank's permit, the taxpayer's
-    record), with no query; False means only the database can tell (`visible_pks`).
+    record) or its vouched facts do (`Vouched`), with no query; False means only the database
+    can tell (`visible_pks`).
 
     Payloads show the object a mutation just wrote mostly to the viewer who wrote it, so this
     spares most of them the query (bench/README.md, sale_pipeline: issue 11's payload rule
@@ -252,6 +301,8 @@ def seen_by_its_columns(viewer: Viewer | None, row: Model) -> bool:
     party = viewer.party_id
     if party is None:
         return False
+    if _seen_by_vouched_facts(viewer, party, row):
+        return True
     if isinstance(row, Contract):
         return (viewer.role == Role.DEVELOPER and row.seller_id == party) or (
             viewer.is_lender and row.lender_id == party

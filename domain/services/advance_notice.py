@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.canonical import canonical_hash
 from domain.enums import (
     CertificateKind,
@@ -66,6 +66,7 @@ async def submit_advance_registration(use_case: UseCase, registration_id: int, a
             raise DomainError("NOT_FOUND", "no such advance notice application", ["input", "registrationId"])
         registration, facts = locked
         applicants = await _applicants(uow, registration.id)
+        visibility.vouch(registration, visibility.Vouched(persons=frozenset(a.party.id for a in applicants)))
         use_case.require_face_signer([a.party.id for a in applicants], "the buyers named in the application")
         mine = next(a for a in applicants if a.party.id == viewer.party_id)
         undecided = registration.status == RegistrationStatus.AWAITING_SIGNATURE or (

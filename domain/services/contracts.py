@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from tortoise import connections
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.enums import (
     ContractKind,
     ContractStatus,
@@ -345,42 +345,7 @@ async def draft_contract(use_case: UseCase, property_id: int, spec: ContractSpec
         raise validation.InvalidInput("a new home's price goes to the supervised account, not an escrow", ["input"])
     prop, seller = await _sellable_property(use_case, property_id)
     terms = await _checked_terms(spec)
-    async with use_case.unit_of_work() as uow:
-        contract = Contract(
-            kind=ContractKind.NEW_HOME,
-            property_id=prop.id,
-            seller_id=seller.id,
-            price=terms.price,
-            down_payment=terms.down_payment,
-            payment_method=terms.payment_method,
-            delivery_with_certificate=terms.delivery_with_certificate,
-            status=ContractStatus.DRAFT,
-            document_hash="",
-            created_at=use_case.now(),
-        )
-        contract.id = await uow.insert(
-            Contract,
-            {
-                name: getattr(contract, name)
-                for name in (
-                    "kind",
-                    "property_id",
-                    "seller_id",
-                    "price",
-                    "down_payment",
-                    "payment_method",
-                    "delivery_with_certificate",
-                    "status",
-                    "document_hash",
-                    "created_at",
-                )
-            },
-        )
-        await uow.write(*await _terms_writes(uow, contract, terms, prop, seller, use_case.now()))
-        refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
-        await uow.record(eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, _snapshot(contract, terms, prop)))
-        await uow.commit()
-    return contract
+    return await _drafted(use_case, prop, seller, terms, None)
 
 
 async def _draft_resale(use_case: UseCase, property_id: int, spec: ContractSpec) -> Contract:
@@ -388,13 +353,37 @@ async def _draft_resale(use_case: UseCase, property_id: int, spec: ContractSpec)
     terms = await _checked_terms(spec)
     first = resale.sellers[0]
     seller = sql.model_from(Party, id=first.party_id, name=first.name, id_number=first.id_number, kind="PERSON")
+    return await _drafted(use_case, prop, seller, terms, resale)
+
+
+_DRAFT_COLUMNS = (
+    "kind",
+    "property_id",
+    "seller_id",
+    "escrow_bank_id",
+    "escrow_amount",
+    "price",
+    "down_payment",
+    "payment_method",
+    "delivery_with_certificate",
+    "status",
+    "document_hash",
+    "created_at",
+)
+
+
+async def _drafted(
+    use_case: UseCase, prop: Property, seller: Party, terms: CheckedTerms, resale: _ResaleTerms | None
+) -> Contract:
+    """A new draft (a resale when `resale` names its sellers), its terms and CONTRACT_DRAFTED, committed."""
+    escrow_bank = resale.escrow_bank if resale else None
     async with use_case.unit_of_work() as uow:
         contract = Contract(
-            kind=ContractKind.RESALE,
+            kind=ContractKind.RESALE if resale else ContractKind.NEW_HOME,
             property_id=prop.id,
             seller_id=seller.id,
-            escrow_bank_id=resale.escrow_bank.id if resale.escrow_bank else None,
-            escrow_amount=resale.escrow_amount,
+            escrow_bank_id=escrow_bank.id if escrow_bank else None,
+            escrow_amount=resale.escrow_amount if resale else None,
             price=terms.price,
             down_payment=terms.down_payment,
             payment_method=terms.payment_method,
@@ -403,44 +392,24 @@ async def _draft_resale(use_case: UseCase, property_id: int, spec: ContractSpec)
             document_hash="",
             created_at=use_case.now(),
         )
-        contract.id = await uow.insert(
-            Contract,
-            {
-                name: getattr(contract, name)
-                for name in (
-                    "kind",
-                    "property_id",
-                    "seller_id",
-                    "escrow_bank_id",
-                    "escrow_amount",
-                    "price",
-                    "down_payment",
-                    "payment_method",
-                    "delivery_with_certificate",
-                    "status",
-                    "document_hash",
-                    "created_at",
-                )
-            },
+        contract.id = await uow.insert(Contract, {name: getattr(contract, name) for name in _DRAFT_COLUMNS})
+        sellers = sql.insert_many(
+            ContractSeller,
+            [
+                {"contract_id": contract.id, "party_id": h.party_id, "share": h.share, "position": i}
+                for i, h in enumerate(resale.sellers if resale else [])
+            ],
         )
-        await uow.write(
-            *sql.insert_many(
-                ContractSeller,
-                [
-                    {"contract_id": contract.id, "party_id": h.party_id, "share": h.share, "position": i}
-                    for i, h in enumerate(resale.sellers)
-                ],
-            ),
-            *await _terms_writes(uow, contract, terms, prop, seller, use_case.now(), resale),
-        )
+        await uow.write(*sellers, *await _terms_writes(uow, contract, terms, prop, seller, use_case.now(), resale))
+        payload = _snapshot(contract, terms, prop)
+        if resale:
+            payload |= {
+                "kind": ContractKind.RESALE,
+                "sellers": [h.id_number for h in resale.sellers],
+                "escrowBank": escrow_bank.id_number if escrow_bank else None,
+                "escrowAmount": resale.escrow_amount,
+            }
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
-        payload = {
-            **_snapshot(contract, terms, prop),
-            "kind": ContractKind.RESALE,
-            "sellers": [h.id_number for h in resale.sellers],
-            "escrowBank": resale.escrow_bank.id_number if resale.escrow_bank else None,
-            "escrowAmount": resale.escrow_amount,
-        }
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload))
         await uow.commit()
     return contract
@@ -549,7 +518,7 @@ async def sign_contract(use_case: UseCase, contract_id: int, document_hash: str)
         await uow.write(*writes)
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_SIGNED, refs, payload))
         await uow.commit()
-    return locked
+    return visibility.vouch(locked, visibility.Vouched(persons=frozenset(buyers | sellers)))
 
 
 class _RoleRow(NamedTuple):

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, cast
 
 from tortoise.exceptions import IntegrityError
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.enums import (
     ContractKind,
     ContractStatus,
@@ -74,6 +74,7 @@ class _Facts:
     seller: Party
     ownership_in_force: bool
     advance_notice_in_force: bool
+    permit_developer_id: int | None
 
 
 _FACTS_SQL = """
@@ -226,6 +227,7 @@ async def _read_facts(uow: UnitOfWork, use_case: UseCase, contract: Contract, pr
         seller,
         ownership_in_force=bool(row.ownership_in_force),
         advance_notice_in_force=bool(row.advance_notice_in_force),
+        permit_developer_id=row.permit_developer_id,
     )
 
 
@@ -290,6 +292,13 @@ async def file_contract(use_case: UseCase, contract_id: int) -> tuple[Contract, 
                 raise refusal
             registration = await _file(uow, use_case, contract, prop, facts)
             await uow.commit()
+        # Its parties are the buyers just written; the developer holds the permit read above.
+        visibility.vouch(
+            registration,
+            visibility.Vouched(
+                persons=frozenset(b.party.id for b in facts.buyers), developer_id=facts.permit_developer_id
+            ),
+        )
     except IntegrityError as exc:
         if violates_unique(exc, "contract", "filed_property_id"):  # another filing of this home won
             raise already_sold() from exc

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.enums import ContractStatus, EventType, FundKind, Role
 from domain.errors import DomainError, violates_unique
 from domain.models import Contract, FundDeposit
@@ -96,4 +96,4 @@ async def record_fund_deposit(
                 "DUPLICATE", f"bank reference {reference} is recorded already", ["input", "bankReference"]
             ) from exc
         raise
-    return deposit, contract
+    return deposit, visibility.vouch(contract, visibility.Vouched(supervising_bank_id=bank.supervising_bank_id))

@@ -5,9 +5,11 @@ import decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from tortoise.expressions import Q
 
 from domain import models as m
 from domain import visibility
+from domain.enums import RIGHT_KINDS
 from domain.enums import RightStatus as RightStatusValue
 from domain.views import PropertyRow
 from resolvers.context import Info
@@ -135,10 +137,12 @@ class Property(Node):
         self, info: Info, first: int | None = None, after: str | None = None, in_force: bool | None = None
     ) -> Connection[RegistrationRef]:
         query = m.Registration.filter(property_id=self.db_id)
+        # In force: the rights on the register; a completed discharge or release is a record, not a right.
+        in_force_right = Q(right_status=RightStatusValue.IN_FORCE, kind__in=list(RIGHT_KINDS))
         if in_force is True:
-            query = query.filter(right_status=RightStatusValue.IN_FORCE)
+            query = query.filter(in_force_right)
         elif in_force is False:
-            query = query.exclude(right_status=RightStatusValue.IN_FORCE)
+            query = query.filter(~in_force_right)
         query = visibility.registrations(info.context.require_viewer(), query)
         return await paginate(query, first, after, object_of)
 

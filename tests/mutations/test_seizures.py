@@ -67,3 +67,22 @@ async def test_a_seizure_blocks_filing_advance_notice_mortgage_and_cancellation(
     assert error_codes(await life.cancel(contract["id"])) == ["ENCUMBERED"]
     await life.release(second["id"])
     assert (await life.submit(registration["id"], life.actors.zhang))["registration"]["status"] == "COMPLETED"
+
+
+async def test_a_release_is_a_record_not_a_right_in_force(life, units):
+    """`registrations(inForce: true)` lists the rights on the register: neither the released
+    seizure nor the release that ended it."""
+    seizure = (await life.seize(units[0]["id"]))["registration"]
+    await life.release(seizure["id"])
+    query = (
+        "query($id: ID!, $f: Boolean) { node(id: $id) { ... on Property { "
+        "registrations(inForce: $f) { edges { node { kind rightStatus } } } } } }"
+    )
+
+    async def kinds(in_force):
+        data = await life.client.data(query, {"id": units[0]["id"], "f": in_force}, bearer=life.actors.registrar)
+        return sorted(e["node"]["kind"] for e in data["node"]["registrations"]["edges"])
+
+    assert await kinds(True) == []
+    assert await kinds(False) == ["SEIZURE", "SEIZURE_RELEASE"]
+    assert await kinds(None) == ["SEIZURE", "SEIZURE_RELEASE"]
