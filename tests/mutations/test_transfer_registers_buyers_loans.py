@@ -115,10 +115,10 @@ async def test_both_loans_of_a_combined_loan_register_after_the_old_mortgage_in_
     assert (await life.mortgage(fund["id"], life.fund))["priority"] == 2
 
 
-async def test_the_loans_wait_for_their_fees_and_keep_the_contracts_order_whatever_is_paid_first(life):
-    """登记费 (DESIGN §7): the transfer applies for each loan; a loan registers when its fee is paid,
-    by its bank or the registrar (the provident fund centre's at the window), and ranks in the
-    order the transfer applied for them."""
+async def test_the_loans_wait_for_their_fees_and_rank_in_the_order_they_are_registered(life):
+    """登记费 (DESIGN §7): the transfer applies for each loan, in the contract's order; a loan
+    registers when its fee is paid, by its bank or the registrar (the provident fund centre's at
+    the window), and ranks by when it was registered: here the fund's, paid first."""
     await _registered_home(life, mortgaged=False)
     contract = await life.filed_resale(
         life.unit["id"], [life.actors.zhang], {ids.WANG_WU: life.actors.wang}, **COMBINED
@@ -149,8 +149,8 @@ async def test_the_loans_wait_for_their_fees_and_keep_the_contracts_order_whatev
     )
     paid = await life.pay_fee(bank_fee, "80.00", bearer=life.actors.other_bank)
     assert paid["userErrors"] == [] and paid["registration"]["status"] == "COMPLETED"
-    assert (await life.mortgage(bank["id"], life.actors.other_bank))["priority"] == 1
-    assert (await life.mortgage(fund["id"], life.fund))["priority"] == 2
+    assert (await life.mortgage(fund["id"], life.fund))["priority"] == 1
+    assert (await life.mortgage(bank["id"], life.actors.other_bank))["priority"] == 2
 
 
 async def test_a_loan_not_signed_by_every_borrower_stays_approved(life):
