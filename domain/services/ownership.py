@@ -315,16 +315,10 @@ async def _ready(uow: UnitOfWork, use_case: UseCase, sales: list[_Sale]) -> list
     today = use_case.today()
     ready = []
     for sale in sales:
-        seized = any(
-            r.kind == RegistrationKind.SEIZURE
-            and r.right_status == RightStatus.IN_FORCE
-            and not seizure_expired(r.effective_until, today)
-            for r in sale.registrations
-        )
         facts = TransferFacts(
             contract_filed=True,
             tax_settled=deed_tax_settled(sale.buyers, tax[sale.contract.id]),
-            seizure_in_force=seized,
+            seizure_in_force=_seized(sale, today),
             first_registered=sale.in_force(RegistrationKind.FIRST_OWNERSHIP) is not None,
             already_transferred=any(
                 r.kind == RegistrationKind.TRANSFER
@@ -415,14 +409,18 @@ async def convert_ready(uow: UnitOfWork, use_case: UseCase, props: list[Property
     return writes.events
 
 
-def _encumbered(sale: _Sale, today: date) -> bool:
-    """A seizure (not past its date) or an objection in force: nothing registers on the home."""
-    return sale.in_force(RegistrationKind.OBJECTION) is not None or any(
+def _seized(sale: _Sale, today: date) -> bool:
+    return any(
         r.kind == RegistrationKind.SEIZURE
         and r.right_status == RightStatus.IN_FORCE
         and not seizure_expired(r.effective_until, today)
         for r in sale.registrations
     )
+
+
+def _encumbered(sale: _Sale, today: date) -> bool:
+    """A seizure (not past its date) or an objection in force: nothing registers on the home."""
+    return _seized(sale, today) or sale.in_force(RegistrationKind.OBJECTION) is not None
 
 
 async def _parties(uow: UnitOfWork, sales: list[_Sale]) -> dict[int, Party]:
