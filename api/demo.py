@@ -208,6 +208,50 @@ class County:
             raise DemoError(f"{name}: {payload['userErrors'][0]}")
         return payload
 
+    async def pay_fees(self) -> int:
+        """The registrar records every fee (登记费) still to pay, until none is left: a payment that
+        completes a registration may apply for the next (first registration, transfer, mortgage)."""
+        paid = 0
+        while True:
+            due, after = [], None
+            while True:
+                data = await self.query(
+                    """query($after: String) { registrations(first: 100, after: $after) {
+                         edges { node { id status feeOutstanding } } pageInfo { hasNextPage endCursor } } }""",
+                    {"after": after},
+                    self.registrar,
+                )
+                page = data["registrations"]
+                due += [
+                    (e["node"]["id"], e["node"]["feeOutstanding"])
+                    for e in page["edges"]
+                    if e["node"]["status"] not in ("COMPLETED", "REJECTED", "WITHDRAWN")
+                    and Decimal(e["node"]["feeOutstanding"]) > 0
+                ]
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            if not due:
+                return paid
+            for registration_id, amount in due:
+                await self.pay_fee({"id": registration_id, "fee": amount}, self.registrar)
+                paid += 1
+
+    async def pay_fee(self, registration: dict, bearer: str) -> None:
+        """The registration's fee (登记费) recorded in full, when it has one."""
+        if Decimal(registration["fee"]) == 0:
+            return
+        await self.mutate(
+            "recordFeePayment",
+            {
+                "registrationId": registration["id"],
+                "amount": registration["fee"],
+                "voucherNumber": f"DEMO-FEE-{registration['id']}",
+            },
+            "registration { status }",
+            bearer,
+        )
+
     async def loaded(self) -> bool | None:
         """True: the whole demo is there; None: nothing of it; False: only part of it."""
         present = [
@@ -397,10 +441,11 @@ class County:
         applied = await self.mutate(
             "applyTransferRegistration",
             {"contractId": contract["id"]},
-            "registration { id documentHash }",
+            "registration { id documentHash fee }",
             self.person(people[0]),
         )
         registration = applied["registration"]
+        await self.pay_fee(registration, self.registrar)  # 登记费: the transfer completes with the last signature
         for person in [*people, *sellers]:
             signed = await self.mutate(
                 "signRegistration",
@@ -482,6 +527,7 @@ async def build(county: County) -> dict[str, int]:
     await county.mutate(
         "applyFirstRegistration", {"permitId": first[0]["permit"]}, "transfers { id }", county.organization(first_dev)
     )
+    await county.pay_fees()  # the developer's first registrations, then the buyers' transfers and mortgages
     for home in first[18:20]:
         await county.seize(home, next(seizures))
 
@@ -498,6 +544,7 @@ async def build(county: County) -> dict[str, int]:
 
     for story in STORIES:
         await story(county, demo)
+        await county.pay_fees()  # what the story charged and nobody paid yet (the buyers' loans of a resale)
     return {"homes": first_units + second_units, "organizations": len(ORGANIZATIONS), "people": len(people)}
 
 
@@ -681,7 +728,8 @@ async def resale_story(county: County, demo: Demo) -> None:
 
 async def registered_home_mortgage_story(county: County, demo: Demo) -> None:
     """抵押权登记: the owners of home 101-14 mortgage it to the bank (priority 1), then borrow again
-    from the other bank on the same home (priority 2); each registration is decided at once."""
+        from the other bank on the same home (priority 2); each bank pays its registration's fee (登记费),
+    which registers it at once."""
     home, owners = demo.first[13], demo.households[13]
     borrowers = await county.owners(home)
     for lender, principal in ((BANK, "300000.00"), (OTHER_BANK, "120000.00")):
@@ -694,9 +742,11 @@ async def registered_home_mortgage_story(county: County, demo: Demo) -> None:
         mortgage = approved["mortgage"]["id"]
         for person in owners:
             await county.mutate("signMortgage", {"mortgageId": mortgage}, "mortgage { id }", county.person(person))
-        await county.mutate(
-            "applyMortgageRegistration", {"mortgageId": mortgage}, "registration { id }", county.organization(lender)
+        bank = county.organization(lender)
+        applied = await county.mutate(
+            "applyMortgageRegistration", {"mortgageId": mortgage}, "registration { id fee }", bank
         )
+        await county.pay_fee(applied["registration"], bank)  # the bank pays its mortgage's fee; it registers then
 
 
 async def transfer_with_mortgage_story(county: County, demo: Demo) -> None:

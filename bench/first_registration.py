@@ -2,14 +2,21 @@
 (advance notice in force) with deed tax paid, half of those with an advance mortgage; on
 PostgreSQL, through the API. The state before the application is loaded with COPY.
 
+Every registration it creates has its fee (登记费, issue 14): the application leaves the
+developer's first registrations SUBMITTED; then the registrar records the fees with a few
+clients (first registrations, then the transfers they apply for, then the mortgages), and the
+homes pass to their buyers as the payments arrive. Both phases are timed.
+
     .venv/bin/python -m bench.first_registration
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +26,7 @@ import httpx
 
 from api.auth import mint_token
 from api.settings import Settings
-from bench.common import BENCH_SECRET, fresh_database, run, served
+from bench.common import BENCH_SECRET, GraphQLClient, fresh_database, run, served
 from bench.shared_data_file import person_id
 from domain.enums import Role
 from resolvers.ids import to_global_id
@@ -177,6 +184,7 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
                     i,
                     None,
                     i,
+                    Decimal("0.00"),
                 )
             )
             parties += [(2 * i - 1, "RIGHT_HOLDER", 0, 9 + i, i), (2 * i, "APPLICANT", 0, 9 + i, i)]
@@ -217,6 +225,7 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
                     i,
                     i,
                     i,
+                    Decimal("0.00"),
                 )
             )
             parties.append((2 * sold + i, "RIGHT_HOLDER", 0, 2, sold + i))
@@ -236,6 +245,7 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
                 "contract_id",
                 "mortgage_id",
                 "property_id",
+                "fee",
             ],
             records=registrations,
         )
@@ -264,6 +274,43 @@ async def load(database_url: str, units: int, sold: int, mortgaged: int) -> int:
         await conn.close()
 
 
+PAY_FEE = """mutation($input: RecordFeePaymentInput!) { recordFeePayment(input: $input) {
+  registration { status } userErrors { code message } } }"""
+OUTSTANDING = """SELECT r.id,
+       r.fee - COALESCE((SELECT sum(f.amount) FROM fee_payment f WHERE f.registration_id = r.id), 0)
+  FROM registration r WHERE r.fee > 0 AND r.status NOT IN ('COMPLETED', 'REJECTED', 'WITHDRAWN') ORDER BY r.id"""
+
+
+async def pay_fees(database_url: str, url: str, token: str, clients: int) -> tuple[int, float]:
+    """The registrar records every fee still to pay, `clients` at a time, until none is left."""
+    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
+    started, count = time.perf_counter(), 0
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with GraphQLClient(url, clients) as client:
+            while due := [(pk, amount) for pk, amount in await conn.fetch(OUTSTANDING) if amount > 0]:
+
+                async def worker(queue: Iterator[tuple[int, Decimal]]) -> None:
+                    nonlocal count
+                    for pk, amount in queue:
+                        variables = {
+                            "input": {
+                                "registrationId": to_global_id("Registration", pk),
+                                "amount": str(amount),
+                                "voucherNumber": f"BENCH-FEE-{pk}",
+                            }
+                        }
+                        answer = await client.post(PAY_FEE, variables, headers)
+                        assert not answer.body["data"]["recordFeePayment"]["userErrors"], answer.body
+                        count += 1
+
+                queue = iter(due)
+                await asyncio.gather(*(worker(queue) for _ in range(clients)))
+    finally:
+        await conn.close()
+    return count, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=1000)
@@ -271,13 +318,14 @@ def main() -> None:
     parser.add_argument("--mortgaged", type=int, default=250)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--fee-clients", type=int, default=8, help="clients recording the fees at once")
     args = parser.parse_args()
     database_url = run(fresh_database(args.postgres, "onewindow_bench_first"))
     permit_id = run(load(database_url, args.units, args.sold, args.mortgaged))
     token = mint_token(Settings(jwt_secret=BENCH_SECRET), Role.DEVELOPER, DEVELOPER, ["ca"], 3600)
     query = (
         "mutation($id: ID!) { applyFirstRegistration(input: {permitId: $id}) { registrations "
-        "{ id } transfers { id } userErrors { code message } } }"
+        "{ id } transfers { id status } userErrors { code message } } }"
     )
     with tempfile.TemporaryDirectory() as workdir, served(database_url, args.port, 1, Path(workdir)) as server:
         url = server.url
@@ -294,10 +342,13 @@ def main() -> None:
         print(
             f"applyFirstRegistration: {len(payload['registrations'])} first registrations, "
             f"{len(payload['transfers'])} transfers "
-            f"({args.mortgaged} advance mortgages converted) in {elapsed:.2f} s "
+            f"({args.mortgaged} with an advance mortgage, converted once the fees are paid) in {elapsed:.2f} s "
             f"(server {float(response.headers['server-timing'].partition('dur=')[2]) / 1000:.2f} s)"
         )
         print(f"target under 5 s: {'met' if elapsed < 5 else 'NOT met'}")
+        registrar = mint_token(Settings(jwt_secret=BENCH_SECRET), Role.REGISTRAR, None, None, 3600)
+        payments, paying = run(pay_fees(database_url, url, registrar, args.fee_clients))
+        print(f"fees recorded: {payments} payments by {args.fee_clients} clients in {paying:.2f} s")
         started = time.perf_counter()
         again = httpx.post(
             f"{url}/graphql",
@@ -306,9 +357,12 @@ def main() -> None:
             timeout=600,
         ).json()["data"]["applyFirstRegistration"]
         print(
-            f"applied again (nothing left to do): {len(again['transfers'])} transfers, "
+            f"applied again after the fees (nothing left to do): {len(again['transfers'])} transfers, "
             f"{time.perf_counter() - started:.2f} s"
         )
+        completed = sum(1 for t in again["transfers"] if t["status"] == "COMPLETED")
+        print(f"homes passed to their buyers: {completed} of {args.sold}")
+        assert completed == args.sold, again
 
 
 if __name__ == "__main__":

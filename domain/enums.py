@@ -217,3 +217,5 @@ class EventType(str, Enum):
     FUNDS_REFUNDED = "FUNDS_REFUNDED"
     # 带押过户: a mortgage's lender consents to the resale of the home (DESIGN §7).
     TRANSFER_CONSENTED = "TRANSFER_CONSENTED"
+    # 登记费 paid on a registration (DESIGN §7).
+    FEE_PAID = "FEE_PAID"

@@ -147,6 +147,13 @@ class RecordTaxPaymentInput:
     voucher_number: str
 
 
+@strawberry.input
+class RecordFeePaymentInput:
+    registration_id: strawberry.ID
+    amount: decimal.Decimal
+    voucher_number: str
+
+
 @strawberry.input(
     description="Exactly one of contractId (a loan on a filed new-home contract) or propertyId with borrowers "
     "(a loan to the owners of a registered home)"
@@ -399,6 +406,7 @@ MAX_LENGTHS: dict[type, dict[str, int]] = {
     ApplyTransferRegistrationInput: {"contract_id": ID_LENGTH},
     ConsentToTransferInput: {"mortgage_id": ID_LENGTH, "contract_id": ID_LENGTH},
     RecordTaxPaymentInput: {"tax_record_id": ID_LENGTH, "voucher_number": column(m.TaxRecord, "voucher_number")},
+    RecordFeePaymentInput: {"registration_id": ID_LENGTH, "voucher_number": column(m.FeePayment, "voucher_number")},
     ApproveMortgageInput: {"contract_id": ID_LENGTH, "property_id": ID_LENGTH, "borrowers": ID_LENGTH},
     ApplyMortgageRegistrationInput: {"mortgage_id": ID_LENGTH},
     SignMortgageInput: {"mortgage_id": ID_LENGTH},

@@ -13,13 +13,14 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain import visibility
-from domain.enums import ContractStatus, RegistrationKind, RegistrationPartyRole, RightStatus
+from domain.enums import ContractStatus, EventType, RegistrationKind, RegistrationPartyRole, RightStatus
 from domain.models import (
     Certificate,
     Contract,
     ContractBuyer,
     ContractLender,
     Event,
+    FeePayment,
     FundDeposit,
     Mortgage,
     MortgageBorrower,
@@ -255,6 +256,13 @@ class Loaders:
         )
 
     @cached_property
+    def fee_payments(self) -> DataLoader[int, list[FeePayment]]:
+        """A registration's fee payments, oldest first (its fee fields read them; one query a page)."""
+        return grouped(
+            lambda ids: FeePayment.filter(registration_id__in=ids).order_by("id"), "registration_id", self.viewer
+        )
+
+    @cached_property
     def registration_checks(self) -> DataLoader[int, list[RuleCheck]]:
         return grouped(
             lambda ids: RuleCheck.filter(registration_id__in=ids).order_by("position"), "registration_id", self.viewer
@@ -310,9 +318,20 @@ class Loaders:
             kind__in=(RegistrationKind.ADVANCE_MORTGAGE, RegistrationKind.MORTGAGE),
             right_status=RightStatus.IN_FORCE,
         ).values_list("property_id", "id", "mortgage_id", "converted_from_id")
+        # When each right's origin was registered: its completion's place in the log (commit order).
+        registered: dict[int, int] = {}
+        origins = {converted_from_id or registration_id for _, registration_id, _, converted_from_id in rows}
+        if origins:
+            for registration_id, seq in await Event.filter(
+                registration_id__in=list(origins), type=EventType.REGISTRATION_COMPLETED
+            ).values_list("registration_id", "seq"):
+                registered[registration_id] = min(seq, registered.get(registration_id, seq))
         rights: dict[int, list[mortgage_rules.MortgageRight]] = defaultdict(list)
         for property_id, registration_id, mortgage_id, converted_from_id in rows:
-            rights[property_id].append(mortgage_rules.MortgageRight(registration_id, mortgage_id, converted_from_id))
+            seq = registered.get(converted_from_id or registration_id)
+            rights[property_id].append(
+                mortgage_rules.MortgageRight(registration_id, mortgage_id, converted_from_id, seq)
+            )
         return [MortgageRanks.of(rights.get(p, [])) for p in property_ids]
 
     @cached_property

@@ -15,7 +15,7 @@ from resolvers.types.contracts import Contract, FundDeposit, FundRefund
 from resolvers.types.mortgages import Mortgage
 from resolvers.types.parties import Party
 from resolvers.types.permits import PresalePermit
-from resolvers.types.registrations import Registration
+from resolvers.types.registrations import FeePayment, Registration
 from resolvers.types.tax import TaxRecord
 
 
@@ -119,6 +119,13 @@ class AssessDeedTaxPayload:
 @strawberry.type
 class RecordTaxPaymentPayload:
     tax_record: TaxRecord | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RecordFeePaymentPayload:
+    registration: Registration | None = None
+    fee_payment: FeePayment | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -28,6 +28,7 @@ from resolvers.mutations.file_contract import FileContractMutation
 from resolvers.mutations.issue_presale_permit import IssuePresalePermitMutation
 from resolvers.mutations.reapply_advance_registration import ReapplyAdvanceRegistrationMutation
 from resolvers.mutations.record_completion_acceptance import RecordCompletionAcceptanceMutation
+from resolvers.mutations.record_fee_payment import RecordFeePaymentMutation
 from resolvers.mutations.record_fund_deposit import RecordFundDepositMutation
 from resolvers.mutations.record_fund_refund import RecordFundRefundMutation
 from resolvers.mutations.record_objection_lawsuit import RecordObjectionLawsuitMutation
@@ -105,6 +106,7 @@ Mutation = merge_types(
         AssessSellerTaxesMutation,
         ApplyTransferRegistrationMutation,
         ConsentToTransferMutation,
+        RecordFeePaymentMutation,
     ),
 )
 

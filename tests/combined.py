@@ -15,6 +15,11 @@ HOME_MORTGAGE_FIELDS = (
     "registrations { kind rightStatus number priority certificate { kind number contentHash } }"
 )
 
+HOME_MORTGAGE_REGISTRATION = (
+    "id kind status rightStatus number priority fee feeOutstanding "
+    "certificate { kind number contentHash } mortgage { id status priority }"
+)
+
 
 class CombinedLife(Life):
     """`Life` whose drafts may name `lenders`, with the provident fund centre registered and its token."""
@@ -123,15 +128,27 @@ class CombinedResale(Resale):
             bearer,
         )
 
-    async def register_home_mortgage(self, mortgage_id: str, bearer: str) -> dict:
-        return await self.call(
+    async def register_home_mortgage(self, mortgage_id: str, bearer: str, pay_fee: bool = True) -> dict:
+        """The lender applies; with `pay_fee`, the registrar then records the fee (登记费) and the
+        payload's registration is read again: registered, as it stands after the payment."""
+        applied = await self.call(
             f"""mutation($input: ApplyMortgageRegistrationInput!) {{ applyMortgageRegistration(input: $input) {{
-                 registration {{ id kind status rightStatus number priority
-                   certificate {{ kind number contentHash }} mortgage {{ id status priority }} }} {ERRORS} }} }}""",
+                 registration {{ {HOME_MORTGAGE_REGISTRATION} }} {ERRORS} }} }}""",
             "applyMortgageRegistration",
             {"mortgageId": mortgage_id},
             bearer,
         )
+        registration = applied["registration"]
+        if not pay_fee or applied["userErrors"] or registration["feeOutstanding"] in ("0", "0.00"):
+            return applied
+        paid = await self.pay_fee(registration["id"], registration["feeOutstanding"])
+        assert paid["userErrors"] == [], paid
+        node = await self.client.data(
+            f"query($id: ID!) {{ node(id: $id) {{ ... on Registration {{ {HOME_MORTGAGE_REGISTRATION} }} }} }}",
+            {"id": registration["id"]},
+            bearer=bearer,
+        )
+        return {**applied, "registration": node["node"]}
 
     async def consent(self, mortgage_id: str, contract_id: str, bearer: str) -> dict:
         return await self.call(

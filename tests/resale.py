@@ -20,7 +20,7 @@ RESALE_FIELDS = (
 )
 TAX_FIELDS = "id kind amount taxableAmount rate status taxpayer { idNumber } familyHomesBefore"
 TRANSFER_FIELDS = (
-    f"{CHANGE_FIELDS} documentHash text rightHolders {{ name idNumber }} "
+    f"{CHANGE_FIELDS} fee feeOutstanding documentHash text rightHolders {{ name idNumber }} "
     "convertedFrom { id kind rightStatus certificate { number status } }"
 )
 
@@ -105,14 +105,22 @@ class Resale(Changes):
             bearer or self.actors.tax,
         )
 
-    async def apply_transfer(self, contract_id: str, bearer: str) -> dict:
-        return await self.call(
+    async def apply_transfer(self, contract_id: str, bearer: str, pay_fee: bool = True) -> dict:
+        """A seller or buyer applies; with `pay_fee`, the registrar records the transfer's fee (登记费)
+        at once, so only the signatures and the taxes are left to decide it (the answer is the
+        application as applied for)."""
+        applied = await self.call(
             f"""mutation($input: ApplyTransferRegistrationInput!) {{ applyTransferRegistration(input: $input) {{
                  registration {{ {TRANSFER_FIELDS} }} {ERRORS} }} }}""",
             "applyTransferRegistration",
             {"contractId": contract_id},
             bearer,
         )
+        registration = applied["registration"]
+        if pay_fee and not applied["userErrors"] and registration["fee"] not in ("0", "0.00"):
+            paid = await self.pay_fee(registration["id"], registration["fee"])
+            assert paid["userErrors"] == [], paid
+        return applied
 
     async def sign_transfer(self, registration: dict, bearer: str, document_hash: str | None = None) -> dict:
         return await self.call(

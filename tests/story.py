@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from tests import ids
 from tests.support import GraphQLClient, token
 
 _units = itertools.count(1)
+_vouchers = itertools.count(1)
 
 CONTRACT_FIELDS = (
     "id number status documentHash price downPayment signatures { signer { name } method "
@@ -302,16 +304,70 @@ class Life(Sale):
             bearer or self.actors.housing,
         )
 
-    async def first_registration(self, permit_id: str, bearer: str | None = None) -> dict:
+    async def first_registration(self, permit_id: str, bearer: str | None = None, fees: bool = True) -> dict:
+        """Apply; with `fees`, then pay every fee the application charged (pay_fees) and answer
+        the application as it stands after that (applying again changes nothing)."""
+
+        async def apply() -> dict:
+            return await self.call(
+                f"""mutation($input: ApplyFirstRegistrationInput!) {{ applyFirstRegistration(input: $input) {{
+                     registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS}
+                     property {{ unitCode status }} }}
+                     userErrors {{ code field message }} }} }}""",
+                "applyFirstRegistration",
+                {"permitId": permit_id},
+                bearer or self.actors.developer,
+            )
+
+        applied = await apply()
+        if not fees or applied["userErrors"] or not await self.pay_fees():
+            return applied
+        return await apply()
+
+    async def pay_fee(
+        self, registration_id: str, amount: str, voucher: str | None = None, bearer: str | None = None
+    ) -> dict:
         return await self.call(
-            f"""mutation($input: ApplyFirstRegistrationInput!) {{ applyFirstRegistration(input: $input) {{
-                 registrations {{ {OWNERSHIP_FIELDS} property {{ unitCode }} }} transfers {{ {OWNERSHIP_FIELDS}
-                 property {{ unitCode status }} }}
-                 userErrors {{ code field message }} }} }}""",
-            "applyFirstRegistration",
-            {"permitId": permit_id},
-            bearer or self.actors.developer,
+            """mutation($input: RecordFeePaymentInput!) { recordFeePayment(input: $input) {
+                 registration { id kind status rightStatus fee feeOutstanding feePayments { amount voucherNumber } }
+                 feePayment { amount voucherNumber paidAt } userErrors { code field message } } }""",
+            "recordFeePayment",
+            {"registrationId": registration_id, "amount": amount, "voucherNumber": voucher or f"FEE-{next(_vouchers)}"},
+            bearer or self.actors.registrar,
         )
+
+    async def outstanding_fees(self) -> list[tuple[str, str]]:
+        """(registration ID, amount) of every undecided registration with a fee left, oldest first,
+        as the registrar sees them (over the API: the e2e stories run the server apart)."""
+        due, after = [], None
+        while True:
+            data = await self.client.data(
+                """query($after: String) { registrations(first: 100, after: $after) {
+                     edges { node { id status feeOutstanding } } pageInfo { hasNextPage endCursor } } }""",
+                {"after": after},
+                bearer=self.actors.registrar,
+            )
+            page = data["registrations"]
+            due += [
+                (e["node"]["id"], e["node"]["feeOutstanding"])
+                for e in page["edges"]
+                if e["node"]["status"] not in ("COMPLETED", "REJECTED", "WITHDRAWN")
+                and Decimal(e["node"]["feeOutstanding"]) > 0
+            ]
+            if not page["pageInfo"]["hasNextPage"]:
+                return due
+            after = page["pageInfo"]["endCursor"]
+
+    async def pay_fees(self) -> list[dict]:
+        """REGISTRAR records every fee (登记费) still to pay, until none is left: a payment that
+        completes one registration may apply for the next (first registration → transfer → mortgage)."""
+        paid = []
+        while due := await self.outstanding_fees():
+            for registration_id, amount in due:
+                result = await self.pay_fee(registration_id, amount)
+                assert result["userErrors"] == [], result
+                paid.append(result)
+        return paid
 
     async def seize(self, property_id: str, until: str = "2099-12-31", bearer: str | None = None) -> dict:
         return await self.call(
@@ -357,9 +413,12 @@ class Life(Sale):
         )
         return data["recordTaxPayment"]
 
-    async def pay_all(self, contract_id: str) -> None:
+    async def pay_all(self, contract_id: str, fees: bool = True) -> None:
+        """Every tax of the contract; with `fees`, then every fee that is left (pay_fees)."""
         for record in await self.assess(contract_id):
             assert (await self.pay(record, f"V-{record['id']}"))["userErrors"] == []
+        if fees:
+            await self.pay_fees()
 
     async def pre_registered(
         self, unit_id: str, buyer_tokens: dict[str, str] | None = None, **kwargs

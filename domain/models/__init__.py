@@ -15,7 +15,7 @@ from domain.models.metrics import ApplicationFigures, PermitFigures
 from domain.models.mortgages import Mortgage, MortgageBorrower
 from domain.models.parties import Party, SharedOrganizationRecord, SharedPersonRecord
 from domain.models.permits import Permit, Property
-from domain.models.registrations import Certificate, Registration, RegistrationParty, RuleCheck
+from domain.models.registrations import Certificate, FeePayment, Registration, RegistrationParty, RuleCheck
 from domain.models.sequences import NumberSequence
 from domain.models.tax import TaxRecord
 
@@ -46,6 +46,7 @@ __all__ = [
     "Event",
     "EventAudience",
     "EventLogHead",
+    "FeePayment",
     "FundDeposit",
     "FundRefund",
     "Mortgage",

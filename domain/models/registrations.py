@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
@@ -13,6 +14,7 @@ from domain.enums import (
     RegistrationStatus,
     RightStatus,
 )
+from domain.models._fields import money
 
 if TYPE_CHECKING:
     from domain.models.contracts import Contract
@@ -63,6 +65,8 @@ class Registration(Model):
     decided_at = fields.DatetimeField(null=True)
     # An objection kept in force by a lawsuit (民法典 220): the court's case number.
     lawsuit_case_number = fields.CharField(max_length=100, null=True)
+    # 登记费 from the schedule when the registration was created (DESIGN §7); 0 for the free kinds.
+    fee = money(default=Decimal("0.00"))
     created_at = fields.DatetimeField(auto_now_add=True)
     submitted_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
@@ -129,3 +133,24 @@ class Certificate(Model):
 
     class Meta:
         table = "certificate"
+
+
+class FeePayment(Model):
+    """One payment of a registration's fee (登记费缴费), recorded with its voucher."""
+
+    id = fields.IntField(primary_key=True)
+    registration: fields.ForeignKeyRelation[Registration] = fields.ForeignKeyField(
+        "onewindow.Registration", related_name="fee_payments", on_delete=fields.RESTRICT
+    )
+    registration_id: int  # the column behind `registration`
+    amount = money()
+    voucher_number = fields.CharField(max_length=64, unique=True)
+    paid_at = fields.DatetimeField()
+    recorded_by: fields.ForeignKeyNullableRelation[Party] = fields.ForeignKeyField(
+        "onewindow.Party", related_name="recorded_fee_payments", null=True, on_delete=fields.RESTRICT
+    )
+    recorded_by_id: int | None  # the column behind `recorded_by`; NULL for registrar staff
+
+    class Meta:
+        table = "fee_payment"
+        indexes = (("registration_id",),)

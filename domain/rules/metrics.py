@@ -293,7 +293,10 @@ def _submitted(p: Projection, at: int, refs: Refs, payload: Payload) -> None:
     c.property_id, c.kind = refs.get("propertyId") or c.property_id, _text(payload.get("kind")) or c.kind
     # A second application (补正, reapplyAdvanceRegistration) is generated awaiting signatures,
     # as the filing generates the first: it is submitted when an applicant signs it.
-    if "reappliedAfter" not in payload:
+    # An application the platform makes itself that waits only for its fee (登记费: first
+    # registration, first transfer, converted mortgage) is no person's submission either: its
+    # figures run from the application it belongs to, as before fees.
+    if "reappliedAfter" not in payload and payload.get("awaiting") != "FEE":
         c.submitted_ms = c.submitted_ms or at
 
 

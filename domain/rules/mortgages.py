@@ -3,8 +3,10 @@
 Priority (顺位) is the order of registration among the mortgage rights in force on a property:
 an advance mortgage (预告抵押) keeps the rank it took when it was registered after it converts
 into a mortgage, so a right ranks by its origin (the advance registration it was converted from,
-else itself). Registrations on one property are written behind the property's lock, so their ids
-increase in commit order and the origin's id is the order of registration.
+else itself). A right is registered when it completes, in commit order: the log's sequence of
+the origin's REGISTRATION_COMPLETED says when. (An application that waits for its fee, 登记费,
+gets its id when applied for and is registered when paid, so the id alone does not order them;
+it breaks ties, and orders rights with no such event.)
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class MortgageRight:
     registration_id: int
     mortgage_id: int | None
     converted_from_id: int | None
+    # The log sequence of the origin's REGISTRATION_COMPLETED: when it was registered.
+    registered_seq: int | None = None
 
     @property
     def origin(self) -> int:
@@ -34,7 +38,9 @@ class MortgageRight:
 
 def ranks(rights: Iterable[MortgageRight]) -> dict[int, int]:
     """Registration id → priority (1 = first) of the mortgage rights in force on one property."""
-    ordered = sorted(rights, key=lambda r: (r.origin, r.registration_id))
+    ordered = sorted(
+        rights, key=lambda r: (r.registered_seq is None, r.registered_seq or 0, r.origin, r.registration_id)
+    )
     return {r.registration_id: i for i, r in enumerate(ordered, start=1)}
 
 

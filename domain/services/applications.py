@@ -20,6 +20,7 @@ from domain.models import Certificate, Party, Property, Registration, Registrati
 from domain.rules.advance_notice import Check
 from domain.services.certificates import issue_certificate
 from domain.services.context import UseCase
+from domain.services.fees import NO_FEE
 from domain.unit_of_work import UnitOfWork
 
 # How each role signs an application: the token's amr and the signature's method.
@@ -52,7 +53,11 @@ async def party_ids(uow: UnitOfWork, registration_id: int, role: RegistrationPar
 
 
 async def inserted_registration(uow: UnitOfWork, **values: Any) -> Registration:
-    """A new registration row, inserted now (its parties, checks and certificate refer to its id)."""
+    """A new registration row, inserted now (its parties, checks and certificate refer to its id).
+
+    A charged kind passes `fee=fees.fee_of(...)` (domain/services/fees.py); without it the
+    registration is free."""
+    values.setdefault("fee", NO_FEE)
     registration = Registration(**values)
     registration.id = await uow.insert(Registration, values)
     return registration

@@ -46,6 +46,7 @@ from domain.rules.numbering import contract_number, contract_sequence_name
 from domain.rules.property_status import derive_status
 from domain.services import encumbrances
 from domain.services.context import UseCase
+from domain.services.fees import fee_of
 from domain.services.property_status import property_status_update
 from domain.services.resale import mortgages_without_consent, ownership_holders
 from domain.unit_of_work import UnitOfWork
@@ -322,6 +323,7 @@ async def _file(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Pr
         contract_id=contract.id,
         application_form=form,
         created_at=now,
+        fee=fee_of(use_case, RegistrationKind.ADVANCE_NOTICE, prop.usage),
     )
     registration.id = await uow.insert(
         Registration,
@@ -335,6 +337,7 @@ async def _file(uow: UnitOfWork, use_case: UseCase, contract: Contract, prop: Pr
                 "contract_id",
                 "application_form",
                 "created_at",
+                "fee",
             )
         },
     )

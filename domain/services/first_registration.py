@@ -10,13 +10,22 @@ twice.
 from __future__ import annotations
 
 from domain import eventlog, sql
-from domain.enums import EventType, PermitStatus, PropertyStatus, RegistrationKind, RightStatus, Role
+from domain.enums import (
+    EventType,
+    PermitStatus,
+    PropertyStatus,
+    RegistrationKind,
+    RegistrationStatus,
+    RightStatus,
+    Role,
+)
 from domain.errors import DomainError
 from domain.models import Permit, Property, Registration
 from domain.rules import validation
 from domain.services.completion import complete_ready
 from domain.services.context import UseCase
-from domain.services.ownership import Writes, completed_event, completed_registration
+from domain.services.fees import NO_FEE, fee_of
+from domain.services.ownership import Writes, awaiting_fee, completed_event, completed_registration
 
 CHUNK = 50
 
@@ -50,6 +59,8 @@ async def record_completion_acceptance(use_case: UseCase, permit_id: int, accept
 
 
 async def apply_first_registration(use_case: UseCase, permit_id: int) -> tuple[list[Registration], list[Registration]]:
+    """Each property's FIRST_OWNERSHIP (completed, or SUBMITTED until its fee is paid), and the
+    transfers applied for or completed so far."""
     use_case.require_role(Role.DEVELOPER, Role.REGISTRAR, action="apply for first registration")
     permit = await Permit.get_or_none(id=permit_id)
     if permit is None:
@@ -90,12 +101,15 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
         done = set(
             sql.ints(
                 await Registration.filter(property_id__in=property_ids, kind=RegistrationKind.FIRST_OWNERSHIP)
+                # One withdrawn while it waited for its fee is applied for again.
+                .exclude(status=RegistrationStatus.WITHDRAWN)
                 .using_db(uow.conn)
                 .values_list("property_id", flat=True)
             )
         )
         writes = Writes()
         fresh = [p for p in properties if p.id not in done]
+        registered = []
         for prop in fresh:
             form = {
                 "registrationType": "首次登记",
@@ -103,21 +117,19 @@ async def _register_chunk(use_case: UseCase, permit: Permit, property_ids: list[
                 "unitCode": prop.unit_code,
                 "completionAcceptance": permit.completion_acceptance_number,
             }
+            parties = ([permit.developer_id], [permit.developer_id])
+            fee = fee_of(use_case, RegistrationKind.FIRST_OWNERSHIP, prop.usage)
+            if fee != NO_FEE:
+                # Completes when the developer's fee is paid (recordFeePayment), by itself.
+                await awaiting_fee(uow, now, RegistrationKind.FIRST_OWNERSHIP, prop.id, *parties, form, fee, writes)
+                continue
             registration = await completed_registration(
-                uow,
-                now,
-                RegistrationKind.FIRST_OWNERSHIP,
-                prop.id,
-                [permit.developer_id],
-                [permit.developer_id],
-                form,
-                writes=writes,
+                uow, now, RegistrationKind.FIRST_OWNERSHIP, prop.id, *parties, form, writes=writes
             )
             writes.events.append(completed_event(registration))
+            registered.append(prop.id)
         await uow.execute(
-            *sql.update_where(
-                Property, [p.id for p in fresh], {"first_registered_at": now, "status": PropertyStatus.REGISTERED}
-            )
+            *sql.update_where(Property, registered, {"first_registered_at": now, "status": PropertyStatus.REGISTERED})
         )
         await writes.flush(uow)
         transfers = await complete_ready(uow, use_case, properties)

@@ -1,9 +1,12 @@
 """Mortgages at the bank counter: approve, borrowers sign, register, discharge.
 
 A loan on a filed new-home contract (DESIGN §2 step 8) registers as an advance mortgage; a loan
-to the owners of a registered home (DESIGN §7) registers as a mortgage at once
-(`apply_mortgage_registration`). `register_mortgage` writes a mortgage right inside the caller's
-unit of work, for any use case that registers one (the buyer's new loan in a transfer).
+to the owners of a registered home (DESIGN §7) registers as a mortgage
+(`apply_mortgage_registration`): at once when the schedule charges no fee, else once its fee
+(登记费) is paid — the application waits SUBMITTED and `complete_waiting_mortgages`, called
+through `domain/services/completion.py` by the payment, registers it. `register_mortgage`
+writes a mortgage right inside the caller's unit of work, and `applied_mortgage` an application
+waiting for its fee, for any use case that registers one (the buyers' loans in a transfer).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from domain.enums import (
     PaymentMethod,
     RegistrationKind,
     RegistrationPartyRole,
+    RegistrationStatus,
     RightStatus,
     Role,
 )
@@ -48,7 +52,16 @@ from domain.services import encumbrances
 from domain.services.applications import rule_checks
 from domain.services.certificates import issue_certificate
 from domain.services.context import UseCase
-from domain.services.ownership import certificate_event, completed_event, completed_registration, end_right
+from domain.services.fees import NO_FEE, fee_of, outstanding
+from domain.services.ownership import (
+    Writes,
+    awaiting_fee,
+    certificate_event,
+    complete,
+    completed_event,
+    completed_registration,
+    end_right,
+)
 from domain.services.property_status import property_status_update
 from domain.unit_of_work import UnitOfWork
 
@@ -369,6 +382,26 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
     return registration
 
 
+def _form(prop: Property, mortgage: Mortgage, form: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "registrationType": "抵押权登记",
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+        "unitCode": prop.unit_code,
+        **(form or {}),
+    }
+
+
+def _checks() -> list[Check]:
+    """What the decision on a mortgage of a registered home records: every rule passed."""
+    return [
+        Check("BORROWERS_SIGNED", True, "every borrower signed the mortgage"),
+        Check("BORROWERS_HOLD_OWNERSHIP", True, "the borrowers hold the ownership in force"),
+        Check("NO_SEIZURE", True, "no seizure is in force"),
+        Check("NO_OBJECTION", True, "no objection is in force"),
+    ]
+
+
 async def register_mortgage(
     uow: UnitOfWork,
     use_case: UseCase,
@@ -377,31 +410,32 @@ async def register_mortgage(
     borrowers: list[int],
     checks: list[Check],
     form: dict[str, Any] | None = None,
+    pending: Registration | None = None,
 ) -> tuple[Registration, list[eventlog.NewEvent]]:
     """抵押权登记 of `mortgage`, COMPLETED and IN_FORCE with its REGISTRATION_PROOF, written in the
-    caller's unit of work (the property and the mortgage locked, the rules already decided).
+    caller's unit of work (the property and the mortgage locked, the rules already decided):
+    a new registration, or `pending`, the application that waited for its fee.
 
     Its priority comes from the order of registration: after every mortgage right in force on
     the property. Returns the registration and the events the caller records with its commit
     (the transfer of 带押过户 registers the buyer's loan in the same decision this way)."""
-    form = {
-        "registrationType": "抵押权登记",
-        "principal": str(mortgage.principal),
-        "termMonths": mortgage.term_months,
-        "unitCode": prop.unit_code,
-        **(form or {}),
-    }
-    registration = await completed_registration(
-        uow,
-        use_case.now(),
-        RegistrationKind.MORTGAGE,
-        prop.id,
-        [mortgage.lender_id],
-        [mortgage.lender_id, *borrowers],
-        form,
-        contract_id=mortgage.contract_id,
-        mortgage_id=mortgage.id,
-    )
+    if pending is None:
+        registration = await completed_registration(
+            uow,
+            use_case.now(),
+            RegistrationKind.MORTGAGE,
+            prop.id,
+            [mortgage.lender_id],
+            [mortgage.lender_id, *borrowers],
+            _form(prop, mortgage, form),
+            contract_id=mortgage.contract_id,
+            mortgage_id=mortgage.id,
+        )
+    else:
+        registration = pending
+        writes = Writes()
+        complete(registration, use_case.now(), writes)
+        await writes.flush(uow)
     await uow.write(*rule_checks(registration.id, checks))
     lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
     certificate = await issue_certificate(
@@ -419,51 +453,133 @@ async def register_mortgage(
     return registration, [completed_event(registration), certificate_event(registration, certificate)]
 
 
+async def applied_mortgage(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    prop: Property,
+    mortgage: Mortgage,
+    borrowers: list[int],
+    form: dict[str, Any] | None,
+    fee: Decimal,
+) -> tuple[Registration, list[eventlog.NewEvent]]:
+    """抵押权登记 of `mortgage` applied for, SUBMITTED until its fee is paid (by its BANK or the
+    registrar); the mortgage stays APPROVED until then. Returns the registration and its events."""
+    writes = Writes()
+    registration = await awaiting_fee(
+        uow,
+        use_case.now(),
+        RegistrationKind.MORTGAGE,
+        prop.id,
+        [mortgage.lender_id],
+        [mortgage.lender_id, *borrowers],
+        _form(prop, mortgage, form),
+        fee,
+        writes,
+        contract_id=mortgage.contract_id,
+        mortgage_id=mortgage.id,
+    )
+    await writes.flush(uow)
+    return registration, writes.events
+
+
+async def _registration_facts(
+    uow: UnitOfWork, use_case: UseCase, prop: Property, mortgage: Mortgage
+) -> tuple[MortgageRegistrationFacts, list[int]]:
+    """What a mortgage registration of a registered home is decided on, and the borrowers."""
+    borrowers = await _borrowers(uow.conn, mortgage.id)
+    signed = sql.ints(
+        await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
+    )
+    holders = await ownership_holders(uow.conn, prop.id)
+    contract = (
+        None
+        if mortgage.contract_id is None
+        else await Contract.filter(id=mortgage.contract_id).using_db(uow.conn).first()
+    )
+    kind = contract.kind if contract is not None else None
+    facts = MortgageRegistrationFacts(
+        status=mortgage.status,
+        on_contract=kind == ContractKind.NEW_HOME,
+        on_resale=kind == ContractKind.RESALE,
+        borrowers=frozenset(borrowers),
+        signers=frozenset(signed),
+        holders=frozenset(holders),
+        seizure_in_force=await encumbrances.seizure_in_force(uow.conn, prop.id, use_case.today()),
+        objection_in_force=await encumbrances.objection_in_force(uow.conn, prop.id),
+    )
+    return facts, borrowers
+
+
 async def apply_mortgage_registration(use_case: UseCase, mortgage_id: int) -> Registration:
-    """抵押权登记 of a registered home, applied by the lender from its counter and decided at once."""
+    """抵押权登记 of a registered home, applied by the lender from its counter and decided at
+    once; with a fee to pay, it registers by itself when the payment is recorded."""
     mortgage = await _lender_mortgage(use_case, mortgage_id)
     async with use_case.unit_of_work() as uow:
         prop, mortgage = await _locked(uow, mortgage)
-        borrowers = await _borrowers(uow.conn, mortgage.id)
-        signed = sql.ints(
-            await Signature.filter(mortgage_id=mortgage.id).using_db(uow.conn).values_list("signer_id", flat=True)
+        waiting = Registration.filter(
+            mortgage_id=mortgage.id, kind=RegistrationKind.MORTGAGE, status=RegistrationStatus.SUBMITTED
         )
-        holders = await ownership_holders(uow.conn, prop.id)
-        contract = (
-            None
-            if mortgage.contract_id is None
-            else await Contract.filter(id=mortgage.contract_id).using_db(uow.conn).first()
-        )
-        kind = contract.kind if contract is not None else None
-        facts = MortgageRegistrationFacts(
-            status=mortgage.status,
-            on_contract=kind == ContractKind.NEW_HOME,
-            on_resale=kind == ContractKind.RESALE,
-            borrowers=frozenset(borrowers),
-            signers=frozenset(signed),
-            holders=frozenset(holders),
-            seizure_in_force=await encumbrances.seizure_in_force(uow.conn, prop.id, use_case.today()),
-            objection_in_force=await encumbrances.objection_in_force(uow.conn, prop.id),
-        )
+        if await waiting.using_db(uow.conn).exists():
+            raise DomainError(
+                "DUPLICATE",
+                "this mortgage's registration waits for its fee",
+                ["input", "mortgageId"],
+            )
+        facts, borrowers = await _registration_facts(uow, use_case, prop, mortgage)
         refusal = mortgage_registration_refusal(facts)
         if refusal is not None:
             raise refusal
-        checks = [
-            Check("BORROWERS_SIGNED", True, "every borrower signed the mortgage"),
-            Check("BORROWERS_HOLD_OWNERSHIP", True, "the borrowers hold the ownership in force"),
-            Check("NO_SEIZURE", True, "no seizure is in force"),
-            Check("NO_OBJECTION", True, "no objection is in force"),
-        ]
         ownership = (
             await Registration.filter(property_id=prop.id, kind__in=OWNERSHIP_KINDS, right_status=RightStatus.IN_FORCE)
             .using_db(uow.conn)
             .values_list("number", flat=True)
         )
         form = {"ownership": list(ownership)}  # the certificate(s) the mortgage rests on
-        registration, events = await register_mortgage(uow, use_case, prop, mortgage, borrowers, checks, form)
+        fee = fee_of(use_case, RegistrationKind.MORTGAGE, prop.usage)
+        if fee == NO_FEE:
+            registration, events = await register_mortgage(uow, use_case, prop, mortgage, borrowers, _checks(), form)
+        else:
+            registration, events = await applied_mortgage(uow, use_case, prop, mortgage, borrowers, form, fee)
         await uow.record(*events)
         await uow.commit()
     return registration
+
+
+async def complete_waiting_mortgages(
+    uow: UnitOfWork, use_case: UseCase, props: list[Property]
+) -> list[eventlog.NewEvent]:
+    """Register every mortgage of a registered home on these (locked) properties whose fee is
+    paid and that nothing blocks now (a seizure or objection keeps it waiting until it ends);
+    an advance mortgage's conversion is `ownership.convert_ready`'s."""
+    by_id = {p.id: p for p in props}
+    waiting = (
+        await Registration.filter(
+            property_id__in=list(by_id),
+            kind=RegistrationKind.MORTGAGE,
+            status=RegistrationStatus.SUBMITTED,
+            converted_from_id=None,
+        )
+        .using_db(uow.conn)
+        .order_by("id")
+    )
+    if not waiting:
+        return []
+    due = await outstanding(uow, [r.id for r in waiting])
+    events: list[eventlog.NewEvent] = []
+    for registration in waiting:
+        if due[registration.id] != NO_FEE or registration.mortgage_id is None:
+            continue
+        prop = by_id[registration.property_id]
+        mortgage = await uow.lock(Mortgage, registration.mortgage_id)
+        assert mortgage is not None  # mortgages are never deleted
+        facts, borrowers = await _registration_facts(uow, use_case, prop, mortgage)
+        if mortgage_registration_refusal(facts) is not None:
+            continue
+        _, registered = await register_mortgage(
+            uow, use_case, prop, mortgage, borrowers, _checks(), pending=registration
+        )
+        events += registered
+    return events
 
 
 async def discharge_mortgage(use_case: UseCase, mortgage_id: int) -> Registration:

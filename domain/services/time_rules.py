@@ -93,7 +93,8 @@ async def _lapse(
             *transferred,
         )
         await uow.commit()
-    return 1 if transferred else 0
+    # A transfer applied for that waits for its fee (登记费) is not one completed yet.
+    return 1 if any(e.type == EventType.REGISTRATION_COMPLETED for e in transferred) else 0
 
 
 def _still_due(use_case: UseCase, registration: Registration, prop: Property) -> bool:

@@ -2,9 +2,9 @@
 
 A seller or buyer of a filed resale applies; every seller and buyer signs the generated
 application with signRegistration; the last signature gets the instant decision
-(domain/rules/transfer.py). Unpaid taxes (or the fee) keep the application SUBMITTED:
-`complete_waiting_transfers` decides it again when a payment is recorded (it is called from
-`ownership.convert_ready`, like the new-home conversion), and completes it then.
+(domain/rules/transfer.py). Unpaid taxes or the unpaid fee (登记费) keep the application
+SUBMITTED: `complete_waiting_transfers` decides it again when a payment is recorded (through
+`domain/services/completion.py`, like the new-home conversion), and completes it then.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ from domain.rules.transfer import (
 from domain.services.applications import complete_with_proof, inserted_registration, rule_checks, save_decision
 from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
+from domain.services.fees import NO_FEE, due, fee_of
+from domain.services.mortgages import applied_mortgage
 from domain.services.ownership import certificate_event, completed_event, completed_registration
 from domain.services.resale import Holder, mortgages_without_consent, ownership_holders
 from domain.unit_of_work import UnitOfWork
@@ -198,6 +200,7 @@ async def apply_transfer_registration(use_case: UseCase, contract_id: int) -> Re
             contract_id=contract.id,
             application_form=form,
             created_at=use_case.now(),
+            fee=fee_of(use_case, RegistrationKind.TRANSFER, prop.usage),
         )
         await uow.write(
             *sql.insert_many(
@@ -300,7 +303,7 @@ async def _facts(
             >= {TaxKind.VAT, TaxKind.INDIVIDUAL_INCOME_TAX}
             for seller in seller_ids
         ),
-        fee_outstanding=Decimal(0),  # fees branch plugs in here: what registration.fee still wants
+        fee_outstanding=await due(uow, registration),
     )
     return facts, contract, sellers, buyers, holders
 
@@ -458,6 +461,18 @@ async def _register_buyers_loans(
     )
     if not chosen:
         return []
+    fee = fee_of(use_case, RegistrationKind.MORTGAGE, prop.usage)
+    if fee != NO_FEE:
+        # Each loan is applied for in this decision, in the order it ranks, and registers by
+        # itself once its fee is paid (mortgages.complete_waiting_mortgages).
+        submitted: list[eventlog.NewEvent] = []
+        for loan in chosen:
+            mortgage = by_id[loan.mortgage_id]
+            _, applied = await applied_mortgage(
+                uow, use_case, prop, mortgage, list(loan.borrowers), _loan_form(contract, mortgage), fee
+            )
+            submitted += applied
+        return submitted
     parties = {p.id: p for p in await Party.filter(id__in=list({loan.lender_id for loan in chosen})).using_db(uow.conn)}
     # The proof numbers are taken at once, after the ownership certificate's (the counters' order).
     numbers = await certificate_numbers(uow, use_case, CertificateKind.REGISTRATION_PROOF, len(chosen))
@@ -465,12 +480,7 @@ async def _register_buyers_loans(
     certificates = []
     for loan, number in zip(chosen, numbers, strict=True):
         mortgage = by_id[loan.mortgage_id]
-        form = {
-            "registrationType": "抵押权登记(存量房转移同时)",
-            "contractNumber": contract.number,
-            "principal": str(mortgage.principal),
-            "termMonths": mortgage.term_months,
-        }
+        form = _loan_form(contract, mortgage)
         # Written one after another behind the property's lock: their ids, so their ranks, follow `chosen`.
         registration = await completed_registration(
             uow,
@@ -505,6 +515,15 @@ async def _register_buyers_loans(
     return events
 
 
+def _loan_form(contract: Contract, mortgage: Mortgage) -> dict[str, Any]:
+    return {
+        "registrationType": "抵押权登记(存量房转移同时)",
+        "contractNumber": contract.number,
+        "principal": str(mortgage.principal),
+        "termMonths": mortgage.term_months,
+    }
+
+
 async def complete_waiting_transfers(
     uow: UnitOfWork, use_case: UseCase, props: list[Property]
 ) -> list[eventlog.NewEvent]:
@@ -514,7 +533,10 @@ async def complete_waiting_transfers(
         return []
     waiting = (
         await Registration.filter(
-            property_id__in=list(by_id), kind=RegistrationKind.TRANSFER, status=RegistrationStatus.SUBMITTED
+            property_id__in=list(by_id),
+            kind=RegistrationKind.TRANSFER,
+            status=RegistrationStatus.SUBMITTED,
+            contract__kind=ContractKind.RESALE,  # a new home's transfer is convert_ready's
         )
         .using_db(uow.conn)
         .order_by("id")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,6 +11,7 @@ from domain import models as m
 from domain.documents.records import form_as_seen
 from domain.documents.texts import application_text, text_hash
 from domain.enums import RegistrationPartyRole
+from domain.rules.fees import NO_FEE, fee_outstanding
 from domain.services.certificates import certificate_standing
 from resolvers.context import Info
 from resolvers.enums import (
@@ -40,6 +42,13 @@ class RuleCheck:
     rule: str
     passed: bool
     message: str
+
+
+@strawberry.type(description="One payment of a registration's fee (登记费), with its voucher")
+class FeePayment:
+    amount: decimal.Decimal
+    voucher_number: str
+    paid_at: datetime.datetime
 
 
 @strawberry.type(description="A person's decision on an application (DESIGN §7)")
@@ -86,6 +95,22 @@ class Registration(Node):
     lawsuit_case_number: str | None = strawberry.field(
         description="An objection kept in force by a lawsuit: the court's case number (民法典 220)"
     )
+    fee: decimal.Decimal = strawberry.field(
+        description="登记费 in CNY from the county's schedule (DESIGN §7); 0 for the free kinds. A "
+        "registration with a fee completes once it is paid (recordFeePayment)"
+    )
+
+    @strawberry.field(description="The payments of the fee recorded so far, oldest first")
+    async def fee_payments(self, info: Info) -> list[FeePayment]:
+        rows = await info.context.loaders.fee_payments.load(self.db_id) if self.fee else []
+        return [FeePayment(amount=r.amount, voucher_number=r.voucher_number, paid_at=r.paid_at) for r in rows]
+
+    @strawberry.field(description="What is still to pay of the fee (0 once paid, or for a free registration)")
+    async def fee_outstanding(self, info: Info) -> decimal.Decimal:
+        if not self.fee:
+            return NO_FEE
+        rows = await info.context.loaders.fee_payments.load(self.db_id)
+        return fee_outstanding(self.fee, [r.amount for r in rows])
 
     @strawberry.field(
         description="The application's canonical text, what each applicant signs: its SHA-256 is documentHash"
@@ -120,6 +145,7 @@ class Registration(Node):
             if row.decided_at and row.decision_reason
             else None,
             lawsuit_case_number=row.lawsuit_case_number,
+            fee=row.fee,
         )
 
     @strawberry.field(

@@ -66,8 +66,14 @@ async def test_a_killed_application_resumes_where_it_stopped(settings, tmp_path,
     await load(database, UNITS, SOLD, MORTGAGED)
     # A whole permit in one request, on a loaded machine longer than the default deadline
     # (10 s): this test is about the kill, not the deadline.
+    # A county charging no fees (登记费, a setting): the application completes what it can at
+    # once, as before fees; what fees add is tests/mutations/test_record_fee_payment.py's.
     env = server_env(
-        settings, ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"), ONEWINDOW_REQUEST_DEADLINE_SECONDS="120"
+        settings,
+        ONEWINDOW_TEST_LOG=str(tmp_path / "server.log"),
+        ONEWINDOW_REQUEST_DEADLINE_SECONDS="120",
+        ONEWINDOW_FEE_RESIDENTIAL="0.00",
+        ONEWINDOW_FEE_NON_RESIDENTIAL="0.00",
     )
     permit = to_global_id("PresalePermit", 1)
     bearer = {"Authorization": f"Bearer {token('DEVELOPER', DEVELOPER, ['ca'])}"}

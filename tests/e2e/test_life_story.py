@@ -33,8 +33,14 @@ async def test_from_permit_to_ownership_certificate_with_a_registered_mortgage(s
     applied = await life.first_registration(permit["id"])
     assert len(applied["registrations"]) == 2 and applied["transfers"] == []
 
-    # The last payment converts the home at once: ownership to the buyers, the mortgage registered.
+    # The last tax payment applies for the transfer; its fee (登记费), then the mortgage's, is
+    # paid and each completes at once: ownership to the buyers, the mortgage registered.
     assert (await life.pay(records[1], "豫税-0002"))["userErrors"] == []
+    paid = await life.pay_fees()
+    assert [(p["registration"]["kind"], p["registration"]["status"]) for p in paid] == [
+        ("TRANSFER", "COMPLETED"),
+        ("MORTGAGE", "COMPLETED"),
+    ]
     home = await server_gql.data(
         """{ property(unitCode: "%s") { status owners { name }
               registrations(inForce: true) { edges { node { kind number certificate { number kind contentHash } } } }

@@ -76,13 +76,26 @@ async def approve(life, input: dict, bearer: str) -> dict:
     )
 
 
-async def apply(life, mortgage_id: str, bearer: str) -> dict:
-    return await life.call(
-        APPLY % (REGISTRATION, ERRORS),
+async def apply(life, mortgage_id: str, bearer: str, payer: str | None = None, pay_fee: bool = True) -> dict:
+    """The lender applies; with `pay_fee` the fee (登记费) is then recorded (by `payer`, else the
+    registrar) and the payload's registration read again as it stands after the payment."""
+    applied = await life.call(
+        APPLY % (REGISTRATION + " fee feeOutstanding", ERRORS),
         "applyMortgageRegistration",
         {"mortgageId": mortgage_id},
         bearer,
     )
+    registration = applied["registration"]
+    if not pay_fee or applied["userErrors"] or registration["feeOutstanding"] == "0.00":
+        return applied
+    paid = await life.pay_fee(registration["id"], registration["feeOutstanding"], bearer=payer)
+    assert paid["userErrors"] == [], paid
+    node = await life.client.data(
+        f"query($id: ID!) {{ node(id: $id) {{ ... on Registration {{ {REGISTRATION} fee feeOutstanding }} }} }}",
+        {"id": registration["id"]},
+        bearer=bearer,
+    )
+    return {**applied, "registration": node["node"]}
 
 
 async def home_loan(life, home: dict, bearer: str, principal: str = "300000.00", sign: bool = True) -> dict:
@@ -119,9 +132,11 @@ async def test_the_owner_mortgages_a_registered_home_at_once(life, owned):
     signed = await life.sign_mortgage(mortgage["id"], life.actors.zhang)
     assert signed["userErrors"] == [] and signed["mortgage"]["signatures"] == [{"method": "FACE"}]
 
-    applied = await apply(life, mortgage["id"], life.actors.bank)
+    # The bank applies and pays the fee (登记费, 80 for a home): the registration is decided then.
+    applied = await apply(life, mortgage["id"], life.actors.bank, payer=life.actors.bank)
     assert applied["userErrors"] == []
     registration = applied["registration"]
+    assert (registration["fee"], registration["feeOutstanding"]) == ("80.00", "0.00")
     assert (registration["kind"], registration["status"], registration["rightStatus"], registration["decidedBy"]) == (
         "MORTGAGE",
         "COMPLETED",
@@ -144,7 +159,14 @@ async def test_the_owner_mortgages_a_registered_home_at_once(life, owned):
     certificate = await Certificate.get(registration_id=stored.id)
     assert certificate.content["right"] == "抵押权" and certificate.content["principal"] == "300000.00"
     types = [e.type for e in await Event.filter(mortgage_id=stored.mortgage_id).order_by("seq")]
-    assert types == ["MORTGAGE_APPROVED", "MORTGAGE_SIGNED", "REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED"]
+    assert types == [
+        "MORTGAGE_APPROVED",
+        "MORTGAGE_SIGNED",
+        "REGISTRATION_SUBMITTED",
+        "FEE_PAID",
+        "REGISTRATION_COMPLETED",
+        "CERTIFICATE_ISSUED",
+    ]
     again = await apply(life, mortgage["id"], life.actors.bank)
     assert error_fields(again) == [("INVALID_STATE", ["input", "mortgageId"])]
 

@@ -78,6 +78,7 @@ async def test_with_consent_both_mortgages_stand_after_the_transfer(life, mortga
     await life.sign_transfer(registration, life.actors.wang)
     done = (await life.sign_transfer(registration, life.actors.zhang))["registration"]
     assert done["status"] == "COMPLETED", done
+    await life.pay_fees()  # the buyer's loan, applied for with the transfer, registers with its fee (登记费)
     home = (await life.client.data(IN_FORCE, {"u": life.unit["unitCode"]}, bearer=life.actors.registrar))["property"]
     assert home["owners"] == [{"idNumber": ids.WANG_WU}]
     kinds = [(e["node"]["kind"], (e["node"]["mortgage"] or {}).get("id")) for e in home["registrations"]["edges"]]

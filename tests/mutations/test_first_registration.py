@@ -149,6 +149,10 @@ async def test_a_seizure_blocks_the_transfer_until_released(life, permit):
     assert (await _state(life, unit))[1] == ["息县新园置业有限公司"]
     released = await life.release(seizure["id"])
     assert released["userErrors"] == []
+    # The release applies for the transfer, which waits for its fee (登记费).
+    assert (await _state(life, unit))[1] == ["息县新园置业有限公司"]
+    [paid] = await life.pay_fees()
+    assert paid["registration"]["kind"] == "TRANSFER" and paid["registration"]["status"] == "COMPLETED"
     assert (await _state(life, unit))[:2] == ("REGISTERED", ["张三"])
 
 

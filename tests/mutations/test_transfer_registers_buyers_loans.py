@@ -6,11 +6,12 @@ order of the approvals; a loan not fully signed stays APPROVED."""
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 import pytest
 
 from domain.models import Event, Mortgage, Registration
-from resolvers.ids import from_global_id
+from resolvers.ids import from_global_id, to_global_id
 from tests import ids
 from tests.combined import CombinedResale
 
@@ -51,6 +52,7 @@ async def _transferred(life, contract: dict) -> dict:
     assert (await life.sign_transfer(registration, life.actors.wang))["userErrors"] == []
     done = (await life.sign_transfer(registration, life.actors.zhang))["registration"]
     assert done["status"] == "COMPLETED", done
+    await life.pay_fees()  # 登记费: each loan applied for with the transfer registers once its fee is paid
     return done
 
 
@@ -87,11 +89,16 @@ async def test_both_loans_of_a_combined_loan_register_after_the_old_mortgage_in_
         assert [
             (r["kind"], r["rightStatus"], r["priority"]) for r in seen["registrations"] if r["kind"] == "MORTGAGE"
         ] == [("MORTGAGE", "IN_FORCE", priority)]
-    # Registered in one decision, the bank's first although the fund approved first.
+    # Applied for in one decision, the bank's first although the fund approved first; each
+    # registered with its fee (登记费).
     rights = await Registration.filter(kind="MORTGAGE", contract_id=_db_id(contract["id"])).order_by("id")
     assert [r.mortgage_id for r in rights] == [_db_id(bank["id"]), _db_id(fund["id"])]
     transfer = await Registration.get(kind="TRANSFER", contract_id=_db_id(contract["id"]))
-    decided = await Event.filter(registration_id__in=[transfer.id, *(r.id for r in rights)]).order_by("seq")
+    decided = [
+        e
+        for e in await Event.filter(registration_id__in=[transfer.id, *(r.id for r in rights)]).order_by("seq")
+        if e.type in ("REGISTRATION_COMPLETED", "CERTIFICATE_ISSUED")
+    ]
     assert [(e.type, e.registration_id) for e in decided][-6:] == [
         ("REGISTRATION_COMPLETED", transfer.id),
         ("CERTIFICATE_ISSUED", transfer.id),
@@ -106,6 +113,44 @@ async def test_both_loans_of_a_combined_loan_register_after_the_old_mortgage_in_
     assert (await life.discharge(old["id"], life.actors.bank))["userErrors"] == []
     assert (await life.mortgage(bank["id"], life.actors.other_bank))["priority"] == 1
     assert (await life.mortgage(fund["id"], life.fund))["priority"] == 2
+
+
+async def test_the_loans_wait_for_their_fees_and_rank_in_the_order_they_are_registered(life):
+    """登记费 (DESIGN §7): the transfer applies for each loan, in the contract's order; a loan
+    registers when its fee is paid, by its bank or the registrar (the provident fund centre's at
+    the window), and ranks by when it was registered: here the fund's, paid first."""
+    await _registered_home(life, mortgaged=False)
+    contract = await life.filed_resale(
+        life.unit["id"], [life.actors.zhang], {ids.WANG_WU: life.actors.wang}, **COMBINED
+    )
+    bank, fund = await _approved(life, contract)
+    await life.pay_records(await life.assess(contract["id"]))
+    await life.pay_records((await life.seller_taxes(contract["id"]))["taxRecords"])
+    registration = (await life.apply_transfer(contract["id"], life.actors.wang))["registration"]
+    await life.sign_transfer(registration, life.actors.wang)
+    assert (await life.sign_transfer(registration, life.actors.zhang))["registration"]["status"] == "COMPLETED"
+    applied = await Registration.filter(kind="MORTGAGE", contract_id=_db_id(contract["id"])).order_by("id")
+    assert [(r.mortgage_id, r.status, r.right_status, r.fee) for r in applied] == [
+        (_db_id(bank["id"]), "SUBMITTED", "PENDING", Decimal("80.00")),
+        (_db_id(fund["id"]), "SUBMITTED", "PENDING", Decimal("80.00")),
+    ]
+    assert (await life.mortgage(bank["id"], life.actors.other_bank))["status"] == "APPROVED"
+    # Applying again for a loan that waits for its fee is a duplicate.
+    again = await life.register_home_mortgage(bank["id"], life.actors.other_bank, pay_fee=False)
+    assert [(e["code"], e["field"]) for e in again["userErrors"]] == [("DUPLICATE", ["input", "mortgageId"])]
+    bank_fee, fund_fee = (to_global_id("Registration", r.id) for r in applied)
+    # The fund's is paid first, at the window; the fund centre itself records none.
+    assert [e["code"] for e in (await life.pay_fee(fund_fee, "80.00", bearer=life.fund))["userErrors"]] == ["FORBIDDEN"]
+    assert (await life.pay_fee(fund_fee, "80.00"))["registration"]["status"] == "COMPLETED"
+    # The bank records its own; another bank may not.
+    assert [e["code"] for e in (await life.pay_fee(bank_fee, "80.00", bearer=life.actors.bank))["userErrors"]] in (
+        ["FORBIDDEN"],
+        ["NOT_FOUND"],
+    )
+    paid = await life.pay_fee(bank_fee, "80.00", bearer=life.actors.other_bank)
+    assert paid["userErrors"] == [] and paid["registration"]["status"] == "COMPLETED"
+    assert (await life.mortgage(fund["id"], life.fund))["priority"] == 1
+    assert (await life.mortgage(bank["id"], life.actors.other_bank))["priority"] == 2
 
 
 async def test_a_loan_not_signed_by_every_borrower_stays_approved(life):

@@ -27,6 +27,12 @@ def test_rights_rank_by_order_of_registration_and_a_converted_one_keeps_its_orig
     assert ranks([]) == {}
 
 
+def test_a_right_registered_after_it_was_applied_for_ranks_when_registered():
+    # 41 was applied for first and waited for its fee: registered (log seq 900) after 42 (seq 800).
+    rights = [MortgageRight(41, 1, None, 900), MortgageRight(42, 2, None, 800), MortgageRight(30, 3, 5, 100)]
+    assert ranks(rights) == {30: 1, 42: 2, 41: 3}
+
+
 @pytest.mark.parametrize(
     ("status", "rank", "in_force", "expected"),
     [
