@@ -20,6 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.expressions import Q, Subquery
+
 from domain import eventlog, sql
 from domain.enums import (
     FINAL_REGISTRATION_STATUSES,
@@ -268,9 +270,22 @@ class _Sale:
 async def _sales(uow: UnitOfWork, props: list[Property]) -> list[_Sale]:
     """Each property's filed contract with everything a transfer reads, in six queries for all."""
     by_id = {p.id: p for p in props}
-    contracts = await Contract.filter(
-        property_id__in=list(by_id), status=ContractStatus.FILED, kind=ContractKind.NEW_HOME
-    ).using_db(uow.conn)
+    # A sale transferred already has nothing left to do but its advance mortgages' conversions:
+    # the resales of a home would otherwise read its first sale's whole file on every payment.
+    transferred = Registration.filter(
+        property_id__in=list(by_id),
+        kind=RegistrationKind.TRANSFER,
+        status=RegistrationStatus.COMPLETED,
+        contract_id__isnull=False,  # NOT IN over a NULL would exclude every sale
+    ).values("contract_id")
+    converting = Mortgage.filter(
+        property_id__in=list(by_id), status=MortgageStatus.ADVANCE_REGISTERED, contract_id__isnull=False
+    ).values("contract_id")
+    contracts = (
+        await Contract.filter(property_id__in=list(by_id), status=ContractStatus.FILED, kind=ContractKind.NEW_HOME)
+        .filter(~Q(id__in=Subquery(transferred)) | Q(id__in=Subquery(converting)))
+        .using_db(uow.conn)
+    )
     if not contracts:
         return []
     contract_ids = [c.id for c in contracts]
