@@ -29,7 +29,6 @@ from api.graphql_app import OneWindowGraphQL
 from api.keys import load_keyring
 from api.persisted import PersistedQueries
 from api.settings import Settings
-from api.timing import ServerTiming
 from domain.clock import Clock, SystemClock
 from domain.services.context import system_use_case
 from domain.services.time_rules import sweep
@@ -130,7 +129,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         middleware=[
             Middleware(logs.RequestLog, access_log=settings.access_log),
             *cors(settings.cors_origins),
-            Middleware(ServerTiming),
             Middleware(
                 AdmissionLimit,
                 limit=settings.max_concurrent_requests,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -93,11 +94,24 @@ def operation_label(name: str) -> str:
     return name
 
 
+# The labelled children of this process, kept: `labels()` validates, locks and looks up on every
+# call, and every GraphQL request makes two or more (the label sets are bounded, see above).
+_children: dict[tuple[str, ...], Any] = {}
+
+
+def _child(metric: Any, kind: str, *labels: str) -> Any:
+    key = (kind, *labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
+
+
 def request_done(operation: str, outcome: str, seconds: float, codes: list[str]) -> None:
-    REQUESTS.labels(operation, outcome).inc()
-    LATENCY.labels(operation).observe(seconds)
+    _child(REQUESTS, "requests", operation, outcome).inc()
+    _child(LATENCY, "latency", operation).observe(seconds)
     for code in codes:
-        ERRORS.labels(code).inc()
+        _child(ERRORS, "errors", code).inc()
 
 
 class Sampler:

@@ -9,7 +9,7 @@ resolvers/errors.py, the read audit's records) gets the same id as nginx's acces
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -24,13 +24,13 @@ def from_header(value: str | None) -> str:
     """The header's value if acceptable, else a new random id."""
     if value and SANE.fullmatch(value):
         return value
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 def request_id(scope: MutableMapping[str, Any] | None) -> str:
     """The request's id, taken or made the first time it is asked for and kept on its scope."""
     if scope is None:
-        return uuid.uuid4().hex
+        return secrets.token_hex(16)
     known = scope.get(SCOPE_KEY)
     if known is None:
         given = next((value for name, value in scope.get("headers") or () if name.lower() == HEADER), None)
