@@ -9,7 +9,7 @@ stands, an advance notice cannot be cancelled (ENCUMBERED).
 
 from __future__ import annotations
 
-from domain import eventlog, sql
+from domain import eventlog, sql, visibility
 from domain.canonical import canonical_hash
 from domain.enums import (
     Decider,
@@ -250,6 +250,7 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
         prop, registration = await locked_registration(uow, found)
         applicants = await party_ids(uow, registration.id, RegistrationPartyRole.APPLICANT)
         method = require_applicant(use_case, applicants)
+        visibility.vouch(registration, visibility.Vouched(persons=frozenset(applicants)))
         if registration.kind not in (RegistrationKind.CANCELLATION, RegistrationKind.TRANSFER):
             raise DomainError(
                 "INVALID_STATE",

@@ -372,6 +372,10 @@ _DRAFT_COLUMNS = (
 )
 
 
+def _sellers_of(resale: _ResaleTerms | None) -> list[Holder]:
+    return resale.sellers if resale else []
+
+
 async def _drafted(
     use_case: UseCase, prop: Property, seller: Party, terms: CheckedTerms, resale: _ResaleTerms | None
 ) -> Contract:
@@ -397,7 +401,7 @@ async def _drafted(
             ContractSeller,
             [
                 {"contract_id": contract.id, "party_id": h.party_id, "share": h.share, "position": i}
-                for i, h in enumerate(resale.sellers if resale else [])
+                for i, h in enumerate(_sellers_of(resale))
             ],
         )
         await uow.write(*sellers, *await _terms_writes(uow, contract, terms, prop, seller, use_case.now(), resale))
@@ -412,7 +416,8 @@ async def _drafted(
         refs = eventlog.EventRefs(property_id=prop.id, contract_id=contract.id)
         await uow.record(eventlog.NewEvent(EventType.CONTRACT_DRAFTED, refs, payload))
         await uow.commit()
-    return contract
+    # A resale's sellers were just written (one of them drafts); a new home's seller is a column.
+    return visibility.vouch(contract, visibility.Vouched(persons=frozenset(h.party_id for h in _sellers_of(resale))))
 
 
 async def revise_contract(use_case: UseCase, contract_id: int, spec: ContractSpec) -> Contract:

@@ -236,7 +236,8 @@ async def apply_transfer_registration(use_case: UseCase, contract_id: int) -> Re
             )
         )
         await uow.commit()
-    return registration
+    # Its parties are the sellers and buyers just written.
+    return visibility.vouch(registration, visibility.Vouched(persons=frozenset(applicants)))
 
 
 class _RightRow(NamedTuple):
