@@ -21,6 +21,17 @@ HOME_MORTGAGE_REGISTRATION = (
 )
 
 
+async def register_provident_fund(life: Life) -> None:
+    """The provident fund centre, the second lender of a combined loan, registered by the registrar."""
+    payload = await life.call(
+        "mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { userErrors { code } } }",
+        "registerOrganization",
+        {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
+        life.actors.registrar,
+    )
+    assert payload["userErrors"] == [], payload
+
+
 class CombinedLife(Life):
     """`Life` whose drafts may name `lenders`, with the provident fund centre registered and its token."""
 
@@ -30,14 +41,7 @@ class CombinedLife(Life):
 
     async def register_organizations(self) -> None:
         await super().register_organizations()
-        payload = await self.call(
-            "mutation($input: RegisterOrganizationInput!) {"
-            " registerOrganization(input: $input) { userErrors { code } } }",
-            "registerOrganization",
-            {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
-            self.actors.registrar,
-        )
-        assert payload["userErrors"] == [], payload
+        await register_provident_fund(self)
 
     async def draft(  # type: ignore[override]
         self,
@@ -99,14 +103,7 @@ class CombinedResale(Resale):
 
     async def register_organizations(self) -> None:
         await super().register_organizations()
-        payload = await self.call(
-            "mutation($input: RegisterOrganizationInput!) {"
-            " registerOrganization(input: $input) { userErrors { code } } }",
-            "registerOrganization",
-            {"name": PROVIDENT_FUND_NAME, "idNumber": ids.PROVIDENT_FUND},
-            self.actors.registrar,
-        )
-        assert payload["userErrors"] == [], payload
+        await register_provident_fund(self)
 
     async def approve_home_loan(
         self, property_id: str, borrowers: list[str], principal: str, bearer: str, term: int = 120

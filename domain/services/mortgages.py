@@ -363,23 +363,49 @@ async def apply_advance_mortgage(use_case: UseCase, mortgage_id: int) -> Registr
             contract_id=mortgage.contract_id,
             mortgage_id=mortgage.id,
         )
-        await uow.write(*rule_checks(registration.id, checks))
-        lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
-        certificate = await issue_certificate(
-            uow,
-            use_case,
-            registration,
-            CertificateKind.REGISTRATION_PROOF,
-            [lender],
-            prop,
-            {"right": "预购商品房抵押权预告登记", "principal": str(mortgage.principal)},
+        await uow.record(
+            *await _proven(
+                uow,
+                use_case,
+                registration,
+                prop,
+                mortgage,
+                checks,
+                "预购商品房抵押权预告登记",
+                MortgageStatus.ADVANCE_REGISTERED,
+            )
         )
-        mortgage.status = MortgageStatus.ADVANCE_REGISTERED
-        await uow.write(sql.update(Registration, registration.id, {"number": registration.number}))
-        await uow.write(sql.update(Mortgage, mortgage.id, {"status": mortgage.status}))
-        await uow.record(completed_event(registration), certificate_event(registration, certificate))
         await uow.commit()
     return registration
+
+
+async def _proven(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    registration: Registration,
+    prop: Property,
+    mortgage: Mortgage,
+    checks: list[Check],
+    right: str,
+    status: MortgageStatus,
+) -> list[eventlog.NewEvent]:
+    """A completed mortgage registration's checks, its lender's REGISTRATION_PROOF (numbered: it
+    takes the certificate counter, so call it last) and the mortgage's new status; its events."""
+    await uow.write(*rule_checks(registration.id, checks))
+    lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
+    certificate = await issue_certificate(
+        uow,
+        use_case,
+        registration,
+        CertificateKind.REGISTRATION_PROOF,
+        [lender],
+        prop,
+        {"right": right, "principal": str(mortgage.principal)},
+    )
+    mortgage.status = status
+    await uow.write(sql.update(Registration, registration.id, {"number": registration.number}))
+    await uow.write(sql.update(Mortgage, mortgage.id, {"status": mortgage.status}))
+    return [completed_event(registration), certificate_event(registration, certificate)]
 
 
 def _form(prop: Property, mortgage: Mortgage, form: dict[str, Any] | None) -> dict[str, Any]:
@@ -436,21 +462,8 @@ async def register_mortgage(
         writes = Writes()
         complete(registration, use_case.now(), writes)
         await writes.flush(uow)
-    await uow.write(*rule_checks(registration.id, checks))
-    lender = await Party.filter(id=mortgage.lender_id).using_db(uow.conn).get()
-    certificate = await issue_certificate(
-        uow,
-        use_case,
-        registration,
-        CertificateKind.REGISTRATION_PROOF,
-        [lender],
-        prop,
-        {"right": "抵押权", "principal": str(mortgage.principal)},
-    )
-    mortgage.status = MortgageStatus.REGISTERED
-    await uow.write(sql.update(Registration, registration.id, {"number": registration.number}))
-    await uow.write(sql.update(Mortgage, mortgage.id, {"status": mortgage.status}))
-    return registration, [completed_event(registration), certificate_event(registration, certificate)]
+    events = await _proven(uow, use_case, registration, prop, mortgage, checks, "抵押权", MortgageStatus.REGISTERED)
+    return registration, events
 
 
 async def applied_mortgage(
