@@ -18,6 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 MODEL = TypeVar("MODEL", bound=Model)
+JOINED = TypeVar("JOINED", bound=Model)
 ROW = TypeVar("ROW", bound=tuple[Any, ...])
 
 
@@ -106,10 +107,39 @@ def columns_of(model: type[Model]) -> list[str]:
 
 async def lock_where(conn: BaseDBAsyncClient, model: type[MODEL], where: str, values: Sequence[Any]) -> list[MODEL]:
     """The rows `where` selects, in id order, locked until the transaction ends (on PostgreSQL)."""
+    return await rows_where(conn, model, where, values, lock=True)
+
+
+async def rows_where(
+    conn: BaseDBAsyncClient, model: type[MODEL], where: str, values: Sequence[Any], lock: bool = False
+) -> list[MODEL]:
+    """The rows `where` selects as models, in id order; with `lock`, locked until the transaction ends."""
     columns = columns_of(model)
-    text = f"SELECT {', '.join(columns)} FROM {model._meta.db_table} WHERE {where} ORDER BY id{for_update(conn)}"
+    text = f"SELECT {', '.join(columns)} FROM {model._meta.db_table} WHERE {where} ORDER BY id"
+    if lock:
+        text += for_update(conn)
     _, rows = await conn.execute_query(for_dialect(conn, text), list(values))
     return [read(model, columns, tuple(row.values()) if isinstance(row, dict) else tuple(row)) for row in rows]
+
+
+async def lock_joined(
+    conn: BaseDBAsyncClient, model: type[MODEL], joined: type[JOINED], on: str, where: str, values: Sequence[Any]
+) -> list[tuple[MODEL, JOINED | None]]:
+    """`lock_where` for `model` (alias m), each row with the row of `joined` (alias j, read, not
+    locked) that `on` names, or None: one round trip for a row and the row it refers to."""
+    own, other = columns_of(model), columns_of(joined)
+    # Aliased: drivers that return rows as dicts would merge the columns both tables name alike.
+    selected = ", ".join([*(f"m.{c}" for c in own), *(f"j.{c} AS j_{c}" for c in other)])
+    text = (
+        f"SELECT {selected} FROM {model._meta.db_table} m LEFT JOIN {joined._meta.db_table} j ON {on}"
+        f" WHERE {where} ORDER BY m.id{for_update(conn, 'OF m')}"
+    )
+    _, rows = await conn.execute_query(for_dialect(conn, text), list(values))
+    found = [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+    width, key = len(own), other.index("id")
+    return [
+        (read(model, own, r[:width]), None if r[width + key] is None else read(joined, other, r[width:])) for r in found
+    ]
 
 
 def insert(model: type[Model], values: dict[str, Any], returning: str | None = None) -> Statement:

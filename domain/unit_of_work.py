@@ -35,6 +35,7 @@ from domain import sql
 from domain.eventlog import NewEvent
 
 MODEL = TypeVar("MODEL", bound=Model)
+JOINED = TypeVar("JOINED", bound=Model)
 ROW = TypeVar("ROW", bound=tuple[Any, ...])
 
 
@@ -43,6 +44,9 @@ class Transaction(Protocol):
 
     @property
     def conn(self) -> BaseDBAsyncClient: ...
+
+    async def execute(self, statements: Sequence[sql.Statement]) -> list[tuple[Any, ...]]:
+        """Run these now, in order, each seeing the ones before; the rows of the last `sql.Returning`."""
 
     async def queue(self, writes: Sequence[sql.Statement], events: Sequence[NewEvent]) -> None:
         """Keep these for the commit, after what was queued before them."""
@@ -113,13 +117,24 @@ class UnitOfWork:
         return self._tx.conn
 
     # Loading
-    async def fetch(self, text: str, values: Sequence[Any], row: type[ROW]) -> list[ROW]:
-        return await sql.fetch(self._tx.conn, text, values, row)
+    async def fetch(self, text: str, values: Sequence[Any], row: type[ROW], of: type[Model] | None = None) -> list[ROW]:
+        """Rows as `row`; with `of`, each value converted by that model's field (`sql.fetch`)."""
+        return await sql.fetch(self._tx.conn, text, values, row, of)
+
+    async def read_where(self, model: type[MODEL], where: str, values: Sequence[Any]) -> list[MODEL]:
+        """The rows `where` selects, as models in id order, not locked."""
+        return await sql.rows_where(self._tx.conn, model, where, values)
 
     async def lock(self, model: type[MODEL], pk: int) -> MODEL | None:
         """The row, locked until the transaction ends; None if there is none."""
         rows = await sql.lock_where(self._tx.conn, model, "id = ?", [pk])
         return rows[0] if rows else None
+
+    async def lock_joined(
+        self, model: type[MODEL], joined: type[JOINED], on: str, where: str, values: Sequence[Any]
+    ) -> list[tuple[MODEL, JOINED | None]]:
+        """Rows of `model` (alias m) locked, each with the row of `joined` (alias j) `on` names, or None."""
+        return await sql.lock_joined(self._tx.conn, model, joined, on, where, values)
 
     async def lock_where(self, model: type[MODEL], where: str, values: Sequence[Any]) -> list[MODEL]:
         """The rows `where` selects (in id order, the order every use case locks in), locked."""
@@ -127,8 +142,8 @@ class UnitOfWork:
 
     # Writing now: for what a later step of the use case reads back
     async def execute(self, *statements: sql.Statement) -> list[tuple[Any, ...]]:
-        """Run at once; the rows of the last `sql.Returning` (read them into a named row)."""
-        return await sql.execute(self._tx.conn, statements)
+        """Run at once, in order; the rows of the last `sql.Returning` (read them into a named row)."""
+        return await self._tx.execute(statements)
 
     async def insert(self, model: type[Model], values: dict[str, Any]) -> int:
         """Insert one row at once; its id."""

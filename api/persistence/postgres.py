@@ -139,6 +139,18 @@ class PostgresTransaction:
     def conn(self) -> BaseDBAsyncClient:
         return self._conn
 
+    async def execute(self, statements: Sequence[sql.Statement]) -> list[tuple[Any, ...]]:
+        if len(statements) < 2 or _returns(statements):
+            return await sql.execute(self._conn, statements)
+        # Several statements and no rows wanted: one simple-query script, one round trip (BEGIN
+        # too when nothing ran yet); each sees the writes of those before it, as one by one.
+        calls = await rendered(self._conn, statements)
+        if not self._conn.begun:
+            self._conn.begun = True
+            calls = ["BEGIN", *calls]
+        await _run_script(self._conn, calls)
+        return []
+
     async def queue(self, writes: Sequence[sql.Statement], events: Sequence[NewEvent]) -> None:
         # Every call precedes every waiting statement in the order they were queued.
         statements = [*writes, *eventlog.pending_inserts(self._occurred_at, events)]

@@ -25,6 +25,9 @@ class SqliteTransaction:
     def conn(self) -> BaseDBAsyncClient:
         return self._conn  # type: ignore[no-any-return]
 
+    async def execute(self, statements: Sequence[sql.Statement]) -> list[tuple[Any, ...]]:
+        return await sql.execute(self._conn, statements)
+
     async def queue(self, writes: Sequence[sql.Statement], events: Sequence[NewEvent]) -> None:
         # Kept in order as groups of writes followed by events, each group one `append`
         # at the commit: an event's audience is read after the writes queued before it.

@@ -3,7 +3,8 @@ finding one the viewer may see, who signs it, and completing it with a signed pr
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from domain import sql, visibility
 from domain.enums import (
@@ -16,7 +17,7 @@ from domain.enums import (
     Role,
 )
 from domain.errors import DomainError
-from domain.models import Certificate, Party, Property, Registration, RegistrationParty, RuleCheck
+from domain.models import Certificate, Contract, Party, Property, Registration, RegistrationParty, RuleCheck
 from domain.rules.advance_notice import Check
 from domain.services.certificates import issue_certificate
 from domain.services.context import UseCase
@@ -41,6 +42,53 @@ async def locked_registration(uow: UnitOfWork, found: Registration) -> tuple[Pro
     registration = await uow.lock(Registration, found.id)
     assert prop is not None and registration is not None  # neither is ever deleted
     return prop, registration
+
+
+async def lock_registration(uow: UnitOfWork, registration_id: int) -> tuple[Property, Registration, Contract | None]:
+    """The property, then the registration, locked, by the registration's id alone, with the
+    contract it names (read, not locked); NOT_FOUND when there is none. Whether the viewer may
+    see it is the caller's `require_visible`, once the facts that usually answer it without a
+    query (its parties) are read."""
+    found = await uow.lock_where(
+        Property, "id = (SELECT property_id FROM registration WHERE id = ?)", [registration_id]
+    )
+    rows = (
+        await uow.lock_joined(Registration, Contract, "j.id = m.contract_id", "m.id = ?", [registration_id])
+        if found
+        else []
+    )
+    if not found or not rows:
+        raise DomainError("NOT_FOUND", "no such registration", ["input", "registrationId"])
+    [(registration, contract)] = rows
+    return found[0], registration, contract
+
+
+async def require_visible(use_case: UseCase, registration: Registration) -> None:
+    """NOT_FOUND unless the viewer may see the registration: its columns and vouched facts
+    (`visibility.vouch`) tell for its own parties, the rule's query for everyone else."""
+    if not visibility.seen_by_its_columns(use_case.viewer, registration):
+        await visible_registration(use_case, registration.id)
+
+
+class _SigningRow(NamedTuple):
+    side: str
+    party_id: int
+    position: int
+
+
+_SIGNING_SQL = (
+    "SELECT 'applicant', party_id, position FROM registration_party WHERE registration_id = ? AND role = ?"
+    " UNION ALL SELECT 'signer', signer_id, 0 FROM signature WHERE registration_id = ?"
+)
+
+
+async def applicants_and_signers(uow: UnitOfWork, registration_id: int) -> tuple[list[int], set[int]]:
+    """The application's applicants in their order, and who has signed it, in one query."""
+    rows = await uow.fetch(
+        _SIGNING_SQL, [registration_id, RegistrationPartyRole.APPLICANT.value, registration_id], _SigningRow
+    )
+    applicants = [r.party_id for r in sorted(rows, key=lambda r: r.position) if r.side == "applicant"]
+    return applicants, {r.party_id for r in rows if r.side == "signer"}
 
 
 async def party_ids(uow: UnitOfWork, registration_id: int, role: RegistrationPartyRole) -> list[int]:
@@ -157,18 +205,21 @@ async def complete_with_proof(
     use_case: UseCase,
     registration: Registration,
     prop: Property,
-    holder_ids: list[int],
+    holders_in_order: Sequence[int | Party],
     extra: dict[str, Any],
     kind: CertificateKind = CertificateKind.REGISTRATION_PROOF,
 ) -> Certificate:
     """COMPLETED and in force, numbered, with its signed certificate; written with the commit.
-    It takes the certificate counter (a hot row, locked until the commit): call it last."""
+    It takes the certificate counter (a hot row, locked until the commit): call it last.
+    The holders are parties the caller read already, or ids to read."""
     now = use_case.now()
     registration.status, registration.right_status = RegistrationStatus.COMPLETED, RightStatus.IN_FORCE
     registration.completed_at = now
     registration.submitted_at = registration.submitted_at or now
-    holders = list(await Party.filter(id__in=holder_ids).using_db(uow.conn))
-    holders.sort(key=lambda p: holder_ids.index(p.id))
+    known = {h.id: h for h in holders_in_order if isinstance(h, Party)}
+    if missing := [h for h in holders_in_order if not isinstance(h, Party)]:
+        known |= {p.id: p for p in await Party.filter(id__in=missing).using_db(uow.conn)}
+    holders = [known[h.id if isinstance(h, Party) else h] for h in holders_in_order]
     certificate = await issue_certificate(uow, use_case, registration, kind, holders, prop, extra)
     await uow.write(save_decision(registration))
     return certificate

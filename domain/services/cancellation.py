@@ -27,15 +27,18 @@ from domain.rules import validation
 from domain.rules.advance_notice import Check
 from domain.services import encumbrances
 from domain.services.applications import (
+    applicants_and_signers,
     complete_with_proof,
     decision_payload,
     inserted_registration,
+    lock_registration,
     locked_registration,
     party_ids,
     record_decision,
     registration_parties,
     require_applicant,
     require_signing_method,
+    require_visible,
     rule_checks,
     visible_registration,
 )
@@ -43,7 +46,7 @@ from domain.services.completion import complete_if_ready
 from domain.services.context import UseCase
 from domain.services.ownership import certificate_event, completed_event, end_right
 from domain.services.property_status import property_status_update
-from domain.services.transfer import decide_transfer
+from domain.services.transfer import decide_transfer, read_transfer
 from domain.unit_of_work import UnitOfWork
 
 # Rights a cancellation can aim at; the registrations that record an act (a discharge, a
@@ -245,12 +248,18 @@ async def _complete(
 async def sign_registration(use_case: UseCase, registration_id: int, document_hash: str) -> Registration:
     """An applicant signs the application; the last signature gets the instant decision."""
     use_case.require_role(Role.BUYER, Role.DEVELOPER, action="sign registration applications")
-    found = await visible_registration(use_case, registration_id)
     async with use_case.unit_of_work() as uow:
-        prop, registration = await locked_registration(uow, found)
-        applicants = await party_ids(uow, registration.id, RegistrationPartyRole.APPLICANT)
-        method = require_applicant(use_case, applicants)
+        prop, registration, contract = await lock_registration(uow, registration_id)
+        # A transfer's signature reads what its decision needs with its own facts, in one query.
+        read = (
+            await read_transfer(uow, registration, contract) if registration.kind == RegistrationKind.TRANSFER else None
+        )
+        applicants, signed = (
+            (read.applicants, read.signers) if read else await applicants_and_signers(uow, registration.id)
+        )
         visibility.vouch(registration, visibility.Vouched(persons=frozenset(applicants)))
+        await require_visible(use_case, registration)
+        method = require_applicant(use_case, applicants)
         if registration.kind not in (RegistrationKind.CANCELLATION, RegistrationKind.TRANSFER):
             raise DomainError(
                 "INVALID_STATE",
@@ -268,13 +277,6 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
                 "this is not the application's text: read it again and sign that",
                 ["input", "documentHash"],
             )
-        signed = set(
-            sql.ints(
-                await Signature.filter(registration_id=registration.id)
-                .using_db(uow.conn)
-                .values_list("signer_id", flat=True)
-            )
-        )
         signer = use_case.require_party()
         if signer in signed:
             raise DomainError("DUPLICATE", "you have signed this application already", ["input", "documentHash"])
@@ -308,7 +310,7 @@ async def sign_registration(use_case: UseCase, registration_id: int, document_ha
         )
         if all_signed and registration.kind == RegistrationKind.TRANSFER:
             # A resale's transfer (DESIGN §7): decided at once, or waiting for its payments.
-            events += await decide_transfer(uow, use_case, registration, prop)
+            events += await decide_transfer(uow, use_case, registration, prop, read=read)
         elif all_signed:
             assert registration.cancels_id is not None  # every cancellation names its target
             target = await uow.lock(Registration, registration.cancels_id)

@@ -12,6 +12,7 @@ payment (domain/services/fee_payments.py) completes it through
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from domain.enums import PropertyUsage, RegistrationKind
 from domain.models import FeePayment, Registration
@@ -47,8 +48,16 @@ async def outstanding(uow: UnitOfWork, registration_ids: list[int]) -> dict[int,
     return {pk: fee_outstanding(fee, paid[pk]) for pk, fee in fees.items()}
 
 
+class _Paid(NamedTuple):
+    amount: Decimal
+
+
 async def due(uow: UnitOfWork, registration: Registration) -> Decimal:
-    """What is still to pay on one registration (no query for a free one)."""
+    """What is still to pay on one registration (locked by the caller, so its fee is current;
+    no query for a free one)."""
     if registration.fee == NO_FEE:
         return NO_FEE
-    return (await outstanding(uow, [registration.id]))[registration.id]
+    paid = await uow.fetch(
+        "SELECT amount FROM fee_payment WHERE registration_id = ?", [registration.id], _Paid, of=FeePayment
+    )
+    return fee_outstanding(registration.fee, [p.amount for p in paid])

@@ -36,6 +36,7 @@ from domain.models import (
     Contract,
     ContractBuyer,
     ContractLender,
+    FeePayment,
     Mortgage,
     MortgageBorrower,
     Party,
@@ -45,6 +46,7 @@ from domain.models import (
     Signature,
     TaxRecord,
 )
+from domain.rules.fees import fee_outstanding
 from domain.rules.mortgages import BuyersLoan, loans_registered_with_transfer
 from domain.rules.ownership import seizure_expired
 from domain.rules.transfer import (
@@ -58,10 +60,10 @@ from domain.rules.transfer import (
 from domain.services.applications import complete_with_proof, inserted_registration, rule_checks, save_decision
 from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
-from domain.services.fees import NO_FEE, due, fee_of
+from domain.services.fees import NO_FEE, fee_of
 from domain.services.mortgages import applied_mortgage
 from domain.services.ownership import certificate_event, completed_event, completed_registration
-from domain.services.resale import Holder, mortgages_without_consent, ownership_holders
+from domain.services.resale import Holder, mortgages_without_consent
 from domain.unit_of_work import UnitOfWork
 
 # Applications still to be decided, one at a time per contract.
@@ -81,44 +83,83 @@ class _Person:
     name_in_shared_data: str | None
 
 
-_PEOPLE_SQL = """
-SELECT 'seller', s.position, a.id, a.name, a.id_number, a.kind, s.share, sp.name
+# What the transfer decision reads, in one query: every part a UNION ALL branch of the same
+# columns (`_FactRow`), those a part does not use NULL. The parts: the sellers and buyers (alone,
+# `_PEOPLE_SQL`), the holders of the ownership in force with the share the contract that brought
+# it gave, the rights in force that can stop a transfer, the contract's taxes, the fee paid, and
+# the buyers' loans approved on the contract (`_buyers_loans` reads them when there are any),
+# and the application's applicants and signers (signRegistration's own facts).
+_SELLERS = """
+SELECT 'seller' AS part, s.party_id, s.position, CAST(NULL AS INTEGER) AS ref_id, a.name, a.id_number, a.kind,
+       CAST(NULL AS TEXT) AS status, s.share AS amount, CAST(NULL AS TIMESTAMPTZ) AS completed_at,
+       CAST(NULL AS DATE) AS until, sp.name AS name_in_shared_data
   FROM contract_seller s JOIN party a ON a.id = s.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
- WHERE s.contract_id = ?
-UNION ALL
-SELECT 'buyer', b.position, a.id, a.name, a.id_number, a.kind, b.share, sp.name
+ WHERE s.contract_id = ?"""
+_BUYERS = """
+SELECT 'buyer', b.party_id, b.position, NULL, a.name, a.id_number, a.kind, NULL, b.share, NULL, NULL, sp.name
   FROM contract_buyer b JOIN party a ON a.id = b.party_id LEFT JOIN shared_person sp ON sp.id_number = a.id_number
- WHERE b.contract_id = ?
+ WHERE b.contract_id = ?"""
+_PEOPLE_SQL = f"{_SELLERS} UNION ALL {_BUYERS}"
+_FACTS_SQL = f"""{_PEOPLE_SQL}
+UNION ALL
+SELECT 'holder', rp.party_id, rp.position, r.id, a.name, a.id_number, NULL, NULL, cb.share, r.completed_at, NULL, NULL
+  FROM registration r
+  JOIN registration_party rp ON rp.registration_id = r.id AND rp.role = ?
+  JOIN party a ON a.id = rp.party_id
+  LEFT JOIN contract_buyer cb ON cb.contract_id = r.contract_id AND cb.party_id = rp.party_id
+ WHERE r.property_id = ? AND r.kind IN (?, ?) AND r.right_status = ?
+UNION ALL
+SELECT 'right', NULL, NULL, r.id, NULL, NULL, r.kind, NULL, NULL, NULL, r.effective_until, NULL
+  FROM registration r WHERE r.property_id = ? AND r.right_status = ? AND r.kind IN (?, ?, ?, ?)
+UNION ALL
+SELECT 'tax', t.taxpayer_id, NULL, t.id, NULL, NULL, t.kind, t.status, t.amount, NULL, NULL, NULL
+  FROM tax_record t WHERE t.contract_id = ?
+UNION ALL
+SELECT 'paid', NULL, NULL, f.id, NULL, NULL, NULL, NULL, f.amount, NULL, NULL, NULL
+  FROM fee_payment f WHERE f.registration_id = ?
+UNION ALL
+SELECT 'loan', NULL, NULL, m.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM mortgage m WHERE m.contract_id = ? AND m.status = ?
+UNION ALL
+SELECT 'applicant', rp.party_id, rp.position, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM registration_party rp WHERE rp.registration_id = ? AND rp.role = ?
+UNION ALL
+SELECT 'signer', g.signer_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM signature g WHERE g.registration_id = ?
 """
 
 
-class _PersonRow(NamedTuple):
-    side: str
-    position: int
-    party_id: int
-    name: str
-    id_number: str
-    kind: str
-    share: Any
+class _FactRow(NamedTuple):
+    part: str
+    party_id: int | None
+    position: int | None
+    ref_id: int | None
+    name: str | None
+    id_number: str | None
+    kind: str | None
+    status: str | None
+    amount: Any
+    completed_at: Any
+    until: Any
     name_in_shared_data: str | None
 
 
+def _side(rows: list[_FactRow], part: str) -> list[_Person]:
+    """The sellers or buyers among the rows, in their order, with the names the population record gives."""
+    return [
+        _Person(
+            sql.model_from(Party, id=r.party_id, name=r.name, id_number=r.id_number, kind=r.kind),
+            sql.model_from(ContractBuyer, share=r.amount).share,
+            r.name_in_shared_data,
+        )
+        for r in sorted((r for r in rows if r.part == part), key=lambda r: r.position or 0)
+    ]
+
+
 async def _people(uow: UnitOfWork, contract_id: int) -> tuple[list[_Person], list[_Person]]:
-    """The contract's sellers and buyers, in their order, with the names the population record gives."""
-    rows = sorted(await uow.fetch(_PEOPLE_SQL, [contract_id, contract_id], _PersonRow), key=lambda r: r.position)
-
-    def side(name: str) -> list[_Person]:
-        return [
-            _Person(
-                sql.model_from(Party, id=r.party_id, name=r.name, id_number=r.id_number, kind=r.kind),
-                sql.model_from(ContractBuyer, share=r.share).share,
-                r.name_in_shared_data,
-            )
-            for r in rows
-            if r.side == name
-        ]
-
-    return side("seller"), side("buyer")
+    """The contract's sellers and buyers, in their order."""
+    rows = await uow.fetch(_PEOPLE_SQL, [contract_id, contract_id], _FactRow)
+    return _side(rows, "seller"), _side(rows, "buyer")
 
 
 def _form(contract: Contract, prop: Property, sellers: list[_Person], buyers: list[_Person]) -> dict[str, Any]:
@@ -240,46 +281,90 @@ async def apply_transfer_registration(use_case: UseCase, contract_id: int) -> Re
     return visibility.vouch(registration, visibility.Vouched(persons=frozenset(applicants)))
 
 
-class _RightRow(NamedTuple):
-    kind: str
-    effective_until: Any
+@dataclass(frozen=True)
+class TransferRead:
+    """What a transfer application's signature and decision read, under the property's lock."""
+
+    contract: Contract
+    rows: list[_FactRow]
+
+    def part(self, name: str) -> list[_FactRow]:
+        return [r for r in self.rows if r.part == name]
+
+    @property
+    def applicants(self) -> list[int]:
+        return [int(r.party_id or 0) for r in sorted(self.part("applicant"), key=lambda r: r.position or 0)]
+
+    @property
+    def signers(self) -> set[int]:
+        return {int(r.party_id or 0) for r in self.part("signer")}
 
 
-async def _facts(
-    uow: UnitOfWork, use_case: UseCase, registration: Registration, unsigned: tuple[str, ...]
-) -> tuple[ResaleTransferFacts, Contract, list[_Person], list[_Person], list[Holder]]:
+async def read_transfer(uow: UnitOfWork, registration: Registration, contract: Contract | None) -> TransferRead:
+    """The contract (read here unless the caller has it), then everything else in one query (`_FACTS_SQL`)."""
     assert registration.contract_id is not None  # a transfer application names its contract
-    contract = await Contract.filter(id=registration.contract_id).using_db(uow.conn).get()
-    sellers, buyers = await _people(uow, contract.id)
-    holders = await ownership_holders(uow.conn, registration.property_id)
-    rights = await uow.fetch(
-        "SELECT kind, effective_until FROM registration"
-        " WHERE property_id = ? AND right_status = ? AND kind IN (?, ?, ?, ?)",
+    if contract is None:
+        [contract] = await uow.read_where(Contract, "id = ?", [registration.contract_id])
+    rows = await uow.fetch(
+        _FACTS_SQL,
         [
+            contract.id,
+            contract.id,
+            RegistrationPartyRole.RIGHT_HOLDER.value,
+            registration.property_id,
+            RegistrationKind.FIRST_OWNERSHIP.value,
+            RegistrationKind.TRANSFER.value,
+            RightStatus.IN_FORCE.value,
             registration.property_id,
             RightStatus.IN_FORCE.value,
             RegistrationKind.SEIZURE.value,
             RegistrationKind.OBJECTION.value,
             RegistrationKind.MORTGAGE.value,
             RegistrationKind.ADVANCE_MORTGAGE.value,
+            contract.id,
+            registration.id,
+            contract.id,
+            MortgageStatus.APPROVED.value,
+            registration.id,
+            RegistrationPartyRole.APPLICANT.value,
+            registration.id,
         ],
-        _RightRow,
+        _FactRow,
     )
+    return TransferRead(contract, rows)
+
+
+async def _facts(
+    uow: UnitOfWork, use_case: UseCase, registration: Registration, read: TransferRead, unsigned: tuple[str, ...]
+) -> tuple[ResaleTransferFacts, list[_Person], list[_Person], list[Holder]]:
+    """The checks' facts, the contract's people and the holders in force."""
+    contract, rows = read.contract, read.rows
+    sellers, buyers = _side(rows, "seller"), _side(rows, "buyer")
+    holders = [
+        Holder(
+            int(r.party_id or 0),
+            r.id_number or "",
+            r.name or "",
+            sql.model_from(ContractBuyer, share=r.amount).share,
+            int(r.ref_id or 0),
+            sql.model_from(Registration, completed_at=r.completed_at).completed_at,
+        )
+        for r in sorted(read.part("holder"), key=lambda r: (r.ref_id or 0, r.position or 0))
+    ]
     today = use_case.today()
     kinds = {
         RegistrationKind(r.kind)
-        for r in rights
+        for r in read.part("right")
         if not (
             r.kind == RegistrationKind.SEIZURE.value
-            and seizure_expired(sql.model_from(Registration, effective_until=r.effective_until).effective_until, today)
+            and seizure_expired(sql.model_from(Registration, effective_until=r.until).effective_until, today)
         )
     }
     taxes = [
-        (taxpayer, TaxKind(kind), TaxStatus(status), amount)
-        for taxpayer, kind, status, amount in await TaxRecord.filter(contract_id=contract.id)
-        .using_db(uow.conn)
-        .values_list("taxpayer_id", "kind", "status", "amount")
+        (int(r.party_id or 0), TaxKind(r.kind), TaxStatus(r.status), sql.model_from(TaxRecord, amount=r.amount).amount)
+        for r in read.part("tax")
     ]
+    paid = [sql.model_from(FeePayment, amount=r.amount).amount for r in read.part("paid")]
     deed = [(t, s, a) for t, k, s, a in taxes if k == TaxKind.DEED_TAX]
     sellers_own = [(t, s, a) for t, k, s, a in taxes if k != TaxKind.DEED_TAX]
     seller_ids = [s.party.id for s in sellers]
@@ -304,9 +389,9 @@ async def _facts(
             >= {TaxKind.VAT, TaxKind.INDIVIDUAL_INCOME_TAX}
             for seller in seller_ids
         ),
-        fee_outstanding=await due(uow, registration),
+        fee_outstanding=fee_outstanding(registration.fee, paid),
     )
-    return facts, contract, sellers, buyers, holders
+    return facts, sellers, buyers, holders
 
 
 async def decide_transfer(
@@ -316,10 +401,14 @@ async def decide_transfer(
     prop: Property,
     unsigned: tuple[str, ...] = (),
     only_to_complete: bool = False,
+    read: TransferRead | None = None,
 ) -> list[eventlog.NewEvent]:
     """The instant decision on a signed transfer application (the property and the application
-    locked). With `only_to_complete` (a payment just recorded) it acts only when it can complete."""
-    facts, contract, sellers, buyers, holders = await _facts(uow, use_case, registration, unsigned)
+    locked; `read` when the caller read it already). With `only_to_complete` (a payment just
+    recorded) it acts only when it can complete."""
+    read = read or await read_transfer(uow, registration, None)
+    contract = read.contract
+    facts, sellers, buyers, holders = await _facts(uow, use_case, registration, read, unsigned)
     checks = transfer_checks(facts)
     by_person = registration.decided_by == Decider.REGISTRAR  # approved in review (decideRegistration)
     decision = transfer_decision(checks, approved_by_person=by_person)
@@ -366,7 +455,9 @@ async def decide_transfer(
                 {"registrationId": registration.id, "kind": registration.kind, "failedChecks": failed},
             )
         ]
-    return await _complete(uow, use_case, registration, prop, contract, sellers, buyers, holders)
+    return await _complete(
+        uow, use_case, registration, prop, contract, sellers, buyers, holders, bool(read.part("loan"))
+    )
 
 
 async def _complete(
@@ -378,6 +469,7 @@ async def _complete(
     sellers: list[_Person],
     buyers: list[_Person],
     holders: list[Holder],
+    loans_approved: bool,
 ) -> list[eventlog.NewEvent]:
     """The buyers hold the ownership with a new certificate; the sellers' right is historic and
     its certificate superseded (this registration replaced it)."""
@@ -395,18 +487,20 @@ async def _complete(
     if prop.status != PropertyStatus.REGISTERED:
         prop.status = PropertyStatus.REGISTERED
         await uow.write(sql.update(Property, prop.id, {"status": prop.status}))
-    # The certificate counters are hot rows, taken last and in the order conversion takes them
+    # Read before the counters: they are hot rows, held from here to the commit.
+    loans, chosen = await _buyers_loans(uow, contract) if loans_approved else ({}, [])
+    # The certificate counters are taken last and in the order conversion takes them
     # (ownership, then proof), so two decisions never wait on each other.
     certificate = await complete_with_proof(
         uow,
         use_case,
         registration,
         prop,
-        [b.party.id for b in buyers],
+        [b.party for b in buyers],
         {"right": "国有建设用地使用权/房屋所有权", "contractNumber": contract.number, "replaces": ended},
         kind=CertificateKind.OWNERSHIP_CERTIFICATE,
     )
-    loan_events = await _register_buyers_loans(uow, use_case, prop, contract, buyers)
+    loan_events = await _register_buyers_loans(uow, use_case, prop, contract, loans, chosen)
     return [
         completed_event(
             registration,
@@ -421,19 +515,14 @@ async def _complete(
     ]
 
 
-async def _register_buyers_loans(
-    uow: UnitOfWork, use_case: UseCase, prop: Property, contract: Contract, buyers: list[_Person]
-) -> list[eventlog.NewEvent]:
-    """The buyers' own loans approved on the resale and signed by every borrower are registered
-    in the same decision as the transfer: MORTGAGE rights after those in force (带押过户: the old
-    one stays first), every one of a combined loan (组合贷) in the order of the contract's lenders
-    (domain/rules/mortgages.py). A loan not signed by all its borrowers stays APPROVED: its lender
-    registers it with applyMortgageRegistration once they sign."""
-    approved = (
-        await Mortgage.filter(contract_id=contract.id, status=MortgageStatus.APPROVED).using_db(uow.conn).order_by("id")
+async def _buyers_loans(uow: UnitOfWork, contract: Contract) -> tuple[dict[int, Mortgage], list[BuyersLoan]]:
+    """The buyers' loans approved on the resale that register with its transfer, in their order
+    (`_register_buyers_loans`), and the approved mortgages by id."""
+    approved = await uow.read_where(
+        Mortgage, "contract_id = ? AND status = ?", [contract.id, MortgageStatus.APPROVED.value]
     )
     if not approved:
-        return []
+        return {}, []
     by_id = {m.id: m for m in approved}
     borrowers: dict[int, list[int]] = {m.id: [] for m in approved}
     for mortgage_id, party_id in (
@@ -460,6 +549,22 @@ async def _register_buyers_loans(
         [BuyersLoan(m.id, m.lender_id, tuple(borrowers[m.id]), frozenset(signers[m.id])) for m in approved],
         lenders,
     )
+    return by_id, chosen
+
+
+async def _register_buyers_loans(
+    uow: UnitOfWork,
+    use_case: UseCase,
+    prop: Property,
+    contract: Contract,
+    by_id: dict[int, Mortgage],
+    chosen: list[BuyersLoan],
+) -> list[eventlog.NewEvent]:
+    """The buyers' own loans approved on the resale and signed by every borrower are registered
+    in the same decision as the transfer: MORTGAGE rights after those in force (带押过户: the old
+    one stays first), every one of a combined loan (组合贷) in the order of the contract's lenders
+    (domain/rules/mortgages.py). A loan not signed by all its borrowers stays APPROVED: its lender
+    registers it with applyMortgageRegistration once they sign."""
     if not chosen:
         return []
     fee = fee_of(use_case, RegistrationKind.MORTGAGE, prop.usage)
