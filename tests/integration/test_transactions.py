@@ -77,6 +77,45 @@ async def test_leaving_the_block_without_commit_rolls_everything_back(db):
     assert await Event.all().count() == 0
 
 
+@pytest.mark.parametrize("begun", [False, True], ids=["first-in-the-transaction", "after-a-read"])
+async def test_statements_run_together_see_each_other_and_the_awkward_text(db, begun):
+    # Several plain statements run now travel as one script on PostgreSQL (BEGIN too when
+    # nothing ran yet): each sees the ones before it, and the text is stored exactly.
+    async with _uow() as uow:
+        if begun:
+            await uow.lock(Party, 1)
+        await uow.execute(
+            *[_person(n, f"先{n}") for n in range(len(AWKWARD_NAMES))],
+            *[sql.update(Party, n + 1, {"name": name}) for n, name in enumerate(AWKWARD_NAMES)],
+        )
+        names = await uow.fetch("SELECT name FROM party ORDER BY id", [], _Name)
+        assert [n.name for n in names] == AWKWARD_NAMES  # read in the transaction, before the commit
+        await uow.commit()
+    assert await Party.all().order_by("id").values_list("name", flat=True) == AWKWARD_NAMES
+
+
+async def test_statements_run_together_are_undone_without_the_commit(db):
+    async with _uow() as uow:
+        await uow.execute(_person(1, "甲"), _person(2, "乙"))
+    assert await Party.all().count() == 0
+    with pytest.raises(IntegrityError):
+        async with _uow() as uow:
+            await uow.execute(_person(1, "甲"), _person(1, "同号"))  # the second collides with the first
+    assert await Party.all().count() == 0
+
+
+async def test_a_locked_row_comes_with_the_row_it_names_or_none(db):
+    async with _uow() as uow:
+        await uow.execute(_person(1, "甲"), _person(2, "乙"))
+        await uow.commit()
+    async with _uow() as uow:
+        rows = await uow.lock_joined(Party, Party, "j.id = m.id + 1", "m.id IN (?, ?)", [1, 2])
+        assert [(m.name, j.name if j else None) for m, j in rows] == [("甲", "乙"), ("乙", None)]
+        [(party, _)] = await uow.lock_joined(Party, Party, "j.id = m.id", "m.id = ?", [1])
+        assert party.id_number == resident_id("411528", "19900101", "001")
+        assert await uow.read_where(Party, "name = ?", ["乙"]) != []
+
+
 async def test_an_exception_in_the_block_rolls_everything_back(db):
     with pytest.raises(RuntimeError):
         async with _uow() as uow:
