@@ -51,6 +51,7 @@ from domain.models import (
     TaxRecord,
 )
 from domain.rules.ownership import TransferFacts, deed_tax_settled, seizure_expired, transfer_blocker
+from domain.services.applications import inserted_registration
 from domain.services.certificates import certificate_inserts, certificate_numbers, signed_certificate
 from domain.services.context import UseCase
 from domain.services.fees import NO_FEE, fee_of, outstanding
@@ -124,8 +125,7 @@ async def completed_registration(
         "fee": NO_FEE,
         **columns,
     }
-    registration = Registration(**values)
-    registration.id = await uow.insert(Registration, values)
+    registration = await inserted_registration(uow, **values)
     rows = parties_of(registration.id, holders, applicants)
     if writes is not None:
         writes.parties += rows
@@ -159,8 +159,7 @@ async def awaiting_fee(
         "fee": fee,
         **columns,
     }
-    registration = Registration(**values)
-    registration.id = await uow.insert(Registration, values)
+    registration = await inserted_registration(uow, **values)
     writes.parties += parties_of(registration.id, holders, applicants)
     payload = {"registrationId": registration.id, "kind": kind, "fee": fee, "awaiting": "FEE"}
     writes.events.append(eventlog.NewEvent(EventType.REGISTRATION_SUBMITTED, _refs(registration), payload))

@@ -61,17 +61,19 @@ async def ownership_holders(conn: Any, property_id: int) -> list[Holder]:
         ],
         _HolderRow,
     )
-    return [
-        Holder(
-            r.party_id,
-            r.id_number,
-            r.name,
-            sql.model_from(ContractBuyer, share=r.share).share,
-            r.registration_id,
-            sql.model_from(Registration, completed_at=r.completed_at).completed_at,
-        )
-        for r in rows
-    ]
+    return [holder(r.party_id, r.id_number, r.name, r.share, r.registration_id, r.completed_at) for r in rows]
+
+
+def holder(party_id: int, id_number: str, name: str, share: Any, registration_id: int, completed_at: Any) -> Holder:
+    """A holder from a hand-written SELECT's raw columns, converted as Tortoise reads them."""
+    return Holder(
+        party_id,
+        id_number,
+        name,
+        sql.model_from(ContractBuyer, share=share).share,
+        registration_id,
+        sql.model_from(Registration, completed_at=completed_at).completed_at,
+    )
 
 
 _UNCONSENTED_SQL = """

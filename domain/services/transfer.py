@@ -63,7 +63,7 @@ from domain.services.context import UseCase
 from domain.services.fees import NO_FEE, fee_of
 from domain.services.mortgages import applied_mortgage
 from domain.services.ownership import certificate_event, completed_event, completed_registration
-from domain.services.resale import Holder, mortgages_without_consent
+from domain.services.resale import Holder, holder, mortgages_without_consent
 from domain.unit_of_work import UnitOfWork
 
 # Applications still to be decided, one at a time per contract.
@@ -341,14 +341,7 @@ async def _facts(
     contract, rows = read.contract, read.rows
     sellers, buyers = _side(rows, "seller"), _side(rows, "buyer")
     holders = [
-        Holder(
-            int(r.party_id or 0),
-            r.id_number or "",
-            r.name or "",
-            sql.model_from(ContractBuyer, share=r.amount).share,
-            int(r.ref_id or 0),
-            sql.model_from(Registration, completed_at=r.completed_at).completed_at,
-        )
+        holder(int(r.party_id or 0), r.id_number or "", r.name or "", r.amount, int(r.ref_id or 0), r.completed_at)
         for r in sorted(read.part("holder"), key=lambda r: (r.ref_id or 0, r.position or 0))
     ]
     today = use_case.today()
